@@ -1,0 +1,83 @@
+import type { EntityStatus, LedgerEffect, ProviderEvent } from '../providers/provider.ts';
+import type { Database } from '../db/database.ts';
+import type { DeliveryOutcome } from '../replay/outcome.ts';
+
+/** One ledger posting as every invariant sees it, whatever the target's own schema. */
+export interface LedgerRow {
+  txnId: string;
+  account: string;
+  /** Signed minor units: positive = debit, negative = credit. */
+  amountMinor: number;
+  currency: string;
+  /** The provider reference the posting belongs to (may be empty for postings without one). */
+  reference: string;
+}
+
+/** An entity's status as stored by the target. */
+export interface EntityRow {
+  provider: string;
+  entity: string;
+  status: string;
+}
+
+/**
+ * Read access to the target's books through the ledger mapping. `view` is a SQL subquery with
+ * the normalised columns (txn_id, account, amount_minor, currency, reference), so invariants
+ * can aggregate in the database when ledgers are large.
+ */
+export interface LedgerReader {
+  readonly view: string;
+  /** Accounts whose movement is the merchant's money (cash, clearing, wallet): the effect is measured there. */
+  readonly cashAccounts: readonly string[];
+  rows(): Promise<LedgerRow[]>;
+  query<T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface EntityReader {
+  rows(): Promise<EntityRow[]>;
+}
+
+/** What the tape and the providers say the books should show, computed once per scenario. */
+export interface Expectations {
+  /** Every distinct event delivered at least once in the schedule, by identity. */
+  events: ReadonlyMap<string, ProviderEvent>;
+  /** Expected effects by reference (one effect per reference). */
+  effects: ReadonlyMap<string, LedgerEffect>;
+  /** References that must show no effect (failed/pending and never approved). */
+  noEffect: ReadonlySet<string>;
+  /** Expected final status per `${provider}:${entity}`: the highest-ranked status delivered. */
+  finalStatus: ReadonlyMap<string, EntityStatus & { provider: string }>;
+}
+
+export interface InvariantContext {
+  ledger: LedgerReader;
+  entities: EntityReader | undefined;
+  expected: Expectations;
+  deliveries: readonly DeliveryOutcome[];
+  /** The ledger after the clean replay of the same tape, for the differential oracle. */
+  baseline: readonly LedgerRow[] | undefined;
+  database: Database;
+}
+
+export interface Violation {
+  invariant: string;
+  message: string;
+  /** The rows that prove it: ledger rows, expected vs actual, deliveries. */
+  evidence: Record<string, unknown>[];
+}
+
+export interface Invariant {
+  readonly name: string;
+  readonly describe: string;
+  check(ctx: InvariantContext): Promise<Violation[]>;
+}
+
+/**
+ * @example
+ * export const balancedTransactions = defineInvariant({
+ *   name: 'balanced-transactions',
+ *   describe: 'every ledger transaction sums to zero per currency',
+ *   check: async ({ ledger }) => (await ledger.query(`select … from ${ledger.view} …`)).map(…),
+ * });
+ */
+export const defineInvariant = (invariant: Invariant): Invariant => invariant;

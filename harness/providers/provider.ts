@@ -1,0 +1,75 @@
+import type { Exchange, Tape } from '../tape/schema.ts';
+
+/**
+ * Money moving because of one provider event, as the merchant's books should show it.
+ * `in` = the merchant receives money (a payment, an escrow release); `out` = it pays back (refund).
+ * Amounts are integers in minor units (sen for MYR), never floats.
+ */
+export interface LedgerEffect {
+  /** The provider's reference the effect is posted under: pi_…, re_…, an FPX transaction id, a Shopee ordersn. */
+  reference: string;
+  amountMinor: number;
+  currency: string;
+  direction: 'in' | 'out';
+}
+
+/** Where an event puts its entity in the entity's lifecycle (for status monotonicity). */
+export interface EntityStatus {
+  /** The entity's id at the provider (ordersn, seller order number, payment intent id). */
+  entity: string;
+  /** Normalised status name the provider adapter defines (e.g. COMPLETED, approved, succeeded). */
+  status: string;
+  /** Lifecycle rank: the final status must be the one with the highest rank delivered. */
+  rank: number;
+  /** Provider-side event time in ms since epoch; breaks ties between equal ranks. */
+  time: number;
+}
+
+/** What one recorded exchange means, as far as the invariants are concerned. */
+export interface ProviderEvent {
+  provider: string;
+  /** What makes two deliveries "the same event" (a redelivery). */
+  identity: string;
+  entity?: EntityStatus;
+  /** The ledger effect this event should have exactly once; absent for failed/pending/status-only events. */
+  effect?: LedgerEffect;
+  /** References this event names that must have NO effect (a failed or still-pending payment). */
+  noEffectReference?: string;
+}
+
+/** Test secrets a provider signs with at replay time. Keys are provider-specific. */
+export type ProviderSecrets = Readonly<Record<string, string>>;
+
+export interface SigningContext {
+  secrets: ProviderSecrets;
+  /** Replay time; signatures with timestamps (Stripe `t=`) are made fresh from it. */
+  now: Date;
+  /** The full URL the request is sent to (Shopee signs the registered callback URL). */
+  url: string;
+  /** 1 for the first delivery of an exchange in a schedule, 2+ for redeliveries/duplicates. */
+  attempt: number;
+}
+
+export interface SignedRequest {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * One provider family (Shopee push, FPX AC, Stripe-style webhooks, …): a small object, no state.
+ *
+ * @example
+ * const event = stripeWebhook.describe(tape.exchanges[0]!, tape);
+ * event.identity; // 'evt_…'
+ */
+export interface Provider {
+  readonly name: string;
+  /** Reads a recorded exchange. Throws IdemgateError('PROVIDER_BAD_EXCHANGE') naming the seq if it is not well-formed. */
+  describe(exchange: Exchange, tape: Tape): ProviderEvent;
+  /** Builds the bytes and headers to send at replay time, re-signed with test secrets. */
+  sign(exchange: Exchange, ctx: SigningContext): SignedRequest;
+  /** Whether the target's answer stops the provider from redelivering (Shopee 2xx, FPX body `OK`, …). */
+  acknowledged(response: { status: number; body: string }): boolean;
+}
+
+export const defineProvider = <P extends Provider>(provider: P): P => provider;

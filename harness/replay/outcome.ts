@@ -1,0 +1,18 @@
+/** What happened to one delivery during replay. Plain data; reports and invariants read it. */
+export interface DeliveryOutcome {
+  /** 0-based step in the schedule; redeliveries after the schedule get steps after the last one. */
+  step: number;
+  exchange: number;
+  provider: string;
+  /** How many times this exchange had been sent before, + 1. */
+  attempt: number;
+  /** `redelivery` = sent by the provider-retry sweep after the schedule because no ack was seen. */
+  origin: 'schedule' | 'redelivery';
+  result: 'answered' | 'aborted' | 'timeout' | 'error';
+  status?: number;
+  body?: string;
+  error?: string;
+  acknowledged: boolean;
+  startedAtMs: number;
+  durationMs: number;
+}

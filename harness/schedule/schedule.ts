@@ -1,0 +1,109 @@
+/**
+ * A schedule is plain data: which recorded exchanges are delivered, in what order, which ones
+ * concurrently, and which deliveries lose their acknowledgement. Faults never mutate a schedule;
+ * they produce edits that `applyEdits` turns into a new one, so fast-check can shrink the edits
+ * and a failure replays from its seed and path.
+ */
+export interface Delivery {
+  /** Index into the scenario tape's exchanges (0-based). */
+  exchange: number;
+  /** Abort the request client-side this many ms after it is sent: the target may have committed, the provider never saw the answer. */
+  abortAfterMs?: number;
+}
+
+export type Step =
+  | { kind: 'send'; delivery: Delivery }
+  | { kind: 'concurrent'; deliveries: Delivery[] };
+
+export interface Schedule {
+  steps: Step[];
+}
+
+/** One fault, as data. Positions refer to steps of the schedule the edit is applied to. */
+export type FaultEdit =
+  /** Deliver step `at`'s exchange again, `gap` steps later (0 = right after). */
+  | { kind: 'duplicate'; at: number; gap: number }
+  /** Replace step `at` with `width` simultaneous deliveries of the same exchange. */
+  | { kind: 'concurrent-duplicates'; at: number; width: number }
+  /** Move step `at` later by `offset` steps (reordering within a window). */
+  | { kind: 'reorder'; at: number; offset: number }
+  /** Abort step `at` after `abortAfterMs`, then redeliver it `redeliverAfter` steps later. */
+  | { kind: 'lost-ack'; at: number; abortAfterMs: number; redeliverAfter: number };
+
+/** The schedule a provider would produce with no faults: every exchange once, in tape order. */
+export function cleanSchedule(exchangeCount: number): Schedule {
+  return {
+    steps: Array.from({ length: exchangeCount }, (_, exchange) => ({
+      kind: 'send' as const,
+      delivery: { exchange },
+    })),
+  };
+}
+
+function stepExchanges(step: Step): number[] {
+  return step.kind === 'send' ? [step.delivery.exchange] : step.deliveries.map((d) => d.exchange);
+}
+
+function firstDelivery(step: Step): Delivery {
+  return step.kind === 'send' ? step.delivery : step.deliveries[0]!;
+}
+
+const clamp = (n: number, max: number): number => Math.max(0, Math.min(n, max));
+
+/**
+ * Applies fault edits in order. Positions are taken modulo the schedule's length so any edit
+ * applies to any schedule (fast-check can shrink tapes and edits independently).
+ */
+export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedule {
+  const steps: Step[] = base.steps.map((s) => structuredClone(s));
+  for (const edit of edits) {
+    if (steps.length === 0) break;
+    const at = edit.at % steps.length;
+    const step = steps[at]!;
+    switch (edit.kind) {
+      case 'duplicate': {
+        const delivery = { exchange: firstDelivery(step).exchange };
+        steps.splice(clamp(at + 1 + edit.gap, steps.length), 0, { kind: 'send', delivery });
+        break;
+      }
+      case 'concurrent-duplicates': {
+        const exchange = firstDelivery(step).exchange;
+        steps[at] = {
+          kind: 'concurrent',
+          deliveries: Array.from({ length: Math.max(2, edit.width) }, () => ({ exchange })),
+        };
+        break;
+      }
+      case 'reorder': {
+        const [moved] = steps.splice(at, 1);
+        steps.splice(clamp(at + edit.offset, steps.length), 0, moved!);
+        break;
+      }
+      case 'lost-ack': {
+        const exchange = firstDelivery(step).exchange;
+        steps[at] = { kind: 'send', delivery: { exchange, abortAfterMs: edit.abortAfterMs } };
+        steps.splice(clamp(at + 1 + edit.redeliverAfter, steps.length), 0, {
+          kind: 'send',
+          delivery: { exchange },
+        });
+        break;
+      }
+    }
+  }
+  return { steps };
+}
+
+/** Human-readable one line per step, for the console and reports. */
+export function describeSchedule(schedule: Schedule, label: (exchange: number) => string): string[] {
+  return schedule.steps.map((step, i) => {
+    const n = String(i + 1).padStart(3);
+    if (step.kind === 'send') {
+      const abort =
+        step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
+      return `${n}. ${label(step.delivery.exchange)}${abort}`;
+    }
+    return `${n}. concurrently ×${step.deliveries.length}: ${label(step.deliveries[0]!.exchange)}`;
+  });
+}
+
+export const scheduleExchanges = (schedule: Schedule): number[] => schedule.steps.flatMap(stepExchanges);

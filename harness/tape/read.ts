@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { IdemgateError } from '../errors.ts';
+import { exchangeSchema, tapeHeaderSchema, type Exchange, type Tape } from './schema.ts';
+
+function issueText(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(line)'}: ${i.message}`)
+    .join('; ');
+}
+
+function fail(file: string, line: number, message: string, cause?: unknown): never {
+  throw new IdemgateError('TAPE_INVALID', `${file}:${line}: ${message}`, {
+    cause,
+    details: { file, line },
+  });
+}
+
+/**
+ * Parses tape text. Every problem is an IdemgateError('TAPE_INVALID') whose message starts with
+ * `file:line:` so an editor or CI log jumps straight to it.
+ *
+ * @example
+ * const tape = parseTape(text, 'fixtures/tapes/stripe.jsonl');
+ */
+export function parseTape(text: string, file = '<memory>'): Tape {
+  const lines = text.split(/\r?\n/);
+  let header: Tape['header'] | undefined;
+  const exchanges: Exchange[] = [];
+  let lastSeq = 0;
+  lines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    if (raw.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (e) {
+      fail(file, lineNo, `not valid JSON (${(e as Error).message})`, e);
+    }
+    if (header === undefined) {
+      const parsed = tapeHeaderSchema.safeParse(value);
+      if (!parsed.success) {
+        fail(file, lineNo, `bad tape header: ${issueText(parsed.error)}`, parsed.error);
+      }
+      header = parsed.data;
+      return;
+    }
+    const parsed = exchangeSchema.safeParse(value);
+    if (!parsed.success) fail(file, lineNo, `bad exchange: ${issueText(parsed.error)}`, parsed.error);
+    const exchange = parsed.data;
+    if (exchange.seq <= lastSeq) {
+      fail(file, lineNo, `seq ${exchange.seq} is not greater than the previous seq ${lastSeq}`);
+    }
+    lastSeq = exchange.seq;
+    exchanges.push(exchange);
+  });
+  if (header === undefined) fail(file, 1, 'empty tape: expected a header line');
+  return { header, exchanges, file };
+}
+
+/** Reads and parses a tape file; a missing file is TAPE_NOT_FOUND naming the path. */
+export async function readTape(file: string): Promise<Tape> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new IdemgateError('TAPE_NOT_FOUND', `cannot read tape ${file}: ${(e as Error).message}`, {
+      cause: e,
+      details: { file },
+    });
+  }
+  return parseTape(text, file);
+}
+
+/** The raw body bytes of an exchange, honouring its encoding. */
+export function exchangeBody(exchange: Exchange): Buffer {
+  return exchange.bodyEncoding === 'base64'
+    ? Buffer.from(exchange.body, 'base64')
+    : Buffer.from(exchange.body, 'utf8');
+}
