@@ -35,6 +35,11 @@ export interface ProviderEvent {
   effect?: LedgerEffect;
   /** References this event names that must have NO effect (a failed or still-pending payment). */
   noEffectReference?: string;
+  /**
+   * The entity whose exchanges must be replayed together when the harness explores subsets of a
+   * tape (a refund belongs with its payment). Default: `entity.entity`, else the effect reference.
+   */
+  group?: string;
 }
 
 /** Test secrets a provider signs with at replay time. Keys are provider-specific. */

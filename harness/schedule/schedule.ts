@@ -58,7 +58,8 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
   const steps: Step[] = base.steps.map((s) => structuredClone(s));
   for (const edit of edits) {
     if (steps.length === 0) break;
-    const at = edit.at % steps.length;
+    // Non-negative modulo: a hand-written or negative `at` still names a real step.
+    const at = ((Math.trunc(edit.at) % steps.length) + steps.length) % steps.length;
     const step = steps[at]!;
     switch (edit.kind) {
       case 'duplicate': {
@@ -67,10 +68,13 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
         break;
       }
       case 'concurrent-duplicates': {
-        const exchange = firstDelivery(step).exchange;
+        // The first delivery keeps its own settings (a lost-ack abort stays), the copies are plain.
+        const first = firstDelivery(step);
         steps[at] = {
           kind: 'concurrent',
-          deliveries: Array.from({ length: Math.max(2, edit.width) }, () => ({ exchange })),
+          deliveries: Array.from({ length: Math.max(2, edit.width) }, (_, i) =>
+            i === 0 ? { ...first } : { exchange: first.exchange },
+          ),
         };
         break;
       }
@@ -81,7 +85,15 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
       }
       case 'lost-ack': {
         const exchange = firstDelivery(step).exchange;
-        steps[at] = { kind: 'send', delivery: { exchange, abortAfterMs: edit.abortAfterMs } };
+        if (step.kind === 'send') {
+          steps[at] = { kind: 'send', delivery: { exchange, abortAfterMs: edit.abortAfterMs } };
+        } else {
+          // Keep the group (and its concurrency); only its first delivery loses the answer.
+          steps[at] = {
+            kind: 'concurrent',
+            deliveries: step.deliveries.map((d, i) => (i === 0 ? { ...d, abortAfterMs: edit.abortAfterMs } : d)),
+          };
+        }
         steps.splice(clamp(at + 1 + edit.redeliverAfter, steps.length), 0, {
           kind: 'send',
           delivery: { exchange },

@@ -1,0 +1,87 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { IdemgateError } from '../../errors.ts';
+import type { Database } from '../database.ts';
+import { queryFailed } from '../_internals/errors.ts';
+
+/**
+ * Values come back as node-postgres returns them (int8 and numeric as strings), so code that
+ * reads rows behaves the same on PGlite and on PostgreSQL. The native client keeps PGlite's
+ * own parsers for Drizzle.
+ */
+const PG_COMPATIBLE_PARSERS = { [types.INT8]: (value: string) => value };
+
+/** Queries from pooled socket clients wait on the one PGlite connection; keep the pool small. */
+const SOCKET_MAX_CONNECTIONS = 16;
+
+/**
+ * An in-memory PGlite database. `serve()` exposes it on a loopback port for a target in
+ * another process.
+ *
+ * @example
+ * const db = await openPglite();
+ * await db.exec('create table t (id int)');
+ * const url = await db.serve(); // postgres://postgres@127.0.0.1:PORT/postgres
+ */
+export async function openPglite(): Promise<Database> {
+  const client = await PGlite.create();
+  let server: PGLiteSocketServer | undefined;
+  let serving: Promise<string> | undefined;
+  let url: string | undefined;
+  let closed = false;
+
+  const assertOpen = (): void => {
+    if (closed) throw new IdemgateError('DB_QUERY_FAILED', 'the PGlite database is closed');
+  };
+
+  return {
+    kind: 'pglite',
+    get url() {
+      return url;
+    },
+    native: { kind: 'pglite', client },
+    async query<T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+      assertOpen();
+      try {
+        const result = await client.query<T>(sql, params === undefined ? [] : [...params], {
+          parsers: PG_COMPATIBLE_PARSERS,
+        });
+        return result.rows;
+      } catch (e) {
+        throw queryFailed(e, sql, params);
+      }
+    },
+    async exec(sql: string): Promise<void> {
+      assertOpen();
+      try {
+        await client.exec(sql);
+      } catch (e) {
+        throw queryFailed(e, sql);
+      }
+    },
+    serve(): Promise<string> {
+      assertOpen();
+      serving ??= (async () => {
+        const s = new PGLiteSocketServer({
+          db: client,
+          host: '127.0.0.1',
+          port: 0,
+          maxConnections: SOCKET_MAX_CONNECTIONS,
+        });
+        await s.start();
+        server = s;
+        // getServerConn() is `127.0.0.1:PORT` once listening on port 0.
+        url = `postgres://postgres@${s.getServerConn()}/postgres`;
+        return url;
+      })();
+      return serving;
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (serving) await serving.catch(() => undefined);
+      await server?.stop();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { IdemgateError } from '../../errors.ts';
+import type { Database } from '../database.ts';
+import { isConnectionError, queryFailed, redactUrl, unreachable } from '../_internals/errors.ts';
+
+export interface PostgresOptions {
+  /** Pool size. Default 10. */
+  max?: number;
+  /** Runs after the pool is closed (createIsolatedDatabase drops the database here). */
+  onClose?: () => Promise<void>;
+}
+
+/**
+ * A PostgreSQL database on a pg Pool. Fails fast with DB_UNREACHABLE (URL without password)
+ * when the server cannot be reached.
+ *
+ * @example
+ * const db = await openPostgres('postgres://postgres@127.0.0.1:5432/test');
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
+  // An idle client whose backend is terminated (e.g. by the drop in createIsolatedDatabase)
+  // emits 'error' on the pool; without a listener that would crash the process.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('select 1');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw isConnectionError(e) ? unreachable(url, e) : queryFailed(e, 'select 1');
+  }
+
+  let closed = false;
+  const assertOpen = (): void => {
+    if (closed) throw new IdemgateError('DB_QUERY_FAILED', `the database ${redactUrl(url)} is closed`);
+  };
+
+  return {
+    kind: 'postgres',
+    url,
+    native: { kind: 'postgres', pool },
+    async query<T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+      assertOpen();
+      try {
+        const result = await pool.query<T>(sql, params === undefined ? [] : [...params]);
+        return result.rows;
+      } catch (e) {
+        throw isConnectionError(e) ? unreachable(url, e) : queryFailed(e, sql, params);
+      }
+    },
+    async exec(sql: string): Promise<void> {
+      assertOpen();
+      try {
+        // The simple query protocol (no parameters) accepts several statements.
+        await pool.query(sql);
+      } catch (e) {
+        throw isConnectionError(e) ? unreachable(url, e) : queryFailed(e, sql);
+      }
+    },
+    serve(): Promise<string> {
+      return Promise.resolve(url);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+      await options.onClose?.();
+    },
+  };
+}
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** `idemgate_<prefix>_<pid>_<random>`, lower-case, within PostgreSQL's 63-byte identifier limit. */
+export function isolatedDatabaseName(prefix: string): string {
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 24) || 'db';
+  return `idemgate_${clean}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (e) {
+    throw unreachable(adminUrl, e);
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Creates a fresh database next to the one `adminUrl` names and returns a Database on it;
+ * its close() terminates remaining connections and drops it. Tests and workers each take one.
+ *
+ * @example
+ * const db = await createIsolatedDatabase(process.env.DATABASE_URL!, 'scenario');
+ * try { … } finally { await db.close(); } // database dropped
+ */
+export async function createIsolatedDatabase(adminUrl: string, prefix: string): Promise<Database> {
+  const name = isolatedDatabaseName(prefix);
+  await withAdmin(adminUrl, async (admin) => {
+    try {
+      await admin.query(`create database ${quoteIdent(name)}`);
+    } catch (e) {
+      throw queryFailed(e, `create database ${name}`);
+    }
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const drop = (): Promise<void> =>
+    withAdmin(adminUrl, async (admin) => {
+      // Terminate first: a target in another process may still hold connections.
+      await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [name],
+      );
+      await admin.query(`drop database if exists ${quoteIdent(name)}`);
+    });
+  try {
+    return await openPostgres(url.toString(), { onClose: drop });
+  } catch (e) {
+    await drop().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,6 @@
+export type { FaultArbitrary } from './types.ts';
+export { sequentialDuplicates } from './sequential-duplicates.ts';
+export { concurrentDuplicates } from './concurrent-duplicates.ts';
+export { reorderWithin } from './reorder.ts';
+export { lostAcks } from './lost-acks.ts';
+export { composeFaults } from './compose.ts';

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryOutcome } from '../replay/outcome.ts';
+import type { Database } from '../db/database.ts';
+import { buildExpectations } from './expectations.ts';
+import { everyEventAcknowledged } from './deliveries-acknowledged.ts';
+import type { InvariantContext, LedgerReader } from './invariant.ts';
+
+let step = 0;
+const delivery = (
+  exchange: number,
+  acknowledged: boolean,
+  status: number,
+  body = '',
+  extra: Partial<DeliveryOutcome> = {},
+): DeliveryOutcome => ({
+  step: step++,
+  exchange,
+  provider: 'fpx',
+  attempt: 1,
+  origin: 'schedule',
+  result: 'answered',
+  status,
+  body,
+  acknowledged,
+  startedAtMs: step,
+  durationMs: 3,
+  ...extra,
+});
+
+// This invariant reads only the delivery outcomes; the ledger and database are never touched.
+const ctx = (deliveries: DeliveryOutcome[]): InvariantContext => ({
+  ledger: undefined as unknown as LedgerReader,
+  entities: undefined,
+  expected: buildExpectations([]),
+  deliveries,
+  baseline: undefined,
+  database: undefined as unknown as Database,
+});
+
+describe('everyEventAcknowledged', () => {
+  it('holds when every exchange got an acknowledgement at some point', async () => {
+    const deliveries = [
+      delivery(1, true, 200, 'OK'),
+      delivery(2, false, 409, 'unknown payment'),
+      delivery(2, false, 0, '', { result: 'timeout', status: undefined }),
+      delivery(2, true, 200, 'OK', { origin: 'redelivery', attempt: 3 }),
+    ];
+    expect(await everyEventAcknowledged.check(ctx(deliveries))).toEqual([]);
+  });
+
+  it('names an exchange that was never acknowledged, with its last answers', async () => {
+    const deliveries = [
+      delivery(1, true, 200, 'OK'),
+      delivery(7, false, 200, 'DUPLICATE'), // FPX wants body OK: a 200 that is not OK is no ack
+      delivery(7, false, 500, 'duplicate key value violates unique constraint', { origin: 'redelivery', attempt: 2 }),
+      delivery(7, false, 0, '', {
+        result: 'aborted',
+        status: undefined,
+        body: undefined,
+        origin: 'redelivery',
+        attempt: 3,
+      }),
+    ];
+
+    const violations = await everyEventAcknowledged.check(ctx(deliveries));
+
+    expect(violations.map((v) => v.message)).toEqual([
+      'exchange 7 (fpx) was delivered 3 time(s) and never acknowledged; last answers: 200, 500, aborted',
+    ]);
+    expect(violations[0]!.evidence[0]).toEqual({ exchange: 7, provider: 'fpx', deliveries: 3 });
+    expect(violations[0]!.evidence[2]).toMatchObject({
+      status: 500,
+      origin: 'redelivery',
+      body: 'duplicate key value violates unique constraint',
+    });
+  });
+
+  it('keeps only the last five answers and truncates long bodies', async () => {
+    const deliveries = Array.from({ length: 8 }, (_, i) =>
+      delivery(3, false, 500, 'x'.repeat(1000), { attempt: i + 1 }),
+    );
+    const [violation] = await everyEventAcknowledged.check(ctx(deliveries));
+    expect(violation!.evidence).toHaveLength(6);
+    expect(violation!.evidence[1]).toMatchObject({ attempt: 4 });
+    expect(String(violation!.evidence[1]!.body)).toHaveLength(201);
+  });
+});

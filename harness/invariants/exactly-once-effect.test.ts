@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { openPglite } from '../db/pglite/pglite.ts';
+import { exactlyOncePerEvent } from './exactly-once-effect.ts';
+import {
+  contextFor,
+  createTestSchemas,
+  ledgerKinds,
+  paymentEvent,
+  received,
+  refunded,
+  resetTestSchemas,
+} from './_testing/ledgers.ts';
+
+let db: Database;
+beforeAll(async () => {
+  db = await openPglite();
+  await createTestSchemas(db);
+});
+afterAll(() => db.close());
+beforeEach(() => resetTestSchemas.reset(db));
+
+const events = () => [paymentEvent('pi_1', 1500), paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out')];
+
+describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
+  it('holds when each expected effect is one transaction on a cash account', async () => {
+    await kind.insert(db, [
+      ...received('T1', 'pi_1', 1500, 'psp_clearing'),
+      // several cash rows in ONE transaction still count once
+      ['T2', 'bank', 9000, 'MYR', 'ORDER42'],
+      ['T2', 'bank', 512, 'MYR', 'ORDER42'],
+      ['T2', 'sales', -9512, 'MYR', 'ORDER42'],
+      ...refunded('T3', 're_1', 400),
+      // a non-cash transaction under the same reference does not count
+      ['T4', 'sales', 10, 'MYR', 'pi_1'],
+      ['T4', 'fees', -10, 'MYR', 'pi_1'],
+    ]);
+    expect(await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }))).toEqual([]);
+  });
+
+  it('names a duplicated reference and how many transactions booked it', async () => {
+    await kind.insert(db, [
+      ...received('T1', 'pi_1', 1500, 'psp_clearing'),
+      ...received('T2', 'ORDER42', 9512),
+      ...received('T2-dup', 'ORDER42', 9512),
+      ...refunded('T3', 're_1', 400),
+    ]);
+
+    const violations = await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }));
+
+    expect(violations.map((v) => v.message)).toEqual([
+      'effect for reference ORDER42 is duplicated: 2 transactions touch a cash account, expected 1',
+    ]);
+    expect(violations[0]!.evidence[0]).toMatchObject({ expected: 'effect', reference: 'ORDER42', amountMinor: 9512 });
+    expect(violations[0]!.evidence.slice(1).map((r) => r.txn_id)).toEqual(['T2', 'T2', 'T2-dup', 'T2-dup']);
+  });
+
+  it('names a missing reference, even when only non-cash rows carry it', async () => {
+    await kind.insert(db, [
+      ...received('T1', 'pi_1', 1500, 'psp_clearing'),
+      ['T2', 'receivable', 9512, 'MYR', 'ORDER42'],
+      ['T2', 'sales', -9512, 'MYR', 'ORDER42'],
+    ]);
+
+    const violations = await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }));
+
+    expect(violations.map((v) => v.message)).toEqual([
+      'effect for reference ORDER42 is missing: no transaction touches a cash account (bank, psp_clearing)',
+      'effect for reference re_1 is missing: no transaction touches a cash account (bank, psp_clearing)',
+    ]);
+  });
+});

@@ -1,0 +1,55 @@
+import { defineInvariant } from './invariant.ts';
+import type { Violation } from './invariant.ts';
+import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
+
+const NAME = 'exactly-once-effect';
+
+/**
+ * Each expected effect is booked by exactly one transaction on the cash accounts: none means
+ * the event was lost, two or more that a redelivery or a race booked it again.
+ */
+export const exactlyOncePerEvent = defineInvariant({
+  name: NAME,
+  describe: 'every expected effect is posted by exactly one transaction touching a cash account',
+  async check({ ledger, expected }) {
+    const references = [...expected.effects.keys()];
+    if (references.length === 0) return [];
+    const counts = await ledger.query<{ reference: string; txns: string }>(
+      `with e(reference) as (select unnest($1::text[])),
+            c as (select reference, count(distinct txn_id) as txns
+                    from ${ledger.view} as l
+                   where account = any($2::text[]) and reference = any($1::text[])
+                   group by reference)
+       select e.reference, coalesce(c.txns, 0) as txns
+         from e left join c on c.reference = e.reference
+        where coalesce(c.txns, 0) <> 1
+        order by e.reference`,
+      [references, ledger.cashAccounts],
+    );
+    if (counts.length === 0) return [];
+    const offending = counts.map((c) => c.reference);
+    const rows = await ledger.query<Record<string, unknown> & { reference: string }>(
+      `select txn_id, account, amount_minor, currency, reference from ${ledger.view} as l
+        where reference = any($1::text[]) order by reference, txn_id, account`,
+      [offending],
+    );
+    const byReference = groupBy(rows, (r) => r.reference);
+    const violations: Violation[] = counts.map(({ reference, txns }) => {
+      const n = Number(txns);
+      const effect = expected.effects.get(reference);
+      const expectedRow = { expected: 'effect', ...effect };
+      return n === 0
+        ? {
+            invariant: NAME,
+            message: `effect for reference ${reference} is missing: no transaction touches a cash account (${ledger.cashAccounts.join(', ')})`,
+            evidence: [expectedRow, ...firstRows(byReference.get(reference) ?? [])],
+          }
+        : {
+            invariant: NAME,
+            message: `effect for reference ${reference} is duplicated: ${n} transactions touch a cash account, expected 1`,
+            evidence: [expectedRow, ...firstRows(byReference.get(reference) ?? [])],
+          };
+    });
+    return capViolations(NAME, violations, 'references with a missing or duplicated effect');
+  },
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { openPglite } from '../db/pglite/pglite.ts';
+import type { ProviderEvent } from '../providers/provider.ts';
+import { finalStatusIsHighest } from './final-status.ts';
+import { createEntityReader } from './ledger-reader.ts';
+import { contextFor, createTestSchemas, debitCreditJournal, resetTestSchemas } from './_testing/ledgers.ts';
+
+let db: Database;
+beforeAll(async () => {
+  db = await openPglite();
+  await createTestSchemas(db);
+});
+afterAll(() => db.close());
+beforeEach(() => resetTestSchemas.reset(db));
+
+const status = (provider: string, entity: string, s: string, rank: number, time: number): ProviderEvent => ({
+  provider,
+  identity: `${provider}:${entity}:${s}:${time}`,
+  entity: { entity, status: s, rank, time },
+});
+
+const events = [
+  status('shopee', 'O1', 'READY_TO_SHIP', 1, 1000),
+  status('shopee', 'O1', 'COMPLETED', 5, 3000),
+  status('shopee', 'O1', 'SHIPPED', 3, 2000),
+  status('fpx', 'S1', 'pending', 1, 1000),
+  status('fpx', 'S1', 'approved', 2, 2000),
+  status('stripe', 'pi_1', 'succeeded', 3, 2000),
+  status('stripe', 'pi_1', 'processing', 1, 1000),
+];
+
+const entities = () =>
+  createEntityReader(db, {
+    table: 'shop_orders',
+    columns: { provider: 'src', entity: 'order_no', status: 'state' },
+    statusMap: { fpx: { '00': 'approved', '09': 'pending' } },
+  });
+
+describe('finalStatusIsHighest', () => {
+  it('holds when every entity is stored with its highest-ranked status (mapped, any case)', async () => {
+    await db.exec(
+      `insert into shop_orders values ('shopee', 'O1', 'completed'), ('FPX', 'S1', '00'), ('stripe', 'pi_1', 'succeeded'), ('stripe', 'pi_other', 'processing')`,
+    );
+    const ctx = await contextFor(db, debitCreditJournal, { events, entities: await entities() });
+    expect(await finalStatusIsHighest.check(ctx)).toEqual([]);
+  });
+
+  it('names an entity a late, lower-ranked event moved backwards', async () => {
+    await db.exec(
+      `insert into shop_orders values ('shopee', 'O1', 'SHIPPED'), ('fpx', 'S1', '00'), ('stripe', 'pi_1', 'succeeded')`,
+    );
+    const ctx = await contextFor(db, debitCreditJournal, { events, entities: await entities() });
+
+    const violations = await finalStatusIsHighest.check(ctx);
+
+    expect(violations.map((v) => v.message)).toEqual([
+      'shopee entity O1 is stored as SHIPPED, expected COMPLETED (the highest-ranked status delivered)',
+    ]);
+    expect(violations[0]!.evidence).toContainEqual({ stored: 'SHIPPED', provider: 'shopee', entity: 'O1' });
+    expect(violations[0]!.evidence).toContainEqual({
+      delivered: 'shopee:O1:COMPLETED:3000',
+      status: 'COMPLETED',
+      rank: 5,
+      time: 3000,
+    });
+  });
+
+  it('names an entity the target never stored', async () => {
+    await db.exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('fpx', 'S1', 'approved')`);
+    const ctx = await contextFor(db, debitCreditJournal, { events, entities: await entities() });
+    expect((await finalStatusIsHighest.check(ctx)).map((v) => v.message)).toEqual([
+      'stripe entity pi_1 has no stored status, expected succeeded',
+    ]);
+  });
+
+  it('returns nothing without an entity mapping (the runner marks it not applicable)', async () => {
+    const ctx = await contextFor(db, debitCreditJournal, { events });
+    expect(await finalStatusIsHighest.check(ctx)).toEqual([]);
+  });
+});

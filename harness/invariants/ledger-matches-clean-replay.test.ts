@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { openPglite } from '../db/pglite/pglite.ts';
+import { createLedgerReader } from './ledger-reader.ts';
+import { ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
+import {
+  contextFor,
+  createTestSchemas,
+  ledgerKinds,
+  received,
+  refunded,
+  resetTestSchemas,
+} from './_testing/ledgers.ts';
+import type { LedgerKind, Posting } from './_testing/ledgers.ts';
+
+let db: Database;
+beforeAll(async () => {
+  db = await openPglite();
+  await createTestSchemas(db);
+});
+afterAll(() => db.close());
+beforeEach(() => resetTestSchemas.reset(db));
+
+const clean: Posting[] = [
+  ...received('T1', 'pi_1', 1500),
+  ...received('T2', 'ORDER42', 9512),
+  ...refunded('T3', 're_1', 400),
+];
+
+/** The baseline as the runner takes it: rows() after a clean replay. */
+async function baselineOf(kind: LedgerKind, postings: Posting[]) {
+  await kind.insert(db, postings);
+  const rows = await (await createLedgerReader(db, kind.mapping)).rows();
+  await resetTestSchemas.reset(db);
+  return rows;
+}
+
+describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
+  it('holds for the same postings under other transaction ids and in another order', async () => {
+    const baseline = await baselineOf(kind, clean);
+    await kind.insert(db, [
+      ...refunded('X9', 're_1', 400),
+      ...received('X7', 'ORDER42', 9512),
+      ...received('X8', 'pi_1', 1500),
+    ]);
+    expect(await ledgerMatchesCleanReplay.check(await contextFor(db, kind, { baseline }))).toEqual([]);
+  });
+
+  it('names the reference whose postings differ, with counts per side', async () => {
+    const baseline = await baselineOf(kind, clean);
+    await kind.insert(db, [...clean, ...received('T2b', 'ORDER42', 9512)]);
+
+    const violations = await ledgerMatchesCleanReplay.check(await contextFor(db, kind, { baseline }));
+
+    expect(violations.map((v) => v.message)).toEqual([
+      'ledger differs from the clean replay for reference ORDER42: 2 posting(s) only in actual, 0 only in the clean replay',
+    ]);
+    expect(violations[0]!.evidence).toEqual([
+      {
+        side: 'only in actual',
+        count: 1,
+        account: 'bank',
+        amount_minor: '9512',
+        currency: 'MYR',
+        reference: 'ORDER42',
+      },
+      {
+        side: 'only in actual',
+        count: 1,
+        account: 'sales',
+        amount_minor: '-9512',
+        currency: 'MYR',
+        reference: 'ORDER42',
+      },
+    ]);
+  });
+
+  it('reports postings missing from the actual ledger and changed amounts', async () => {
+    const baseline = await baselineOf(kind, clean);
+    await kind.insert(db, [...received('T1', 'pi_1', 1500), ...received('T2', 'ORDER42', 10050)]);
+
+    const violations = await ledgerMatchesCleanReplay.check(await contextFor(db, kind, { baseline }));
+
+    expect(violations.map((v) => v.message)).toEqual([
+      'ledger differs from the clean replay for reference ORDER42: 2 posting(s) only in actual, 2 only in the clean replay',
+      'ledger differs from the clean replay for reference re_1: 0 posting(s) only in actual, 2 only in the clean replay',
+    ]);
+  });
+
+  it('returns nothing without a baseline', async () => {
+    await kind.insert(db, clean);
+    expect(await ledgerMatchesCleanReplay.check(await contextFor(db, kind))).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import { defineInvariant } from './invariant.ts';
+import type { Violation } from './invariant.ts';
+import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
+
+const NAME = 'ledger-matches-clean-replay';
+
+/**
+ * Differential oracle: whatever the faults, the books hold the same postings as after a clean,
+ * in-order, once-each replay of the same tape (transaction ids and times aside).
+ */
+export const ledgerMatchesCleanReplay = defineInvariant({
+  name: NAME,
+  describe: 'the multiset of postings (account, amount, currency, reference) equals the clean replay’s',
+  async check({ ledger, baseline }) {
+    if (baseline === undefined) return [];
+    const diff = await ledger.query<{
+      account: string;
+      amount_minor: string;
+      currency: string;
+      reference: string;
+      actual: string;
+      expected: string;
+    }>(
+      `with b as (
+              select account, amount_minor, currency, reference, count(*) as n
+                from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as b(account, amount_minor, currency, reference)
+               group by 1, 2, 3, 4),
+            a as (
+              select account, amount_minor, currency, reference, count(*) as n
+                from ${ledger.view} as l group by 1, 2, 3, 4)
+       select account, amount_minor, currency, reference,
+              coalesce(a.n, 0) as actual, coalesce(b.n, 0) as expected
+         from a full join b using (account, amount_minor, currency, reference)
+        where coalesce(a.n, 0) <> coalesce(b.n, 0)
+        order by reference, account, amount_minor, currency`,
+      [
+        baseline.map((r) => r.account),
+        baseline.map((r) => r.amountMinor),
+        baseline.map((r) => r.currency.toUpperCase()),
+        baseline.map((r) => r.reference),
+      ],
+    );
+    if (diff.length === 0) return [];
+    const violations: Violation[] = [];
+    for (const [reference, rows] of groupBy(diff, (d) => d.reference)) {
+      const evidence = rows.map((r) => {
+        const actual = Number(r.actual);
+        const expected = Number(r.expected);
+        return {
+          side: actual > expected ? 'only in actual' : 'only in clean replay',
+          count: Math.abs(actual - expected),
+          account: r.account,
+          amount_minor: r.amount_minor,
+          currency: r.currency,
+          reference: r.reference,
+        };
+      });
+      const extra = evidence.filter((e) => e.side === 'only in actual').reduce((n, e) => n + e.count, 0);
+      const missing = evidence.filter((e) => e.side === 'only in clean replay').reduce((n, e) => n + e.count, 0);
+      violations.push({
+        invariant: NAME,
+        message: `ledger differs from the clean replay for ${reference === '' ? 'postings without a reference' : `reference ${reference}`}: ${extra} posting(s) only in actual, ${missing} only in the clean replay`,
+        evidence: firstRows(evidence),
+      });
+    }
+    return capViolations(NAME, violations, 'references that differ from the clean replay');
+  },
+});

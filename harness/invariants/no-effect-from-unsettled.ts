@@ -1,0 +1,51 @@
+import { defineInvariant } from './invariant.ts';
+import type { Violation } from './invariant.ts';
+import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
+
+const NAME = 'no-effect-from-unsettled';
+
+/**
+ * Failed and still-pending payments move no money; and no money moves on the cash accounts
+ * under a reference that no delivered event accounts for.
+ */
+export const noEffectFromFailedOrPending = defineInvariant({
+  name: NAME,
+  describe: 'failed or pending references have no cash-account rows, and no cash moves under an unknown reference',
+  async check({ ledger, expected }) {
+    const noEffect = [...expected.noEffect];
+    const known = [...new Set([...expected.effects.keys(), ...expected.noEffect])];
+    const offending = await ledger.query<{
+      reference: string;
+      kind: 'unsettled' | 'unknown';
+      rows: string;
+      txns: string;
+      net: string;
+    }>(
+      `select reference,
+              case when reference = any($1::text[]) then 'unsettled' else 'unknown' end as kind,
+              count(*) as rows, count(distinct txn_id) as txns, sum(amount_minor) as net
+         from ${ledger.view} as l
+        where account = any($3::text[])
+          and (reference = any($1::text[]) or not (reference = any($2::text[])))
+        group by reference
+        order by 2 desc, reference`,
+      [noEffect, known, ledger.cashAccounts],
+    );
+    if (offending.length === 0) return [];
+    const rows = await ledger.query<Record<string, unknown> & { reference: string }>(
+      `select txn_id, account, amount_minor, currency, reference from ${ledger.view} as l
+        where reference = any($1::text[]) and account = any($2::text[]) order by reference, txn_id, account`,
+      [offending.map((o) => o.reference), ledger.cashAccounts],
+    );
+    const byReference = groupBy(rows, (r) => r.reference);
+    const violations: Violation[] = offending.map((o) => ({
+      invariant: NAME,
+      message:
+        o.kind === 'unsettled'
+          ? `reference ${o.reference} was failed or pending but has ${o.rows} cash-account row(s) in ${o.txns} transaction(s), net ${o.net}`
+          : `effect from nowhere: ${o.rows} cash-account row(s) (net ${o.net}) under ${o.reference === '' ? 'an empty reference' : `reference ${o.reference}`}, which no delivered event expects`,
+      evidence: firstRows(byReference.get(o.reference) ?? []),
+    }));
+    return capViolations(NAME, violations, 'references with unexpected cash movement');
+  },
+});

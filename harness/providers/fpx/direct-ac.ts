@@ -1,0 +1,71 @@
+import { exchangeBody } from '../../tape/read.ts';
+import type { Exchange, Tape } from '../../tape/schema.ts';
+import { defineProvider, type ProviderEvent } from '../provider.ts';
+import { badExchange, is2xx, replayHeaders, requireSecret, signingFailed } from '../_internals/exchange.ts';
+import { fpxAmountToMinor, formatAc, parseAc } from './ac.ts';
+import { checksumSource, signChecksum } from './checksum.ts';
+import { FPX_STATUS_RANK, fpxStatus } from './fields.ts';
+import { parseFpxTime } from './myt-time.ts';
+
+const NAME = 'fpx';
+
+function describeAc(exchange: Exchange, tape: Tape): ProviderEvent {
+  const bad = (message: string) => badExchange(NAME, exchange, tape, message);
+  const ac = parseAc(exchangeBody(exchange));
+  const field = (name: string): string => {
+    const value = ac[name];
+    if (value === undefined || value === '')
+      throw bad(`AC has no ${name} (fields: ${Object.keys(ac).join(', ') || 'none'})`);
+    return value;
+  };
+  const msgType = field('fpx_msgType');
+  if (msgType !== 'AC') throw bad(`fpx_msgType is "${msgType}", expected "AC"`);
+  const txnId = field('fpx_fpxTxnId');
+  const debitAuthCode = field('fpx_debitAuthCode');
+  const orderNo = field('fpx_sellerOrderNo');
+  const txnTimeText = field('fpx_fpxTxnTime');
+  const time = parseFpxTime(txnTimeText);
+  if (time === undefined) throw bad(`fpx_fpxTxnTime "${txnTimeText}" is not yyyyMMddHHmmss`);
+  const currency = field('fpx_txnCurrency');
+  const amountText = field('fpx_txnAmount');
+  const amountMinor = fpxAmountToMinor(amountText);
+  if (amountMinor === undefined) throw bad(`fpx_txnAmount "${amountText}" is not an RM amount like "150.00"`);
+
+  const status = fpxStatus(debitAuthCode);
+  const event: ProviderEvent = {
+    provider: NAME,
+    // 99 then 00 (B2B) and 09 then 00 are two different messages about one transaction.
+    identity: `${txnId}:${debitAuthCode}`,
+    entity: { entity: orderNo, status, rank: FPX_STATUS_RANK[status], time },
+  };
+  if (status === 'approved') event.effect = { reference: txnId, amountMinor, currency, direction: 'in' };
+  else event.noEffectReference = txnId;
+  return event;
+}
+
+/**
+ * FPX Direct AC (host-to-host authorisation confirmation) deliveries. FPX resends a Direct AC
+ * until the merchant answers `OK`.
+ *
+ * @example
+ * fpxDirectAc.describe(exchange, tape); // { identity: '2603091021070123:00', effect: { … 'in' } }
+ */
+export const fpxDirectAc = defineProvider({
+  name: NAME,
+  describe: describeAc,
+  sign(exchange, ctx) {
+    const privateKeyPem = requireSecret(NAME, exchange, ctx.secrets, 'privateKeyPem');
+    const ac = parseAc(exchangeBody(exchange));
+    let checkSum: string;
+    try {
+      checkSum = signChecksum(checksumSource(ac), privateKeyPem);
+    } catch (e) {
+      throw signingFailed(NAME, exchange, `cannot sign with providers.fpx.privateKeyPem: ${(e as Error).message}`, e);
+    }
+    const fields = { ...ac, fpx_checkSum: checkSum };
+    const headers = replayHeaders(exchange, []);
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    return { headers, body: Buffer.from(formatAc(fields), 'utf8') };
+  },
+  acknowledged: (response) => is2xx(response.status) && response.body === 'OK',
+});

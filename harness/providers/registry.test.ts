@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { IdemgateError } from '../errors.ts';
+import { fpxDirectAc } from './fpx/direct-ac.ts';
+import { builtinProviders, providerFor } from './registry.ts';
+import { shopeePush } from './shopee/push.ts';
+import { stripeWebhook } from './stripe/webhook.ts';
+
+describe('provider registry', () => {
+  it('maps each built-in name to its provider, whose own name matches', () => {
+    expect(providerFor('shopee')).toBe(shopeePush);
+    expect(providerFor('fpx')).toBe(fpxDirectAc);
+    expect(providerFor('stripe')).toBe(stripeWebhook);
+    for (const [name, provider] of Object.entries(builtinProviders)) expect(provider.name).toBe(name);
+  });
+
+  it('throws PROVIDER_UNKNOWN listing the known names', () => {
+    let error: unknown;
+    try {
+      providerFor('billplz');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IdemgateError);
+    expect((error as IdemgateError).code).toBe('PROVIDER_UNKNOWN');
+    expect((error as IdemgateError).message).toBe('unknown provider "billplz" (known: fpx, shopee, stripe)');
+  });
+
+  it('does not treat Object.prototype keys as providers', () => {
+    expect(() => providerFor('toString')).toThrow(/unknown provider "toString"/);
+  });
+
+  it('looks names up in a given map', () => {
+    expect(providerFor('mine', { mine: stripeWebhook })).toBe(stripeWebhook);
+    expect(() => providerFor('shopee', { mine: stripeWebhook })).toThrow(/known: mine/);
+  });
+});

@@ -1,0 +1,30 @@
+import { IdemgateError } from '../errors.ts';
+import { fpxDirectAc } from './fpx/direct-ac.ts';
+import type { Provider } from './provider.ts';
+import { shopeePush } from './shopee/push.ts';
+import { stripeWebhook } from './stripe/webhook.ts';
+
+/** The provider families idemgate ships, by the name tapes and configs use. */
+export const builtinProviders: Readonly<Record<string, Provider>> = Object.freeze({
+  shopee: shopeePush,
+  fpx: fpxDirectAc,
+  stripe: stripeWebhook,
+});
+
+/**
+ * The provider for a tape's or config's provider name; PROVIDER_UNKNOWN lists the known names.
+ *
+ * @example
+ * providerFor('stripe') === stripeWebhook; // true
+ */
+export function providerFor(name: string, providers: Readonly<Record<string, Provider>> = builtinProviders): Provider {
+  const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+  if (provider === undefined) {
+    throw new IdemgateError(
+      'PROVIDER_UNKNOWN',
+      `unknown provider "${name}" (known: ${Object.keys(providers).sort().join(', ')})`,
+      { details: { provider: name, known: Object.keys(providers) } },
+    );
+  }
+  return provider;
+}

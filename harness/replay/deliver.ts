@@ -1,0 +1,101 @@
+import type { Dispatcher } from 'undici';
+
+/** Most of a target's answer idemgate keeps: enough for any acknowledgement body, bounded for reports. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Error codes that mean "nothing listens there", as opposed to a request that failed mid-way. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export interface HttpRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Abort client-side after this many ms: the answer is lost on purpose. */
+  abortAfterMs?: number;
+  timeoutMs: number;
+  /** The whole replay is being cancelled. */
+  cancel?: AbortSignal;
+}
+
+export type HttpResult =
+  | { result: 'answered'; status: number; body: string }
+  | { result: 'aborted' | 'timeout' | 'cancelled' }
+  | { result: 'error'; error: string; connectFailed: boolean };
+
+function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 4; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    // Dual-stack connects fail with an AggregateError whose members carry the code.
+    const inner = (cur as { errors?: unknown[] }).errors?.[0];
+    cur = inner ?? (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  // Read to the end even past the cap, so the keep-alive connection stays usable.
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (kept >= MAX_BODY_BYTES) continue;
+    const part = chunk.subarray(0, MAX_BODY_BYTES - kept);
+    chunks.push(part);
+    kept += part.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Sends one request on `dispatcher` and classifies what became of it. Never throws for network
+ * trouble: an abort, a timeout or a refused connection is an outcome, not an exception.
+ */
+export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResult> {
+  const controller = new AbortController();
+  let reason: 'aborted' | 'timeout' | 'cancelled' | undefined;
+  const stop = (why: 'aborted' | 'timeout' | 'cancelled') => {
+    reason ??= why;
+    controller.abort();
+  };
+  const timers: NodeJS.Timeout[] = [setTimeout(stop, req.timeoutMs, 'timeout')];
+  if (req.abortAfterMs !== undefined) timers.push(setTimeout(stop, req.abortAfterMs, 'aborted'));
+  const onCancel = () => stop('cancelled');
+  if (req.cancel?.aborted) onCancel();
+  req.cancel?.addEventListener('abort', onCancel, { once: true });
+  try {
+    const res = await dispatcher.request({
+      origin: req.url.origin,
+      path: req.url.pathname + req.url.search,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: req.headers,
+      body: req.body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD') ? req.body : undefined,
+      signal: controller.signal,
+      // Our own timer decides timeouts; keep undici's from firing first with a different error.
+      headersTimeout: req.timeoutMs + 1000,
+      bodyTimeout: req.timeoutMs + 1000,
+    });
+    const body = await readCapped(res.body);
+    return { result: 'answered', status: res.statusCode, body };
+  } catch (e) {
+    if (reason !== undefined) return { result: reason };
+    const code = errorCode(e);
+    const message = e instanceof Error && e.message !== '' ? e.message : String(e);
+    return {
+      result: 'error',
+      error: `${req.method} ${req.url.href}: ${code === undefined ? '' : `${code} `}${message}`,
+      connectFailed: code !== undefined && CONNECT_CODES.has(code),
+    };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    req.cancel?.removeEventListener('abort', onCancel);
+  }
+}

@@ -1,0 +1,424 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IdemgateError } from '../errors.ts';
+import type { Provider } from '../providers/provider.ts';
+import { cleanSchedule, type Schedule } from '../schedule/schedule.ts';
+import type { Tape } from '../tape/schema.ts';
+import { MAX_BODY_BYTES } from './deliver.ts';
+import { createReplayer, replaySchedule, type ReplayOptions } from './replay.ts';
+
+/** What the test target should do with one exchange; carried in the exchange's body. */
+interface Behaviour {
+  id: string;
+  delayMs?: number;
+  /** Answer 409 to the first n deliveries of this id, then 200 OK. */
+  failFirst?: number;
+  /** Always answer this status (body `nope`). */
+  status?: number;
+  /** Drop the connection without answering. */
+  destroy?: boolean;
+  bigBody?: boolean;
+}
+
+interface Arrival {
+  id: string;
+  attempt: string;
+  path: string;
+  signedUrl: string;
+  secret: string;
+  finished: boolean;
+}
+
+interface TestTarget {
+  baseUrl: string;
+  arrivals: Arrival[];
+  inFlight: () => number;
+  maxInFlight: () => number;
+  connections: () => number;
+  close: () => Promise<void>;
+}
+
+const targets: TestTarget[] = [];
+afterEach(async () => {
+  await Promise.all(targets.splice(0).map((t) => t.close()));
+});
+
+async function startTarget(): Promise<TestTarget> {
+  const arrivals: Arrival[] = [];
+  const answered = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Behaviour;
+        const arrival: Arrival = {
+          id: spec.id,
+          attempt: String(req.headers['x-attempt']),
+          path: req.url ?? '',
+          signedUrl: String(req.headers['x-signed-url']),
+          secret: String(req.headers['x-secret']),
+          finished: false,
+        };
+        arrivals.push(arrival);
+        const n = (answered.get(spec.id) ?? 0) + 1;
+        answered.set(spec.id, n);
+        if (spec.delayMs !== undefined) await sleep(spec.delayMs);
+        arrival.finished = true;
+        inFlight--;
+        if (spec.destroy === true) {
+          req.socket.destroy();
+          return;
+        }
+        const status = n <= (spec.failFirst ?? 0) ? 409 : (spec.status ?? 200);
+        const body = spec.bigBody === true ? 'x'.repeat(100 * 1024) : status === 200 ? 'OK' : 'nope';
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      })();
+    });
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const target: TestTarget = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    arrivals,
+    inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  targets.push(target);
+  return target;
+}
+
+const fakeProvider: Provider = {
+  name: 'fake',
+  describe: (exchange) => ({ provider: 'fake', identity: String(exchange.seq) }),
+  sign: (exchange, ctx) => ({
+    headers: {
+      'content-type': 'application/json',
+      'x-attempt': String(ctx.attempt),
+      'x-signed-url': ctx.url,
+      'x-secret': ctx.secrets['key'] ?? '',
+    },
+    body: Buffer.from(exchange.body),
+  }),
+  acknowledged: ({ status, body }) => status === 200 && body === 'OK',
+};
+
+function tapeOf(behaviours: Behaviour[]): Tape {
+  return {
+    header: { format: 'idemgate-tape', version: 1, name: 'replay-test', createdAt: '2026-01-01T00:00:00Z' },
+    exchanges: behaviours.map((b, i) => ({
+      seq: i + 1,
+      provider: 'fake',
+      method: 'POST',
+      path: '/hook',
+      headers: {},
+      body: JSON.stringify(b),
+      bodyEncoding: 'utf8',
+      recordedAt: '2026-01-01T00:00:00Z',
+    })),
+  };
+}
+
+function options(
+  target: TestTarget,
+  behaviours: Behaviour[],
+  extra: Partial<ReplayOptions> = {},
+): ReplayOptions {
+  return {
+    tape: tapeOf(behaviours),
+    providers: (name) => {
+      if (name !== 'fake') throw new Error(`unknown provider ${name}`);
+      return fakeProvider;
+    },
+    baseUrl: target.baseUrl,
+    secrets: { fake: { key: 'k1' } },
+    settleMs: 0,
+    ...extra,
+  };
+}
+
+const send = (exchange: number, abortAfterMs?: number): Schedule['steps'][number] => ({
+  kind: 'send',
+  delivery: abortAfterMs === undefined ? { exchange } : { exchange, abortAfterMs },
+});
+
+describe('replaySchedule', () => {
+  it('sends steps in order with attempt numbers, the signed URL and the secrets', async () => {
+    const target = await startTarget();
+    const schedule: Schedule = { steps: [send(0), send(1), send(0), send(2)] };
+
+    const outcomes = await replaySchedule(schedule, options(target, [{ id: 'a' }, { id: 'b' }, { id: 'c' }]));
+
+    expect(target.arrivals.map((a) => `${a.id}#${a.attempt}`)).toEqual(['a#1', 'b#1', 'a#2', 'c#1']);
+    expect(target.arrivals.every((a) => a.signedUrl === `${target.baseUrl}/hook` && a.secret === 'k1')).toBe(
+      true,
+    );
+    expect(target.arrivals.every((a) => a.path === '/hook')).toBe(true);
+    expect(
+      outcomes.map((o) => [
+        o.step,
+        o.exchange,
+        o.attempt,
+        o.origin,
+        o.result,
+        o.status,
+        o.body,
+        o.acknowledged,
+      ]),
+    ).toEqual([
+      [0, 0, 1, 'schedule', 'answered', 200, 'OK', true],
+      [1, 1, 1, 'schedule', 'answered', 200, 'OK', true],
+      [2, 0, 2, 'schedule', 'answered', 200, 'OK', true],
+      [3, 2, 1, 'schedule', 'answered', 200, 'OK', true],
+    ]);
+    expect(outcomes.every((o) => o.provider === 'fake' && o.durationMs >= 0)).toBe(true);
+  });
+
+  it('sends to the configured endpoint instead of the recorded path', async () => {
+    const target = await startTarget();
+
+    await replaySchedule(
+      cleanSchedule(1),
+      options(target, [{ id: 'a' }], { endpoints: { fake: '/custom/path' } }),
+    );
+
+    expect(target.arrivals[0]).toMatchObject({
+      path: '/custom/path',
+      signedUrl: `${target.baseUrl}/custom/path`,
+    });
+  });
+
+  it('delivers a concurrent group at once, each on its own connection', async () => {
+    const target = await startTarget();
+    const schedule: Schedule = {
+      steps: [
+        send(1),
+        { kind: 'concurrent', deliveries: [0, 0, 0, 0].map((exchange) => ({ exchange })) },
+        send(1),
+      ],
+    };
+
+    const started = performance.now();
+    const outcomes = await replaySchedule(
+      schedule,
+      options(target, [{ id: 'slow', delayMs: 150 }, { id: 'fast' }]),
+    );
+    const elapsed = performance.now() - started;
+
+    expect(target.maxInFlight()).toBe(4);
+    expect(elapsed).toBeLessThan(2 * 150 + 100);
+    expect(target.arrivals.map((a) => a.id)).toEqual(['fast', 'slow', 'slow', 'slow', 'slow', 'fast']);
+    const group = outcomes.filter((o) => o.step === 1);
+    expect(group.map((o) => o.attempt).sort()).toEqual([1, 2, 3, 4]);
+    expect(group.every((o) => o.acknowledged)).toBe(true);
+  });
+
+  it('aborts a delivery client-side, then waits for the target to finish it', async () => {
+    const target = await startTarget();
+    const schedule: Schedule = { steps: [send(0, 20)] };
+
+    const outcomes = await replaySchedule(
+      schedule,
+      options(target, [{ id: 'a', delayMs: 200 }], { redeliveryRounds: 0, inFlight: target.inFlight }),
+    );
+
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ result: 'aborted', acknowledged: false });
+    expect(outcomes[0]!.durationMs).toBeLessThan(150);
+    expect(outcomes[0]!.status).toBeUndefined();
+    expect(target.arrivals[0]!.finished).toBe(true);
+    expect(target.inFlight()).toBe(0);
+  });
+
+  it('waits settleMs after an abort when the target cannot report in-flight requests', async () => {
+    const target = await startTarget();
+
+    const started = performance.now();
+    await replaySchedule(
+      { steps: [send(0, 5)] },
+      options(target, [{ id: 'a', delayMs: 50 }], { redeliveryRounds: 0, settleMs: 120 }),
+    );
+
+    expect(performance.now() - started).toBeGreaterThanOrEqual(120);
+  });
+
+  it('gives up on a slow answer after the request timeout', async () => {
+    const target = await startTarget();
+
+    const outcomes = await replaySchedule(
+      cleanSchedule(1),
+      options(target, [{ id: 'a', delayMs: 400 }], { requestTimeoutMs: 60, redeliveryRounds: 0 }),
+    );
+
+    expect(outcomes[0]).toMatchObject({ result: 'timeout', acknowledged: false });
+    expect(outcomes[0]!.durationMs).toBeLessThan(300);
+  });
+
+  it('redelivers what was never acknowledged and stops once it is', async () => {
+    const target = await startTarget();
+
+    const outcomes = await replaySchedule(
+      cleanSchedule(2),
+      options(target, [{ id: 'late', failFirst: 2 }, { id: 'ok' }]),
+    );
+
+    expect(outcomes.map((o) => [o.step, o.exchange, o.attempt, o.origin, o.status, o.acknowledged])).toEqual([
+      [0, 0, 1, 'schedule', 409, false],
+      [1, 1, 1, 'schedule', 200, true],
+      [2, 0, 2, 'redelivery', 409, false],
+      [3, 0, 3, 'redelivery', 200, true],
+    ]);
+  });
+
+  it('redelivers the lost acknowledgement of an aborted delivery', async () => {
+    const target = await startTarget();
+
+    const outcomes = await replaySchedule(
+      { steps: [send(0, 10)] },
+      options(target, [{ id: 'a', delayMs: 60 }], { inFlight: target.inFlight }),
+    );
+
+    expect(outcomes.map((o) => [o.origin, o.result, o.attempt])).toEqual([
+      ['schedule', 'aborted', 1],
+      ['redelivery', 'answered', 2],
+    ]);
+  });
+
+  it('bounds the redelivery sweep by redeliveryRounds', async () => {
+    const target = await startTarget();
+    const behaviours = [{ id: 'broken', status: 500 }];
+
+    const three = await replaySchedule(cleanSchedule(1), options(target, behaviours));
+    const none = await replaySchedule(cleanSchedule(1), options(target, behaviours, { redeliveryRounds: 0 }));
+
+    expect(three.map((o) => o.origin)).toEqual(['schedule', 'redelivery', 'redelivery', 'redelivery']);
+    expect(three.every((o) => o.status === 500 && !o.acknowledged)).toBe(true);
+    expect(none).toHaveLength(1);
+  });
+
+  it('throws TARGET_UNREACHABLE naming the URL when the first request cannot connect', async () => {
+    const target = await startTarget();
+    await target.close();
+    targets.length = 0;
+
+    const replay = replaySchedule(cleanSchedule(2), options(target, [{ id: 'a' }, { id: 'b' }]));
+
+    await expect(replay).rejects.toBeInstanceOf(IdemgateError);
+    await expect(replay).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE' });
+    await expect(replay).rejects.toThrow(target.baseUrl);
+  });
+
+  it('reports a dropped connection later in the schedule as an error outcome naming the URL', async () => {
+    const target = await startTarget();
+
+    const outcomes = await replaySchedule(
+      cleanSchedule(2),
+      options(target, [{ id: 'a' }, { id: 'b', destroy: true }], { redeliveryRounds: 1 }),
+    );
+
+    expect(outcomes.map((o) => o.result)).toEqual(['answered', 'error', 'error']);
+    expect(outcomes[1]!.error).toContain(`${target.baseUrl}/hook`);
+    expect(outcomes[1]!.acknowledged).toBe(false);
+  });
+
+  it('keeps at most 64 KiB of a body and can still use the connection afterwards', async () => {
+    const target = await startTarget();
+
+    const outcomes = await replaySchedule(
+      cleanSchedule(2),
+      options(target, [{ id: 'big', bigBody: true }, { id: 'b' }]),
+    );
+
+    expect(outcomes[0]!.body).toHaveLength(MAX_BODY_BYTES);
+    expect(outcomes[1]).toMatchObject({ result: 'answered', body: 'OK' });
+    expect(target.connections()).toBe(1);
+  });
+
+  it('rejects a schedule naming an exchange the tape does not have', async () => {
+    const target = await startTarget();
+
+    await expect(replaySchedule({ steps: [send(3)] }, options(target, [{ id: 'a' }]))).rejects.toMatchObject({
+      code: 'SCHEDULE_INVALID',
+    });
+    expect(target.arrivals).toHaveLength(0);
+  });
+
+  it('rejects a provider without configured secrets before sending anything', async () => {
+    const target = await startTarget();
+
+    await expect(
+      replaySchedule(cleanSchedule(1), options(target, [{ id: 'a' }], { secrets: {} })),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(target.arrivals).toHaveLength(0);
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const target = await startTarget();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stop now')), 30);
+
+    const replay = replaySchedule(
+      cleanSchedule(3),
+      options(target, [{ id: 'a', delayMs: 100 }, { id: 'b' }, { id: 'c' }], { signal: controller.signal }),
+    );
+
+    await expect(replay).rejects.toThrow('stop now');
+    expect(target.arrivals.map((a) => a.id)).toEqual(['a']);
+  });
+});
+
+describe('createReplayer', () => {
+  it('reuses one keep-alive connection for sequential sends across schedules', async () => {
+    const target = await startTarget();
+    const behaviours = Array.from({ length: 20 }, (_, i) => ({ id: `e${i}` }));
+    const replayer = createReplayer(options(target, behaviours));
+
+    try {
+      const first = await replayer.replay(cleanSchedule(20));
+      const second = await replayer.replay(cleanSchedule(20));
+
+      expect([...first, ...second].every((o) => o.acknowledged)).toBe(true);
+      // attempts restart per schedule: each replay is a fresh provider history
+      expect(second.map((o) => o.attempt)).toEqual(Array.from({ length: 20 }, () => 1));
+    } finally {
+      await replayer.close();
+    }
+    expect(target.connections()).toBe(1);
+  });
+
+  it('sustains a high sequential request rate on loopback', async () => {
+    const target = await startTarget();
+    const count = 1000;
+    const replayer = createReplayer(
+      options(
+        target,
+        Array.from({ length: count }, (_, i) => ({ id: `e${i}` })),
+      ),
+    );
+    await replayer.replay(cleanSchedule(10));
+
+    const started = performance.now();
+    const outcomes = await replayer.replay(cleanSchedule(count));
+    const seconds = (performance.now() - started) / 1000;
+    await replayer.close();
+
+    const rate = Math.round(count / seconds);
+    console.log(`replayer throughput: ${rate} sequential requests/s (${count} in ${seconds.toFixed(2)} s)`);
+    expect(outcomes.every((o) => o.acknowledged)).toBe(true);
+    expect(rate).toBeGreaterThan(500);
+  });
+});

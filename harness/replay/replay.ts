@@ -1,0 +1,306 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { IdemgateError } from '../errors.ts';
+import type { Provider, ProviderSecrets } from '../providers/provider.ts';
+import type { Delivery, Schedule } from '../schedule/schedule.ts';
+import type { Tape } from '../tape/schema.ts';
+import { sendRequest, type HttpResult } from './deliver.ts';
+import type { DeliveryOutcome } from './outcome.ts';
+
+export interface ReplayOptions {
+  tape: Tape;
+  /** Resolves a tape exchange's `provider` name to its adapter. */
+  providers: (name: string) => Provider;
+  /** The target's base URL (loopback), e.g. `http://127.0.0.1:3000`; a path prefix is kept. */
+  baseUrl: string;
+  /** Path on the target per provider name. Default: the exchange's recorded path. */
+  endpoints?: Readonly<Record<string, string>>;
+  secrets: Readonly<Record<string, ProviderSecrets>>;
+  /** Per-request timeout; the request is then abandoned with result `timeout`. Default 5000. */
+  requestTimeoutMs?: number;
+  /** How many provider-retry sweeps after the schedule redeliver what was never acknowledged. Default 3. */
+  redeliveryRounds?: number;
+  /** Clock for signatures. Default: the wall clock. */
+  now?: () => Date;
+  /** The target's count of requests still being handled; used to wait for quiescence after aborts. */
+  inFlight?: () => number;
+  /** Wait after aborted/timed-out requests when `inFlight` is not available. Default 250. */
+  settleMs?: number;
+  /** Cancels the replay: in-flight requests are aborted and `replay` rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What may change from one schedule to the next on a long-lived replayer. */
+export type ReplayOverrides = Partial<Omit<ReplayOptions, 'baseUrl'>>;
+
+export interface Replayer {
+  /** Delivers one schedule and returns one outcome per request sent, in the order they were started. */
+  replay(schedule: Schedule, overrides?: ReplayOverrides): Promise<DeliveryOutcome[]>;
+  /** Closes the kept-alive connections. */
+  close(): Promise<void>;
+}
+
+/** An outcome plus what the unreachable-target check needs. */
+type Sent = DeliveryOutcome & { connectFailed: boolean };
+
+/**
+ * A replayer that keeps its connections across schedules: one keep-alive connection for
+ * sequential sends and, per concurrency width w, a pool of w connections so a concurrent group
+ * really arrives at once.
+ *
+ * @example
+ * const replayer = createReplayer({ tape, providers, baseUrl: target.baseUrl, secrets });
+ * try {
+ *   for (const schedule of schedules) outcomes.push(await replayer.replay(schedule));
+ * } finally {
+ *   await replayer.close();
+ * }
+ */
+export function createReplayer(options: ReplayOptions): Replayer {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  let origin: string;
+  try {
+    origin = new URL(base).origin;
+  } catch (e) {
+    throw new IdemgateError('CONFIG_INVALID', `target base URL is not a URL: ${options.baseUrl}`, {
+      cause: e,
+    });
+  }
+  const pools = new Map<number, Pool>();
+  let closed = false;
+  const pool = (connections: number): Pool => {
+    if (closed) throw new Error('replayer is closed');
+    let p = pools.get(connections);
+    if (p === undefined) {
+      p = new Pool(origin, { connections, pipelining: 1 });
+      pools.set(connections, p);
+    }
+    return p;
+  };
+
+  async function replay(schedule: Schedule, overrides: ReplayOverrides = {}): Promise<DeliveryOutcome[]> {
+    const opts = { ...options, ...overrides };
+    const {
+      tape,
+      endpoints,
+      secrets,
+      requestTimeoutMs = 5000,
+      redeliveryRounds = 3,
+      now = () => new Date(),
+      inFlight,
+      settleMs = 250,
+      signal,
+    } = opts;
+    const plan = prepare(schedule, opts);
+    const t0 = performance.now();
+    const attempts = new Map<number, number>();
+    const acknowledged = new Set<number>();
+    const outcomes: Sent[] = [];
+
+    const deliver = async (
+      delivery: Delivery,
+      step: number,
+      source: DeliveryOutcome['origin'],
+      p: Pool,
+    ): Promise<Sent> => {
+      const exchange = tape.exchanges[delivery.exchange]!;
+      const provider = plan.providers.get(exchange.provider)!;
+      const attempt = (attempts.get(delivery.exchange) ?? 0) + 1;
+      attempts.set(delivery.exchange, attempt);
+      const url = base + (endpoints?.[exchange.provider] ?? exchange.path);
+      const signed = provider.sign(exchange, {
+        secrets: secrets[exchange.provider]!,
+        now: now(),
+        url,
+        attempt,
+      });
+      const startedAtMs = performance.now() - t0;
+      const http = await sendRequest(p, {
+        url: new URL(url),
+        method: exchange.method,
+        headers: signed.headers,
+        body: signed.body,
+        abortAfterMs: delivery.abortAfterMs,
+        timeoutMs: requestTimeoutMs,
+        cancel: signal,
+      });
+      const durationMs = performance.now() - t0 - startedAtMs;
+      const sent = toOutcome(http, provider, {
+        step,
+        exchange: delivery.exchange,
+        attempt,
+        origin: source,
+        startedAtMs,
+        durationMs,
+      });
+      if (sent.acknowledged) acknowledged.add(delivery.exchange);
+      return sent;
+    };
+
+    const cancelled = () => {
+      if (signal?.aborted) throw signal.reason ?? new Error('replay cancelled');
+    };
+
+    for (const [index, step] of schedule.steps.entries()) {
+      cancelled();
+      if (step.kind === 'send') {
+        outcomes.push(await deliver(step.delivery, index, 'schedule', pool(1)));
+      } else {
+        const group = pool(step.deliveries.length);
+        outcomes.push(
+          ...(await Promise.all(step.deliveries.map((d) => deliver(d, index, 'schedule', group)))),
+        );
+      }
+      if (index === 0) unreachableCheck(outcomes, base);
+    }
+
+    let next = schedule.steps.length;
+    for (let round = 0; round < redeliveryRounds; round++) {
+      const pending = plan.exchanges.filter((x) => !acknowledged.has(x));
+      if (pending.length === 0) break;
+      for (const exchange of pending) {
+        cancelled();
+        outcomes.push(await deliver({ exchange }, next++, 'redelivery', pool(1)));
+      }
+    }
+    cancelled();
+
+    if (outcomes.some((o) => o.result === 'aborted' || o.result === 'timeout')) {
+      await quiesce({ inFlight, settleMs, requestTimeoutMs });
+    }
+    return outcomes.map(({ connectFailed: _, ...outcome }) => outcome);
+  }
+
+  return {
+    replay,
+    async close() {
+      closed = true;
+      await Promise.all([...pools.values()].map((p) => p.close()));
+      pools.clear();
+    },
+  };
+}
+
+/**
+ * Delivers one schedule to the target and returns what happened to every request: the
+ * schedule's steps in order (a concurrent group at once), then the provider-retry sweep for
+ * exchanges never acknowledged.
+ *
+ * @example
+ * const outcomes = await replaySchedule(applyEdits(cleanSchedule(tape.exchanges.length), edits), {
+ *   tape, providers: providerByName, baseUrl: 'http://127.0.0.1:3000', secrets: config.providers,
+ * });
+ */
+export async function replaySchedule(schedule: Schedule, options: ReplayOptions): Promise<DeliveryOutcome[]> {
+  const replayer = createReplayer(options);
+  try {
+    return await replayer.replay(schedule);
+  } finally {
+    await replayer.close();
+  }
+}
+
+/** Checks the schedule against the tape before anything is sent, so a bad set-up fails at once. */
+function prepare(
+  schedule: Schedule,
+  opts: ReplayOptions,
+): { providers: Map<string, Provider>; exchanges: number[] } {
+  const { tape } = opts;
+  const where = tape.file ?? tape.header.name;
+  const providers = new Map<string, Provider>();
+  const exchanges: number[] = [];
+  const seen = new Set<number>();
+  for (const [index, step] of schedule.steps.entries()) {
+    const deliveries = step.kind === 'send' ? [step.delivery] : step.deliveries;
+    if (deliveries.length === 0) {
+      throw new IdemgateError(
+        'SCHEDULE_INVALID',
+        `schedule step ${index} is a concurrent group with no deliveries`,
+      );
+    }
+    for (const d of deliveries) {
+      const exchange = tape.exchanges[d.exchange];
+      if (!Number.isInteger(d.exchange) || exchange === undefined) {
+        throw new IdemgateError(
+          'SCHEDULE_INVALID',
+          `schedule step ${index} names exchange ${d.exchange}, but tape ${where} has ${tape.exchanges.length}`,
+        );
+      }
+      if (!seen.has(d.exchange)) {
+        seen.add(d.exchange);
+        exchanges.push(d.exchange);
+      }
+      if (providers.has(exchange.provider)) continue;
+      providers.set(exchange.provider, opts.providers(exchange.provider));
+      if (opts.secrets[exchange.provider] === undefined) {
+        throw new IdemgateError(
+          'CONFIG_INVALID',
+          `no secrets configured for provider '${exchange.provider}' (tape ${where}, seq ${exchange.seq})`,
+        );
+      }
+    }
+  }
+  return { providers, exchanges };
+}
+
+function toOutcome(
+  http: HttpResult,
+  provider: Provider,
+  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs'>,
+): Sent {
+  const common = { ...base, provider: provider.name, connectFailed: false };
+  switch (http.result) {
+    case 'answered':
+      return {
+        ...common,
+        result: 'answered',
+        status: http.status,
+        body: http.body,
+        acknowledged: provider.acknowledged({ status: http.status, body: http.body }),
+      };
+    case 'error':
+      return {
+        ...common,
+        result: 'error',
+        error: http.error,
+        acknowledged: false,
+        connectFailed: http.connectFailed,
+      };
+    case 'cancelled':
+      return { ...common, result: 'aborted', error: 'replay cancelled', acknowledged: false };
+    default:
+      return { ...common, result: http.result, acknowledged: false };
+  }
+}
+
+/** A target that refuses the very first connection is down or misconfigured, not non-idempotent. */
+function unreachableCheck(outcomes: readonly Sent[], base: string): void {
+  if (outcomes.length > 0 && outcomes.every((o) => o.connectFailed)) {
+    throw new IdemgateError(
+      'TARGET_UNREACHABLE',
+      `cannot connect to the target at ${base}: ${outcomes[0]!.error}`,
+      {
+        details: { url: base },
+      },
+    );
+  }
+}
+
+/**
+ * Aborted and timed-out requests may still be running in the target. Wait for them so the
+ * database is read after the target has finished: poll the target's in-flight count when it has
+ * one (after a short grace for requests still in socket buffers), else wait `settleMs`.
+ */
+async function quiesce(opts: {
+  inFlight?: () => number;
+  settleMs: number;
+  requestTimeoutMs: number;
+}): Promise<void> {
+  if (opts.inFlight === undefined) {
+    await sleep(opts.settleMs);
+    return;
+  }
+  const deadline = performance.now() + opts.requestTimeoutMs;
+  await sleep(Math.min(opts.settleMs, 20));
+  while (opts.inFlight() > 0 && performance.now() < deadline) await sleep(5);
+}

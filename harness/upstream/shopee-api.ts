@@ -1,0 +1,240 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { http, HttpResponse, type HttpHandler } from 'msw';
+
+/** Shopee shop-API credentials (the same keys as the `shopee` provider secrets). */
+export interface ShopeeApiSecrets {
+  partnerId: string;
+  partnerKey: string;
+  shopId: string;
+  accessToken: string;
+}
+
+/** The test secrets of the wire contract; the reference merchant is configured with these. */
+export const SHOPEE_TEST_SECRETS: Readonly<ShopeeApiSecrets> = {
+  partnerId: '2001234',
+  partnerKey: 'shpk_test_4f1c2a9e',
+  shopId: '727720655',
+  accessToken: 'test_access_token',
+};
+
+export type ShopeeApiError = 'error_sign' | 'error_auth' | 'error_param' | 'error_not_found';
+
+/** One call the target made to a simulated upstream. */
+export interface UpstreamCall {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  /** The Shopee error code answered, when the call was refused. */
+  error?: string;
+  /** When the call arrived (ISO 8601). */
+  time: string;
+}
+
+export interface ShopeeApiData {
+  /** ordersn → the `response` object of get_escrow_detail, as recorded on the tape. */
+  escrow: Readonly<Record<string, unknown>>;
+  /**
+   * ordersn → one `order_list` entry of get_order_detail. Orders missing here but present in
+   * `escrow` are answered with a minimal COMPLETED entry (a tape records escrow only for
+   * orders that completed).
+   */
+  orders?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+export interface ShopeeApiOptions {
+  /**
+   * Origin (and optional path prefix) the handlers match, e.g. `https://partner.shopeemobile.com`.
+   * Leave it out to match relative to whatever origin serves them (see `serveHandlers`).
+   */
+  baseUrl?: string;
+  secrets: ShopeeApiSecrets;
+  data: ShopeeApiData;
+  /** Every call is appended here. */
+  log?: UpstreamCall[];
+  /** Server clock for the 5-minute timestamp window. Default: the wall clock. */
+  now?: () => Date;
+}
+
+export const ESCROW_DETAIL_PATH = '/api/v2/payment/get_escrow_detail';
+export const ORDER_DETAIL_PATH = '/api/v2/order/get_order_detail';
+/** Shopee accepts a request timestamp at most this far from its own clock. */
+export const TIMESTAMP_WINDOW_S = 300;
+const MAX_ORDER_SN_LIST = 50;
+
+/**
+ * HTTP status per Shopee error. Shopee documents the error codes but not the statuses; these
+ * follow what integrators report: authentication and signature failures are 403, a bad or
+ * missing parameter 400, an unknown order 404.
+ */
+export const SHOPEE_ERROR_STATUS: Readonly<Record<ShopeeApiError, number>> = {
+  error_sign: 403,
+  error_auth: 403,
+  error_param: 400,
+  error_not_found: 404,
+};
+
+/** Lowercase hex HMAC-SHA256(partnerKey, partnerId + apiPath + timestamp + accessToken + shopId). */
+export function shopeeApiSign(
+  secrets: ShopeeApiSecrets,
+  apiPath: string,
+  timestamp: number | string,
+): string {
+  return createHmac('sha256', secrets.partnerKey)
+    .update(`${secrets.partnerId}${apiPath}${timestamp}${secrets.accessToken}${secrets.shopId}`)
+    .digest('hex');
+}
+
+/**
+ * The common query parameters of a signed shop-API call (what a merchant's client sends).
+ *
+ * @example
+ * const q = new URLSearchParams({ order_sn: 'X', ...shopeeApiQuery(secrets, ESCROW_DETAIL_PATH, new Date()) });
+ */
+export function shopeeApiQuery(
+  secrets: ShopeeApiSecrets,
+  apiPath: string,
+  now: Date,
+): Record<string, string> {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return {
+    partner_id: secrets.partnerId,
+    timestamp: String(timestamp),
+    access_token: secrets.accessToken,
+    shop_id: secrets.shopId,
+    sign: shopeeApiSign(secrets, apiPath, timestamp),
+  };
+}
+
+class Refusal {
+  constructor(
+    readonly error: ShopeeApiError,
+    readonly message: string,
+  ) {}
+}
+
+const sameText = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+function checkCommon(url: URL, apiPath: string, secrets: ShopeeApiSecrets, now: Date): void {
+  const q = url.searchParams;
+  if ((q.get('sign') ?? '') === '') throw new Refusal('error_sign', 'Missing sign.');
+  for (const name of ['partner_id', 'timestamp', 'access_token', 'shop_id']) {
+    if ((q.get(name) ?? '') === '') throw new Refusal('error_param', `Missing required parameter: ${name}.`);
+  }
+  if (q.get('partner_id') !== secrets.partnerId) throw new Refusal('error_auth', 'Invalid partner_id.');
+  const timestamp = q.get('timestamp')!;
+  if (!/^\d+$/.test(timestamp))
+    throw new Refusal('error_param', 'Invalid timestamp: not a unix time in seconds.');
+  if (Math.abs(Number(timestamp) - now.getTime() / 1000) > TIMESTAMP_WINDOW_S) {
+    throw new Refusal(
+      'error_auth',
+      `Invalid timestamp: more than ${TIMESTAMP_WINDOW_S} s from the server time.`,
+    );
+  }
+  // The sign covers the caller's access_token and shop_id, so a wrong token signed with the
+  // right key is an auth error, and a wrong key or tampered parameter a sign error.
+  const claimed = { ...secrets, accessToken: q.get('access_token')!, shopId: q.get('shop_id')! };
+  if (!sameText(q.get('sign')!, shopeeApiSign(claimed, apiPath, timestamp))) {
+    throw new Refusal('error_sign', 'Wrong sign.');
+  }
+  if (claimed.accessToken !== secrets.accessToken) throw new Refusal('error_auth', 'Invalid access_token.');
+  if (claimed.shopId !== secrets.shopId) throw new Refusal('error_auth', 'Invalid shop_id.');
+}
+
+function orderEntry(data: ShopeeApiData, orderSn: string): Record<string, unknown> | undefined {
+  const order = data.orders?.[orderSn];
+  if (order !== undefined) return order;
+  const escrow = data.escrow[orderSn] as
+    { buyer_user_name?: unknown; order_income?: { buyer_total_amount?: unknown } } | undefined;
+  if (escrow === undefined) return undefined;
+  return {
+    order_sn: orderSn,
+    region: 'MY',
+    currency: 'MYR',
+    order_status: 'COMPLETED',
+    buyer_username: escrow.buyer_user_name,
+    total_amount: escrow.order_income?.buyer_total_amount,
+  };
+}
+
+/**
+ * msw handlers for the Shopee shop APIs a merchant calls after a push: get_escrow_detail and
+ * get_order_detail. Each call is checked like Shopee does (partner, timestamp window, sign,
+ * token, shop) and answered in Shopee's envelope `{ request_id, error, message, response }`.
+ *
+ * @example
+ * const log: UpstreamCall[] = [];
+ * const server = await serveHandlers(shopeeApiHandlers({ secrets: SHOPEE_TEST_SECRETS, data: { escrow }, log }));
+ */
+export function shopeeApiHandlers(options: ShopeeApiOptions): HttpHandler[] {
+  const prefix = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const clock = options.now ?? (() => new Date());
+
+  const endpoint = (apiPath: string, answer: (url: URL) => { response: unknown; warning?: string }) =>
+    http.get(`${prefix}${apiPath}`, ({ request }) => {
+      const url = new URL(request.url);
+      const requestId = randomBytes(16).toString('hex');
+      let status = 200;
+      let body: Record<string, unknown>;
+      try {
+        checkCommon(url, apiPath, options.secrets, clock());
+        const { response, warning } = answer(url);
+        body = {
+          request_id: requestId,
+          error: '',
+          message: '',
+          ...(warning === undefined ? {} : { warning }),
+          response,
+        };
+      } catch (e) {
+        if (!(e instanceof Refusal)) throw e;
+        status = SHOPEE_ERROR_STATUS[e.error];
+        body = { request_id: requestId, error: e.error, message: e.message };
+      }
+      options.log?.push({
+        method: request.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status,
+        ...(status === 200 ? {} : { error: String(body['error']) }),
+        time: new Date().toISOString(),
+      });
+      return HttpResponse.json(body, { status });
+    });
+
+  return [
+    endpoint(ESCROW_DETAIL_PATH, (url) => {
+      const orderSn = url.searchParams.get('order_sn') ?? '';
+      if (orderSn === '') throw new Refusal('error_param', 'Missing required parameter: order_sn.');
+      const response = options.data.escrow[orderSn];
+      if (response === undefined) throw new Refusal('error_not_found', `Order ${orderSn} not found.`);
+      return { response };
+    }),
+    endpoint(ORDER_DETAIL_PATH, (url) => {
+      const list = (url.searchParams.get('order_sn_list') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      if (list.length === 0) throw new Refusal('error_param', 'Missing required parameter: order_sn_list.');
+      if (list.length > MAX_ORDER_SN_LIST) {
+        throw new Refusal(
+          'error_param',
+          `order_sn_list has ${list.length} entries; at most ${MAX_ORDER_SN_LIST}.`,
+        );
+      }
+      const found = list.flatMap((sn) => orderEntry(options.data, sn) ?? []);
+      const missing = list.filter((sn) => orderEntry(options.data, sn) === undefined);
+      if (found.length === 0) throw new Refusal('error_not_found', `Orders not found: ${missing.join(',')}.`);
+      // [model] a partly known list is answered with the known orders and a warning.
+      return {
+        response: { order_list: found },
+        ...(missing.length === 0 ? {} : { warning: `Orders not found: ${missing.join(',')}.` }),
+      };
+    }),
+  ];
+}
