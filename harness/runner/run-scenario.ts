@@ -1,0 +1,266 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import fc from 'fast-check';
+import { composeFaults } from '../faults/index.ts';
+import { describeError, IdemgateError } from '../errors.ts';
+import { buildExpectations } from '../invariants/expectations.ts';
+import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
+import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invariants/invariant.ts';
+import type { ProviderEvent } from '../providers/provider.ts';
+import { providerFor } from '../providers/registry.ts';
+import { replaySchedule } from '../replay/replay.ts';
+import type { DeliveryOutcome } from '../replay/outcome.ts';
+import { applyEdits, describeSchedule, type Schedule } from '../schedule/schedule.ts';
+import { mergeTapes } from '../tape/merge.ts';
+import { readTape } from '../tape/read.ts';
+import type { Tape } from '../tape/schema.ts';
+import type { Counterexample, ScenarioResult, ScheduleDraw } from './result.ts';
+import type { Scenario } from './scenario.ts';
+import type { Session } from './session.ts';
+
+export interface RunOptions {
+  /** Overrides the scenario's run count. */
+  runs?: number;
+  seed?: number;
+  /** fast-check replay path of a counterexample (with its seed). */
+  path?: string;
+  /** Where to save the shrunk schedule; none = not saved. */
+  reportsDir?: string;
+  /** Called after every schedule (progress bars). */
+  onSchedule?: (info: { done: number; failed: boolean; shrinking: boolean }) => void;
+}
+
+/** A scenario's tape with what every exchange means, computed once. */
+export interface PreparedTape {
+  tape: Tape;
+  events: ProviderEvent[];
+  /** Entity group per exchange: exchanges of one group are kept or dropped together. */
+  groups: string[];
+  /** Group of each effect reference, to cut the clean-replay ledger down to a subset. */
+  groupOfReference: Map<string, string>;
+}
+
+export async function loadScenarioTape(scenario: Scenario, rootDir: string): Promise<Tape> {
+  return mergeTapes(await Promise.all(scenario.tapes.map((f) => readTape(resolve(rootDir, f)))));
+}
+
+export function prepareTape(tape: Tape): PreparedTape {
+  const events = tape.exchanges.map((exchange) => providerFor(exchange.provider).describe(exchange, tape));
+  const groups = events.map(
+    (e) => `${e.provider}:${e.group ?? e.entity?.entity ?? e.effect?.reference ?? e.identity}`,
+  );
+  const groupOfReference = new Map<string, string>();
+  events.forEach((e, i) => {
+    const ref = e.effect?.reference ?? e.noEffectReference;
+    if (ref !== undefined) groupOfReference.set(ref, groups[i]!);
+  });
+  return { tape, events, groups, groupOfReference };
+}
+
+/** The schedule a draw stands for: the chosen groups' exchanges in tape order, then the fault edits. */
+export function scheduleFor(prepared: PreparedTape, draw: ScheduleDraw): Schedule {
+  const chosen = new Set(draw.groups);
+  const exchanges = prepared.groups.flatMap((g, i) => (chosen.has(g) ? [i] : []));
+  const base: Schedule = { steps: exchanges.map((exchange) => ({ kind: 'send', delivery: { exchange } })) };
+  return applyEdits(base, draw.edits);
+}
+
+export function stepLabel(prepared: PreparedTape): (exchange: number) => string {
+  return (i) => {
+    const ex = prepared.tape.exchanges[i]!;
+    const ev = prepared.events[i]!;
+    const status = ev.entity ? ` ${ev.entity.entity} → ${ev.entity.status}` : '';
+    const effect = ev.effect
+      ? ` (${ev.effect.direction === 'in' ? '+' : '−'}${ev.effect.currency} ${(ev.effect.amountMinor / 100).toFixed(2)} ${ev.effect.reference})`
+      : '';
+    return `#${ex.seq} ${ev.provider} ${ev.identity}${status}${effect}`;
+  };
+}
+
+interface ExecutedSchedule {
+  violations: Violation[];
+  deliveries: DeliveryOutcome[];
+  checked: number;
+}
+
+/** Resets the database, replays one schedule, and evaluates the invariants. */
+export async function executeSchedule(
+  session: Session,
+  prepared: PreparedTape,
+  schedule: Schedule,
+  invariants: readonly Invariant[],
+  baseline: readonly LedgerRow[] | undefined,
+): Promise<ExecutedSchedule> {
+  await session.reset();
+  const { config, target } = session;
+  const deliveries = await replaySchedule(schedule, {
+    tape: prepared.tape,
+    providers: providerFor,
+    baseUrl: target.baseUrl,
+    endpoints: config.target.endpoints,
+    secrets: config.providers,
+    requestTimeoutMs: config.target.requestTimeoutMs ?? 5000,
+    settleMs: config.target.settleMs ?? 250,
+    ...(target.inFlight ? { inFlight: target.inFlight } : {}),
+  });
+  const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
+  const expected = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
+  const ctx: InvariantContext = {
+    ledger: session.ledger,
+    entities: session.entities,
+    expected,
+    deliveries,
+    baseline,
+    database: session.database,
+  };
+  const violations: Violation[] = [];
+  let checked = 0;
+  for (const invariant of invariants) {
+    if (!invariantApplies(invariant, ctx)) continue;
+    checked++;
+    violations.push(...(await invariant.check(ctx)));
+  }
+  return { violations, deliveries, checked };
+}
+
+function baselineFor(prepared: PreparedTape, rows: readonly LedgerRow[], groups: readonly string[]): LedgerRow[] {
+  const chosen = new Set(groups);
+  return rows.filter((r) => {
+    const g = prepared.groupOfReference.get(r.reference);
+    return g === undefined ? true : chosen.has(g);
+  });
+}
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+/** The exact command that replays a result: with a path, fast-check goes straight to the shrunk case. */
+export function replayCommand(scenario: string, seed: number, path: string): string {
+  const base = `npx idemgate run --scenario ${scenario} --seed ${seed}`;
+  return path === '' ? base : `${base} --path "${path}"`;
+}
+
+/**
+ * Runs one scenario as a fast-check property over schedule draws and returns its result.
+ * Never throws for a violation; set-up errors come back as `errored`.
+ */
+export async function runScenario(session: Session, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const started = performance.now();
+  const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
+  const invariants = scenario.invariants ?? defaultInvariants;
+  const base = {
+    scenario: scenario.name,
+    database: session.database.kind,
+    invariants: invariants.map((i) => i.name),
+    seed,
+  };
+  let schedules = 0;
+  let invariantChecks = 0;
+  try {
+    const prepared = prepareTape(await loadScenarioTape(scenario, session.rootDir));
+    const allGroups = unique(prepared.groups);
+    const label = stepLabel(prepared);
+
+    // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
+    const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
+    const cleanRun = await executeSchedule(session, prepared, clean, invariants, undefined);
+    schedules++;
+    invariantChecks += cleanRun.checked;
+    if (cleanRun.violations.length > 0) {
+      const counterexample: Counterexample = {
+        draw: { groups: allGroups, edits: [] },
+        schedule: clean,
+        steps: describeSchedule(clean, label),
+        violations: cleanRun.violations,
+        deliveries: cleanRun.deliveries,
+      };
+      return finish({ status: 'failed', runs: 0, path: '', counterexample, replayCommand: replayCommand(scenario.name, seed, '') });
+    }
+    const baselineRows = await session.ledger.rows();
+
+    const groupsArb = scenario.subsetEntities
+      ? fc.subarray(allGroups, { minLength: 1 })
+      : fc.constant(allGroups);
+    const editsArb = composeFaults(scenario.faults, { maxEdits: scenario.maxEdits })(prepared.tape.exchanges.length);
+    const drawArb = fc.record({ groups: groupsArb, edits: editsArb });
+
+    const failures = new Map<string, Counterexample>();
+    let firstFailureSeen = false;
+    const property = fc.asyncProperty(drawArb, async (draw: ScheduleDraw) => {
+      const schedule = scheduleFor(prepared, draw);
+      const run = await executeSchedule(session, prepared, schedule, invariants, baselineFor(prepared, baselineRows, draw.groups));
+      schedules++;
+      invariantChecks += run.checked;
+      const failed = run.violations.length > 0;
+      options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
+      if (!failed) return true;
+      firstFailureSeen = true;
+      failures.set(JSON.stringify(draw), {
+        draw,
+        schedule,
+        steps: describeSchedule(schedule, label),
+        violations: run.violations,
+        deliveries: run.deliveries,
+      });
+      return false;
+    });
+    const runs = options.runs ?? scenario.runs;
+    const details = await fc.check(property, {
+      numRuns: runs,
+      seed,
+      ...(options.path ? { path: options.path } : {}),
+    });
+    if (details.errorInstance && !details.failed) throw details.errorInstance;
+    if (!details.failed) return finish({ status: 'passed', runs });
+    const draw = details.counterexample?.[0];
+    const counterexample = draw === undefined ? undefined : failures.get(JSON.stringify(draw));
+    if (details.errorInstance && counterexample === undefined) throw details.errorInstance;
+    if (counterexample === undefined) {
+      throw new IdemgateError('SCHEDULE_INVALID', 'fast-check reported a failure but no counterexample was recorded');
+    }
+    const path = details.counterexamplePath ?? '';
+    const result: ScenarioResult & { status: 'failed' } = {
+      ...base,
+      status: 'failed',
+      runs,
+      path,
+      counterexample,
+      replayCommand: replayCommand(scenario.name, seed, path),
+      durationMs: performance.now() - started,
+      schedules,
+      invariantChecks,
+    };
+    if (options.reportsDir) result.savedTo = await saveCounterexample(options.reportsDir, result);
+    return result;
+  } catch (e) {
+    const error = e instanceof IdemgateError ? { code: e.code, message: describeError(e) } : { code: 'INTERNAL', message: describeError(e) };
+    return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
+  }
+
+  function finish(
+    r: { status: 'passed'; runs: number } | { status: 'failed'; runs: number; path: string; counterexample: Counterexample; replayCommand: string },
+  ): ScenarioResult {
+    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks };
+  }
+}
+
+/** Writes the shrunk schedule as JSON under `<reportsDir>/failures/`, returning its path relative to cwd. */
+export async function saveCounterexample(reportsDir: string, result: ScenarioResult & { status: 'failed' }): Promise<string> {
+  const dir = join(reportsDir, 'failures');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${result.scenario}.json`);
+  const doc = {
+    format: 'idemgate-counterexample',
+    version: 1,
+    scenario: result.scenario,
+    seed: result.seed,
+    path: result.path,
+    replayCommand: result.replayCommand,
+    draw: result.counterexample.draw,
+    schedule: result.counterexample.schedule,
+    steps: result.counterexample.steps,
+    violations: result.counterexample.violations,
+    deliveries: result.counterexample.deliveries,
+  };
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+  return relative(process.cwd(), file);
+}

@@ -1,0 +1,87 @@
+import type { IdemgateConfig, RunningTarget } from '../config.ts';
+import type { Database, ResetStrategy } from '../db/database.ts';
+import { openDatabase } from '../db/open.ts';
+import { truncateAll } from '../db/reset.ts';
+import { IdemgateError } from '../errors.ts';
+import { createEntityReader, createLedgerReader } from '../invariants/ledger-reader.ts';
+import type { EntityReader, LedgerReader } from '../invariants/invariant.ts';
+import { startTarget } from '../target/start.ts';
+import type { Tape } from '../tape/schema.ts';
+import { mergeTapes } from '../tape/merge.ts';
+import { createUpstream } from '../upstream/serve.ts';
+
+/**
+ * Everything a scenario run needs that is expensive to set up once: the database (migrated),
+ * the simulated upstream APIs and the running target. Scenarios run one after another on it,
+ * each schedule starting from a reset database.
+ */
+export interface Session {
+  readonly config: IdemgateConfig;
+  readonly database: Database;
+  readonly target: RunningTarget;
+  readonly ledger: LedgerReader;
+  readonly entities: EntityReader | undefined;
+  readonly rootDir: string;
+  /** Brings the database (and upstream logs) back to empty. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  config: IdemgateConfig;
+  /** Folder tape paths and the reports dir are resolved against. */
+  rootDir: string;
+  /** Tapes whose recorded upstream answers the simulated APIs must serve. */
+  tapes: readonly Tape[];
+  /** Overrides config.database.url and DATABASE_URL; `null` forces embedded PGlite. */
+  databaseUrl?: string | null;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const { config } = options;
+  const cleanups: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+  };
+  try {
+    const url =
+      options.databaseUrl === null ? undefined : (options.databaseUrl ?? config.database?.url ?? process.env.DATABASE_URL);
+    const database = await openDatabase({ url, isolate: true });
+    cleanups.push(() => database.close());
+    const needsUrl = config.target.start.kind !== 'in-process';
+    if (needsUrl) await database.serve();
+    if (config.database?.migrate) await config.database.migrate(database);
+
+    const merged = options.tapes.length > 0 ? mergeTapes(options.tapes) : undefined;
+    const upstream = await createUpstream({ tape: merged, secrets: config.providers });
+    cleanups.push(() => upstream.close());
+
+    const target = await startTarget(config.target.start, {
+      database,
+      secrets: config.providers,
+      env: { ...upstream.env },
+    });
+    cleanups.push(() => target.stop());
+
+    const ledger = await createLedgerReader(database, config.ledger);
+    const entities = config.entities ? await createEntityReader(database, config.entities) : undefined;
+    const resetStrategy: ResetStrategy = config.database?.reset ?? truncateAll({});
+    return {
+      config,
+      database,
+      target,
+      ledger,
+      entities,
+      rootDir: options.rootDir,
+      reset: async () => {
+        await resetStrategy.reset(database);
+        upstream.log.length = 0;
+      },
+      close: closeAll,
+    };
+  } catch (e) {
+    await closeAll();
+    if (e instanceof IdemgateError) throw e;
+    throw new IdemgateError('TARGET_START_FAILED', `could not open a session: ${(e as Error).message}`, { cause: e });
+  }
+}

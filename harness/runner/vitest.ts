@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatResult } from '../report/console.ts';
+import { findConfigFile, loadConfig } from './load.ts';
+import { loadScenarioTape, runScenario } from './run-scenario.ts';
+import type { Scenario } from './scenario.ts';
+import { openSession, type Session } from './session.ts';
+
+/**
+ * Registers a scenario as a vitest test when the file runs under vitest (so `vitest -t name`
+ * and watch mode work); does nothing when the CLI imports the file. Runs: IDEMGATE_RUNS or the
+ * scenario's own count; seed: IDEMGATE_SEED or random (printed on failure).
+ */
+export function scenarioTest(scenario: Scenario): void {
+  if (!process.env.VITEST) return;
+  describe(`scenario ${scenario.name}`, () => {
+    let session: Session | undefined;
+    beforeAll(async () => {
+      const { config, rootDir } = await loadConfig(findConfigFile());
+      session = await openSession({ config, rootDir, tapes: [await loadScenarioTape(scenario, rootDir)] });
+    });
+    afterAll(async () => {
+      await session?.close();
+    });
+    const runs = Number(process.env.IDEMGATE_RUNS ?? scenario.runs);
+    it(`holds every invariant over ${runs} faulted schedules`, async () => {
+      const seed = process.env.IDEMGATE_SEED === undefined ? undefined : Number(process.env.IDEMGATE_SEED);
+      const result = await runScenario(session!, scenario, {
+        runs,
+        ...(seed === undefined ? {} : { seed }),
+        reportsDir: `${session!.rootDir}/reports`,
+      });
+      if (result.status !== 'passed') expect.fail(formatResult(result).join('\n'));
+      expect(result.schedules).toBeGreaterThanOrEqual(runs);
+    });
+  });
+}

@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { request } from 'undici';
+import { IdemgateError } from '../errors.ts';
+import type { RunningTarget, TargetContext, TargetStart } from '../config.ts';
+
+/** A free TCP port on loopback (the OS picks it; tiny race accepted, as every test runner does). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const res = await request(url, { method: 'GET', headersTimeout: 1000, bodyTimeout: 1000 });
+    await res.body.dump();
+    return res.statusCode >= 200 && res.statusCode < 300;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `url` until it answers 2xx; `failed()` lets a dying child end the wait early. */
+export async function waitHealthy(
+  url: string,
+  timeoutMs: number,
+  failed: () => string | undefined = () => undefined,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const reason = failed();
+    if (reason !== undefined) throw new IdemgateError('TARGET_START_FAILED', reason);
+    if (await isHealthy(url)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new IdemgateError(
+    'TARGET_UNHEALTHY',
+    `target never became healthy: GET ${url} did not answer 2xx within ${timeoutMs} ms`,
+    { details: { url } },
+  );
+}
+
+const substitute = (value: string, vars: Record<string, string>): string =>
+  value.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
+
+function startCommand(
+  start: Extract<TargetStart, { kind: 'command' }>,
+  ctx: TargetContext,
+  port: number,
+): Promise<RunningTarget> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const vars: Record<string, string> = {
+    ...ctx.env,
+    port: String(port),
+    databaseUrl: ctx.database.url ?? '',
+  };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...ctx.env,
+    PORT: String(port),
+    DATABASE_URL: ctx.database.url ?? '',
+  };
+  for (const [k, v] of Object.entries(start.env ?? {})) env[k] = substitute(v, vars);
+  const args = (start.args ?? []).map((a) => substitute(a, vars));
+  const child: ChildProcess = spawn(start.command, args, {
+    cwd: start.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 20));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exit: string | undefined;
+  let spawnError: string | undefined;
+  child.on('error', (e) => (spawnError = e.message));
+  child.on('exit', (code, signal) => (exit = `exited with ${code ?? signal}`));
+  const command = [start.command, ...args].join(' ');
+  const failed = (): string | undefined => {
+    if (spawnError !== undefined) return `cannot start target \`${command}\`: ${spawnError}`;
+    if (exit !== undefined) return `target \`${command}\` ${exit} before it became healthy. Last output:\n  ${tail.join('\n  ')}`;
+    return undefined;
+  };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return waitHealthy(`${baseUrl}${start.healthPath}`, start.startTimeoutMs ?? 30_000, failed).then(
+    () => ({ baseUrl, stop }),
+    async (e: unknown) => {
+      await stop();
+      throw e;
+    },
+  );
+}
+
+/** Starts (or attaches to) the target the config describes and waits until it is healthy. */
+export async function startTarget(start: TargetStart, ctx: TargetContext): Promise<RunningTarget> {
+  switch (start.kind) {
+    case 'in-process':
+      try {
+        return await start.start(ctx);
+      } catch (e) {
+        throw new IdemgateError('TARGET_START_FAILED', `in-process target failed to start: ${(e as Error).message}`, { cause: e });
+      }
+    case 'command':
+      return startCommand(start, ctx, start.port ?? (await freePort()));
+    case 'url': {
+      if (start.healthPath !== undefined) await waitHealthy(`${start.baseUrl}${start.healthPath}`, 10_000);
+      return { baseUrl: start.baseUrl, stop: async () => {} };
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * idemgate's configuration for the bundled reference merchant service
+ * (fixtures/merchant-service). A config for your own service has the same shape: how to start
+ * it, where each provider delivers, the test secrets it verifies with, and where its ledger is.
+ *
+ * IDEMGATE_TARGET=process runs the service as a child process (`tsx src/main.ts`), the way a
+ * service in any language runs; the default starts it in this process (faster).
+ */
+import { readFileSync } from 'node:fs';
+import { defineConfig, type TargetStart } from './harness/index.ts';
+import { createApp } from './fixtures/merchant-service/src/app.ts';
+import { connect, migrate } from './fixtures/merchant-service/src/db.ts';
+
+const key = (file: string): string => readFileSync(new URL(`./fixtures/keys/${file}`, import.meta.url), 'utf8');
+
+const secrets = {
+  shopee: {
+    partnerId: process.env.SHOPEE_PARTNER_ID ?? '2001234',
+    partnerKey: process.env.SHOPEE_PARTNER_KEY ?? 'shpk_test_4f1c2a9e',
+    shopId: process.env.SHOPEE_SHOP_ID ?? '727720655',
+    accessToken: process.env.SHOPEE_ACCESS_TOKEN ?? 'test_access_token',
+  },
+  fpx: { privateKeyPem: key('fpx-test-private.pem'), publicKeyPem: key('fpx-test-public.pem') },
+  stripe: { endpointSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_test_idemgate' },
+};
+
+const inProcess: TargetStart = {
+  kind: 'in-process',
+  start: async ({ database, env }) => {
+    const db =
+      database.native.kind === 'pglite' ? connect({ pglite: database.native.client }) : connect({ url: database.url! });
+    const app = createApp({
+      db,
+      config: {
+        shopee: { ...secrets.shopee, apiBase: env.SHOPEE_API_BASE! },
+        fpx: { publicKeyPem: secrets.fpx.publicKeyPem },
+        stripe: { endpointSecret: secrets.stripe.endpointSecret, toleranceS: 300 },
+      },
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const address = app.address();
+    if (typeof address !== 'object' || address === null) throw new Error('merchant service did not bind a port');
+    return {
+      baseUrl: `http://127.0.0.1:${address.port}`,
+      inFlight: () => app.inFlight(),
+      stop: async () => {
+        app.closeAllConnections();
+        await new Promise<void>((resolve) => app.close(() => resolve()));
+        if (db.$client !== (database.native.kind === 'pglite' ? database.native.client : undefined)) {
+          await (db.$client as { end(): Promise<void> }).end();
+        }
+      },
+    };
+  },
+};
+
+const childProcess: TargetStart = {
+  kind: 'command',
+  command: process.execPath,
+  args: ['--import', 'tsx', 'fixtures/merchant-service/src/main.ts'],
+  cwd: new URL('.', import.meta.url).pathname,
+  healthPath: '/health',
+  env: {
+    PORT: '{port}',
+    DATABASE_URL: '{databaseUrl}',
+    SHOPEE_API_BASE: '{SHOPEE_API_BASE}',
+    SHOPEE_PARTNER_ID: secrets.shopee.partnerId,
+    SHOPEE_PARTNER_KEY: secrets.shopee.partnerKey,
+    SHOPEE_SHOP_ID: secrets.shopee.shopId,
+    SHOPEE_ACCESS_TOKEN: secrets.shopee.accessToken,
+    FPX_PUBLIC_KEY_PEM: secrets.fpx.publicKeyPem,
+    STRIPE_WEBHOOK_SECRET: secrets.stripe.endpointSecret,
+  },
+};
+
+export default defineConfig({
+  target: {
+    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess : inProcess,
+    endpoints: { shopee: '/webhooks/shopee', fpx: '/webhooks/fpx/direct-ac', stripe: '/webhooks/stripe' },
+    requestTimeoutMs: 5000,
+  },
+  providers: secrets,
+  database: {
+    // The service migrates itself when it runs as a process; in-process, the harness asks it to.
+    migrate: async (database) => {
+      const db =
+        database.native.kind === 'pglite' ? connect({ pglite: database.native.client }) : connect({ url: database.url! });
+      await migrate(db);
+      if (database.native.kind !== 'pglite') await (db.$client as { end(): Promise<void> }).end();
+    },
+  },
+  ledger: {
+    table: 'ledger_entries',
+    columns: { txnId: 'txn_id', account: 'account', amount: 'amount_minor', currency: 'currency', reference: 'reference' },
+    sign: 'debit-positive',
+    cashAccounts: ['shopee_wallet', 'fpx_clearing', 'psp_clearing'],
+  },
+  entities: {
+    table: 'orders',
+    columns: { provider: 'provider', entity: 'order_ref', status: 'status' },
+  },
+});

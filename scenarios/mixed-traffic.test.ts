@@ -1,0 +1,20 @@
+import {
+  concurrentDuplicates,
+  defineScenario,
+  lostAcks,
+  reorderWithin,
+  scenarioTest,
+  sequentialDuplicates,
+} from '../harness/index.ts';
+
+/** All three providers interleaved in recorded-time order, as one merchant sees a busy evening. */
+export const mixedTraffic = defineScenario({
+  name: 'mixed-traffic',
+  description: 'Shopee, FPX and Stripe traffic merged by recorded time, every fault composed',
+  tapes: ['fixtures/tapes/shopee.jsonl', 'fixtures/tapes/fpx.jsonl', 'fixtures/tapes/stripe.jsonl'],
+  faults: [sequentialDuplicates({ maxGap: 6 }), concurrentDuplicates({ maxWidth: 4 }), reorderWithin({ window: 8 }), lostAcks({})],
+  maxEdits: 8,
+  runs: 100,
+});
+
+scenarioTest(mixedTraffic);
