@@ -54,10 +54,11 @@ const inProcess: TargetStart = {
   },
 };
 
-const childProcess: TargetStart = {
+/** The service as a child process; `serviceDir` may be a copy of it (a mutant). */
+export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetStart => ({
   kind: 'command',
   command: process.execPath,
-  args: ['--import', 'tsx', 'fixtures/merchant-service/src/main.ts'],
+  args: ['--import', 'tsx', `${serviceDir}/src/main.ts`],
   cwd: new URL('.', import.meta.url).pathname,
   healthPath: '/health',
   env: {
@@ -71,18 +72,18 @@ const childProcess: TargetStart = {
     FPX_PUBLIC_KEY_PEM: secrets.fpx.publicKeyPem,
     STRIPE_WEBHOOK_SECRET: secrets.stripe.endpointSecret,
   },
-};
+});
 
 export default defineConfig({
   target: {
-    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess : inProcess,
+    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
     endpoints: { shopee: '/webhooks/shopee', fpx: '/webhooks/fpx/direct-ac', stripe: '/webhooks/stripe' },
     requestTimeoutMs: 5000,
   },
   providers: secrets,
   database: {
-    // The service migrates itself when it runs as a process; in-process, the harness asks it to.
-    migrate: async (database) => {
+    // In-process, the harness asks the service to migrate; as a process it migrates itself on start.
+    migrate: process.env.IDEMGATE_TARGET === 'process' ? undefined : async (database) => {
       const db =
         database.native.kind === 'pglite' ? connect({ pglite: database.native.client }) : connect({ url: database.url! });
       await migrate(db);

@@ -49,7 +49,6 @@ export { openDatabase } from './db/open.ts';
 export { sqlReset, truncateAll } from './db/reset.ts';
 
 export { defineScenario, type Scenario, type ScenarioDefinition } from './runner/scenario.ts';
-export { scenarioTest } from './runner/vitest.ts';
 export { runScenario, type RunOptions } from './runner/run-scenario.ts';
 export { openSession, type Session } from './runner/session.ts';
 export type { ScenarioResult, Counterexample } from './runner/result.ts';

@@ -3,9 +3,9 @@ import {
   defineScenario,
   lostAcks,
   reorderWithin,
-  scenarioTest,
   sequentialDuplicates,
 } from '../harness/index.ts';
+import { scenarioTest } from '../harness/vitest.ts';
 
 /** FPX Direct ACs: resent until `OK`, B2B 99→00 and 09→00 pending-then-approved, failures that must not credit. */
 export const fpxDirectAc = defineScenario({

@@ -3,9 +3,9 @@ import {
   defineScenario,
   lostAcks,
   reorderWithin,
-  scenarioTest,
   sequentialDuplicates,
 } from '../harness/index.ts';
+import { scenarioTest } from '../harness/vitest.ts';
 
 /** All three providers interleaved in recorded-time order, as one merchant sees a busy evening. */
 export const mixedTraffic = defineScenario({

@@ -3,9 +3,9 @@ import {
   defineScenario,
   lostAcks,
   reorderWithin,
-  scenarioTest,
   sequentialDuplicates,
 } from '../harness/index.ts';
+import { scenarioTest } from '../harness/vitest.ts';
 
 /** Shopee order-status pushes: repeated pushes, lifecycle out of order, escrow posted once on COMPLETED. */
 export const shopeePush = defineScenario({

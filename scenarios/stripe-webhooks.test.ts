@@ -3,9 +3,9 @@ import {
   defineScenario,
   lostAcks,
   reorderWithin,
-  scenarioTest,
   sequentialDuplicates,
 } from '../harness/index.ts';
+import { scenarioTest } from '../harness/vitest.ts';
 
 /** Stripe-style webhooks: redeliveries, racing duplicates, out-of-order events, lost acks. */
 export const stripeWebhooks = defineScenario({

@@ -1,9 +1,13 @@
+/**
+ * The vitest entry point: `scenarioTest(scenario)` registers a scenario as a vitest test.
+ * Kept out of the main barrel so loading a config or the CLI never imports vitest.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatResult } from '../report/console.ts';
-import { findConfigFile, loadConfig } from './load.ts';
-import { loadScenarioTape, runScenario } from './run-scenario.ts';
-import type { Scenario } from './scenario.ts';
-import { openSession, type Session } from './session.ts';
+import { formatResult } from './report/console.ts';
+import { findConfigFile, loadConfig } from './runner/load.ts';
+import { loadScenarioTape, runScenario } from './runner/run-scenario.ts';
+import type { Scenario } from './runner/scenario.ts';
+import { openSession, type Session } from './runner/session.ts';
 
 /**
  * Registers a scenario as a vitest test when the file runs under vitest (so `vitest -t name`
@@ -15,7 +19,7 @@ export function scenarioTest(scenario: Scenario): void {
   describe(`scenario ${scenario.name}`, () => {
     let session: Session | undefined;
     beforeAll(async () => {
-      const { config, rootDir } = await loadConfig(findConfigFile());
+      const { config, rootDir } = await loadConfig(findConfigFile(), 'native');
       session = await openSession({ config, rootDir, tapes: [await loadScenarioTape(scenario, rootDir)] });
     });
     afterAll(async () => {
