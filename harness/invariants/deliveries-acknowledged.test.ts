@@ -35,6 +35,7 @@ const ctx = (deliveries: DeliveryOutcome[]): InvariantContext => ({
   deliveries,
   baseline: undefined,
   database: undefined as unknown as Database,
+  extras: {},
 });
 
 describe('everyEventAcknowledged', () => {

@@ -99,6 +99,7 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
       deliveries,
       baseline,
       database: db,
+      extras: {},
     };
   }
 

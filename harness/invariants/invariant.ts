@@ -57,6 +57,8 @@ export interface InvariantContext {
   /** The ledger after the clean replay of the same tape, for the differential oracle. */
   baseline: readonly LedgerRow[] | undefined;
   database: Database;
+  /** Facts contributed by scenario extensions (upstream call logs, ingested files), by extension name. */
+  extras: Readonly<Record<string, unknown>>;
 }
 
 export interface Violation {

@@ -6,6 +6,8 @@ import type { DeliveryOutcome } from '../replay/outcome.ts';
 export interface ScheduleDraw {
   groups: string[];
   edits: FaultEdit[];
+  /** Each scenario extension's drawn data, by extension name (absent when there are none). */
+  extensions?: Record<string, unknown>;
 }
 
 export interface Counterexample {

@@ -8,13 +8,14 @@ import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
 import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invariants/invariant.ts';
 import type { ProviderEvent } from '../providers/provider.ts';
 import { providerFor } from '../providers/registry.ts';
-import { replaySchedule } from '../replay/replay.ts';
+import { createReplayer, type Replayer } from '../replay/replay.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import { applyEdits, describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Counterexample, ScenarioResult, ScheduleDraw } from './result.ts';
+import type { ScenarioExtension } from './extension.ts';
 import type { Scenario } from './scenario.ts';
 import type { Session } from './session.ts';
 
@@ -83,26 +84,46 @@ interface ExecutedSchedule {
   checked: number;
 }
 
-/** Resets the database, replays one schedule, and evaluates the invariants. */
-export async function executeSchedule(
-  session: Session,
-  prepared: PreparedTape,
-  schedule: Schedule,
-  invariants: readonly Invariant[],
-  baseline: readonly LedgerRow[] | undefined,
-): Promise<ExecutedSchedule> {
-  await session.reset();
+/** A replayer for one scenario's tape on a session's target (keep-alive connections reused across schedules). */
+export function replayerFor(session: Session, tape: Tape): Replayer {
   const { config, target } = session;
-  const deliveries = await replaySchedule(schedule, {
-    tape: prepared.tape,
+  return createReplayer({
+    tape,
     providers: providerFor,
     baseUrl: target.baseUrl,
-    endpoints: config.target.endpoints,
+    endpoints: config.target.endpoints ?? {},
     secrets: config.providers,
     requestTimeoutMs: config.target.requestTimeoutMs ?? 5000,
     settleMs: config.target.settleMs ?? 250,
     ...(target.inFlight ? { inFlight: target.inFlight } : {}),
   });
+}
+
+/** Everything fixed for a scenario run: its tape, invariants, extensions and replayer. */
+export interface ScenarioRunContext {
+  session: Session;
+  prepared: PreparedTape;
+  invariants: readonly Invariant[];
+  extensions: readonly ScenarioExtension[];
+  replayer: Replayer;
+}
+
+/** Resets the database, applies extension data, replays one schedule, and evaluates the invariants. */
+export async function executeSchedule(
+  run: ScenarioRunContext,
+  schedule: Schedule,
+  draw: Pick<ScheduleDraw, 'extensions'>,
+  baseline: readonly LedgerRow[] | undefined,
+): Promise<ExecutedSchedule> {
+  const { session, prepared, invariants, extensions, replayer } = run;
+  await session.reset();
+  const extCtx = { session, tape: prepared.tape, schedule };
+  for (const ext of extensions) await ext.before?.(extCtx, draw.extensions?.[ext.name]);
+  const deliveries = await replayer.replay(schedule);
+  const extras: Record<string, unknown> = {};
+  for (const ext of extensions) {
+    if (ext.after) extras[ext.name] = await ext.after({ ...extCtx, deliveries }, draw.extensions?.[ext.name]);
+  }
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
   const expected = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
   const ctx: InvariantContext = {
@@ -112,6 +133,7 @@ export async function executeSchedule(
     deliveries,
     baseline,
     database: session.database,
+    extras,
   };
   const violations: Violation[] = [];
   let checked = 0;
@@ -146,7 +168,7 @@ export function replayCommand(scenario: string, seed: number, path: string): str
 export async function runScenario(session: Session, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
-  const invariants = scenario.invariants ?? defaultInvariants;
+  const invariants = [...(scenario.invariants ?? defaultInvariants), ...scenario.extensions.flatMap((e) => e.invariants ?? [])];
   const base = {
     scenario: scenario.name,
     database: session.database.kind,
@@ -155,14 +177,17 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   };
   let schedules = 0;
   let invariantChecks = 0;
+  let replayer: Replayer | undefined;
   try {
     const prepared = prepareTape(await loadScenarioTape(scenario, session.rootDir));
+    replayer = replayerFor(session, prepared.tape);
+    const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer };
     const allGroups = unique(prepared.groups);
     const label = stepLabel(prepared);
 
     // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
     const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
-    const cleanRun = await executeSchedule(session, prepared, clean, invariants, undefined);
+    const cleanRun = await executeSchedule(run, clean, {}, undefined);
     schedules++;
     invariantChecks += cleanRun.checked;
     if (cleanRun.violations.length > 0) {
@@ -181,16 +206,21 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       ? fc.subarray(allGroups, { minLength: 1 })
       : fc.constant(allGroups);
     const editsArb = composeFaults(scenario.faults, { maxEdits: scenario.maxEdits })(prepared.tape.exchanges.length);
-    const drawArb = fc.record({ groups: groupsArb, edits: editsArb });
+    const extensionArbs: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const ext of scenario.extensions) if (ext.draw) extensionArbs[ext.name] = ext.draw(prepared.tape);
+    const drawArb: fc.Arbitrary<ScheduleDraw> =
+      Object.keys(extensionArbs).length === 0
+        ? fc.record({ groups: groupsArb, edits: editsArb })
+        : fc.record({ groups: groupsArb, edits: editsArb, extensions: fc.record(extensionArbs) });
 
     const failures = new Map<string, Counterexample>();
     let firstFailureSeen = false;
     const property = fc.asyncProperty(drawArb, async (draw: ScheduleDraw) => {
       const schedule = scheduleFor(prepared, draw);
-      const run = await executeSchedule(session, prepared, schedule, invariants, baselineFor(prepared, baselineRows, draw.groups));
+      const executed = await executeSchedule(run, schedule, draw, baselineFor(prepared, baselineRows, draw.groups));
       schedules++;
-      invariantChecks += run.checked;
-      const failed = run.violations.length > 0;
+      invariantChecks += executed.checked;
+      const failed = executed.violations.length > 0;
       options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
       if (!failed) return true;
       firstFailureSeen = true;
@@ -198,8 +228,8 @@ export async function runScenario(session: Session, scenario: Scenario, options:
         draw,
         schedule,
         steps: describeSchedule(schedule, label),
-        violations: run.violations,
-        deliveries: run.deliveries,
+        violations: executed.violations,
+        deliveries: executed.deliveries,
       });
       return false;
     });
@@ -234,6 +264,8 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   } catch (e) {
     const error = e instanceof IdemgateError ? { code: e.code, message: describeError(e) } : { code: 'INTERNAL', message: describeError(e) };
     return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
+  } finally {
+    await replayer?.close();
   }
 
   function finish(

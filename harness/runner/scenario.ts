@@ -1,6 +1,7 @@
 import { IdemgateError } from '../errors.ts';
 import type { FaultArbitrary } from '../faults/index.ts';
 import type { Invariant } from '../invariants/invariant.ts';
+import type { ScenarioExtension } from './extension.ts';
 
 export interface ScenarioDefinition {
   /** Unique, kebab-case; used by `--scenario` and in reports. */
@@ -21,6 +22,8 @@ export interface ScenarioDefinition {
    * entities that matter. Default true; false always replays every exchange.
    */
   subsetEntities?: boolean;
+  /** Traffic and faults beyond webhook deliveries (upstream faults, reconciliation files). */
+  extensions?: ScenarioExtension[];
 }
 
 const SCENARIO = Symbol.for('idemgate.scenario');
@@ -53,6 +56,11 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
   if (definition.tapes.length === 0) {
     throw new IdemgateError('SCENARIO_INVALID', `scenario "${definition.name}" names no tape`);
   }
+  const extensionNames = (definition.extensions ?? []).map((e) => e.name);
+  const repeated = extensionNames.find((n, i) => extensionNames.indexOf(n) !== i);
+  if (repeated !== undefined) {
+    throw new IdemgateError('SCENARIO_INVALID', `scenario "${definition.name}" has two extensions named "${repeated}"`);
+  }
   const runs = definition.runs ?? 100;
   if (!Number.isInteger(runs) || runs < 1) {
     throw new IdemgateError('SCENARIO_INVALID', `scenario "${definition.name}": runs must be a positive integer, got ${runs}`);
@@ -67,5 +75,6 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
     invariants: definition.invariants,
     runs,
     subsetEntities: definition.subsetEntities ?? true,
+    extensions: definition.extensions ?? [],
   };
 }

@@ -8,7 +8,7 @@ import type { EntityReader, LedgerReader } from '../invariants/invariant.ts';
 import { startTarget } from '../target/start.ts';
 import type { Tape } from '../tape/schema.ts';
 import { mergeTapes } from '../tape/merge.ts';
-import { createUpstream } from '../upstream/serve.ts';
+import { createUpstream, type RunningUpstream } from '../upstream/serve.ts';
 
 /**
  * Everything a scenario run needs that is expensive to set up once: the database (migrated),
@@ -21,6 +21,8 @@ export interface Session {
   readonly target: RunningTarget;
   readonly ledger: LedgerReader;
   readonly entities: EntityReader | undefined;
+  /** The simulated provider APIs the target calls (scenario extensions load fault plans into it). */
+  readonly upstream: RunningUpstream;
   readonly rootDir: string;
   /** Brings the database (and upstream logs) back to empty. */
   reset(): Promise<void>;
@@ -72,6 +74,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       target,
       ledger,
       entities,
+      upstream,
       rootDir: options.rootDir,
       reset: async () => {
         await resetStrategy.reset(database);

@@ -130,6 +130,7 @@ export async function contextFor(
     entities: options.entities,
     expected: buildExpectations(options.events ?? []),
     deliveries: options.deliveries ?? [],
+    extras: {},
     baseline: options.baseline,
     database: db,
   };
