@@ -1,11 +1,17 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
 import { exitCodeFor, formatResult, formatSummary, painterFor, summarise } from '../report/console.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
-import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import { loadScenarioTape, prepareTape, runScenario, stepLabel } from '../runner/run-scenario.ts';
+import { githubOptionsFromEnv, writeReports, type RunReport } from '../report/run-report.ts';
 import type { ScenarioResult } from '../runner/result.ts';
 import { openSession } from '../runner/session.ts';
+
+const TOOL_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const HELP = `idemgate — prove a payment backend is idempotent
 
@@ -75,9 +81,14 @@ async function run(argv: string[]): Promise<number> {
   const scenarios = wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : all;
   const p = painterFor(process.stdout);
   const started = performance.now();
+  const startedAt = new Date();
   const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
   const session = await openSession({ config, rootDir, tapes, ...(values.pglite ? { databaseUrl: null } : {}) });
   const results: ScenarioResult[] = [];
+  const reportsDir = resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports');
+  const labels: Record<string, string[]> = {};
+  const targetUrl = session.target.baseUrl;
+  const databaseKind = session.database.kind;
   try {
     console.log(`idemgate: ${scenarios.length} scenario(s) against ${session.target.baseUrl} on ${session.database.kind}`);
     for (const scenario of scenarios) {
@@ -85,16 +96,33 @@ async function run(argv: string[]): Promise<number> {
         ...(runs === undefined ? {} : { runs }),
         ...(seed === undefined ? {} : { seed }),
         ...(values.path === undefined ? {} : { path: values.path }),
-        reportsDir: resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports'),
+        reportsDir,
       });
       results.push(result);
+      if (result.status === 'failed') {
+        const prepared = prepareTape(tapes[scenarios.indexOf(scenario)]!);
+        labels[scenario.name] = prepared.tape.exchanges.map((_, i) => stepLabel(prepared)(i));
+      }
       console.log(formatResult(result, p).join('\n'));
     }
   } finally {
     await session.close();
   }
   const summary = summarise(results, performance.now() - started);
+  const report: RunReport = {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    tool: { name: 'idemgate', version: TOOL_VERSION },
+    target: { baseUrl: targetUrl },
+    database: databaseKind,
+    summary,
+    results,
+    labels,
+  };
+  const written = await writeReports(reportsDir, report, { github: githubOptionsFromEnv() });
   console.log(`\n${formatSummary(summary, p)}`);
+  console.log(`  reports: ${written.files.map((f) => relative(process.cwd(), f)).join(', ')} (${written.ms.toFixed(0)} ms)`);
   return exitCodeFor(summary);
 }
 

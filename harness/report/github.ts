@@ -1,0 +1,33 @@
+import { ghData, ghProperty } from './escape.ts';
+import type { RunReport } from './run-report.ts';
+
+const MAX_MESSAGE = 2000;
+
+/**
+ * `::error` workflow commands: one per broken invariant of a failed scenario, one per errored
+ * scenario, one when nothing ran. Each carries the replay command so the annotation alone is enough.
+ */
+export function githubAnnotations(report: RunReport): string[] {
+  const lines: string[] = [];
+  const error = (title: string, message: string) => {
+    const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+    lines.push(`::error title=${ghProperty(title)}::${ghData(text)}`);
+  };
+  if (report.results.length === 0) error('idemgate: nothing ran', 'no scenario was run; the gate cannot pass on an empty run');
+  for (const r of report.results) {
+    if (r.status === 'errored') {
+      error(`idemgate: ${r.scenario} could not run`, `[${r.error.code}] ${r.error.message}`);
+      continue;
+    }
+    if (r.status !== 'failed') continue;
+    const byInvariant = new Map<string, string[]>();
+    for (const v of r.counterexample.violations) byInvariant.set(v.invariant, [...(byInvariant.get(v.invariant) ?? []), v.message]);
+    for (const [invariant, messages] of byInvariant) {
+      error(
+        `idemgate: ${r.scenario} broke ${invariant}`,
+        [...messages.slice(0, 5), ...(messages.length > 5 ? [`… ${messages.length - 5} more`] : []), `replay: ${r.replayCommand}`].join('\n'),
+      );
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { erroredResult, failedResult, passedResult, sampleReport } from './_testing/sample-report.ts';
+import { mdCodeBlock } from './escape.ts';
+import { renderSummaryMarkdown } from './markdown.ts';
+
+describe('summary.md', () => {
+  it('states the verdict and tabulates every scenario', () => {
+    const md = renderSummaryMarkdown(sampleReport());
+    expect(md.split('\n')[0]).toBe('## idemgate: ⚠️ ERRORED — the harness could not run');
+    expect(md).toContain('3 scenario(s): 1 passed, 1 failed, 1 errored. 238 schedules explored, 1666 invariant checks, 3 violation(s)');
+    expect(md).toContain('| Scenario | Status | Schedules | Invariant checks | Seconds |');
+    expect(md).toContain('| stripe-duplicates | ✅ passed | 101 | 707 | 3.0 |');
+    expect(md).toContain('| shopee-fpx-races | ❌ failed | 137 | 959 | 8.4 |');
+    expect(md).toContain('| fpx-holiday-file | ⚠️ errored | 0 | 0 | 0.2 |');
+    expect(renderSummaryMarkdown(sampleReport([passedResult()]))).toMatch(/^## idemgate: ✅ PASSED/);
+    expect(renderSummaryMarkdown(sampleReport([passedResult(), failedResult()]))).toMatch(/^## idemgate: ❌ FAILED/);
+  });
+
+  it('shows each failure: broken invariants, the shrunk schedule in a code block, the replay command', () => {
+    const md = renderSummaryMarkdown(sampleReport([failedResult()]));
+    const section = md.slice(md.indexOf('### ❌ shopee-fpx-races'));
+    expect(section).toContain('- **exactly-once-effect**\n  - effect for reference ORD-7 is duplicated');
+    expect(section).toContain('- **ledger-matches-clean-replay**');
+    expect(section).toContain('Held: `balanced-transactions`, `credited-amount`');
+    const schedule = failedResult().counterexample.steps.join('\n');
+    expect(section).toContain(`Shrunk schedule (5 steps):\n\n\`\`\`\n${schedule}\n\`\`\``);
+    expect(section).toContain('```sh\nnpx idemgate run --scenario shopee-fpx-races --seed 1234567 --path "41:2:0:1"\n```');
+  });
+
+  it('shows an errored scenario’s harness error', () => {
+    const md = renderSummaryMarkdown(sampleReport([erroredResult()]));
+    expect(md).toContain('### ⚠️ fpx-holiday-file: harness error\n\n```\n[TAPE_NOT_FOUND] [TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file\n```');
+  });
+
+  it('neutralises markup and table-breaking characters from results', () => {
+    const r = failedResult([{ invariant: 'final-status', message: '<img src=x onerror=alert(1)> *bold* | pipe', evidence: [] }]);
+    r.scenario = 'a|b';
+    const md = renderSummaryMarkdown(sampleReport([r]));
+    expect(md).toContain('| a\\|b | ❌ failed |');
+    expect(md).toContain('  - &lt;img src=x onerror=alert(1)&gt; \\*bold\\* | pipe');
+    expect(md).not.toContain('<img');
+  });
+
+  it('a code block fence outgrows backticks in its content', () => {
+    expect(mdCodeBlock('a ``` b')).toBe('````\na ``` b\n````');
+  });
+});

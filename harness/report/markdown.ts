@@ -1,0 +1,49 @@
+import { reportedInvariants, violationsByInvariant } from './details.ts';
+import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
+import { VERDICT_TEXT, verdictOf, type RunReport } from './run-report.ts';
+
+const ICON = { passed: '✅', failed: '❌', errored: '⚠️', 'nothing-ran': '⚠️' } as const;
+const MAX_MESSAGES = 5;
+const secs = (ms: number): string => (ms / 1000).toFixed(1);
+
+/** summary.md: the verdict, a table of scenarios, and for each failure what broke and how to replay it. */
+export function renderSummaryMarkdown(report: RunReport): string {
+  const s = report.summary;
+  const verdict = verdictOf(s);
+  const out: string[] = [
+    `## idemgate: ${ICON[verdict]} ${VERDICT_TEXT[verdict]}`,
+    '',
+    `${s.scenarios} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.errored} errored. ` +
+      `${s.schedules} schedules explored, ${s.invariantChecks} invariant checks, ${s.violations} violation(s), ` +
+      `${secs(s.wallMs)} s against ${mdCode(report.target.baseUrl)} on ${report.database}.`,
+    '',
+  ];
+  if (report.results.length > 0) {
+    out.push('| Scenario | Status | Schedules | Invariant checks | Seconds |', '| --- | --- | ---: | ---: | ---: |');
+    for (const r of report.results) {
+      out.push(`| ${mdCell(r.scenario)} | ${ICON[r.status]} ${r.status} | ${r.schedules} | ${r.invariantChecks} | ${secs(r.durationMs)} |`);
+    }
+    out.push('');
+  }
+  for (const r of report.results) {
+    if (r.status === 'errored') {
+      out.push(`### ⚠️ ${mdText(r.scenario)}: harness error`, '', mdCodeBlock(`[${r.error.code}] ${r.error.message}`), '');
+      continue;
+    }
+    if (r.status !== 'failed') continue;
+    const ce = r.counterexample;
+    out.push(`### ❌ ${mdText(r.scenario)}`, '');
+    const broken = violationsByInvariant(ce.violations);
+    const held = reportedInvariants(r).filter((n) => !broken.has(n));
+    out.push(`Broken invariants (seed ${r.seed}):`, '');
+    for (const [name, violations] of broken) {
+      out.push(`- **${mdText(name)}**`);
+      for (const v of violations.slice(0, MAX_MESSAGES)) out.push(`  - ${mdText(v.message)}`);
+      if (violations.length > MAX_MESSAGES) out.push(`  - … ${violations.length - MAX_MESSAGES} more`);
+    }
+    if (held.length > 0) out.push('', `Held: ${held.map(mdCode).join(', ')}`);
+    out.push('', `Shrunk schedule (${ce.steps.length} steps):`, '', mdCodeBlock(ce.steps.join('\n')), '');
+    out.push('Replay:', '', mdCodeBlock(r.replayCommand, 'sh'), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
