@@ -7,6 +7,8 @@
  * service in any language runs; the default starts it in this process (faster).
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type TargetStart } from './harness/index.ts';
 import { createApp } from './fixtures/merchant-service/src/app.ts';
 import { connect, migrate } from './fixtures/merchant-service/src/db.ts';
@@ -74,6 +76,14 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetSt
   },
 });
 
+/** A mutant's copy of the service, started like `childProcess` but from the copy (which migrates itself). */
+const mutantProcess = (copyDir: string): TargetStart => ({
+  ...(childProcess() as Extract<TargetStart, { kind: 'command' }>),
+  args: ['--import', 'tsx', join(copyDir, 'src/main.ts')],
+  // The copy's parent holds a node_modules link, so `--import tsx` and the service's imports resolve.
+  cwd: dirname(copyDir),
+});
+
 export default defineConfig({
   target: {
     start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
@@ -99,5 +109,21 @@ export default defineConfig({
   entities: {
     table: 'orders',
     columns: { provider: 'provider', entity: 'order_ref', status: 'status' },
+  },
+  mutation: {
+    root: 'fixtures/merchant-service',
+    sources: ['src/**/*.ts', 'drizzle/*.sql'],
+    start: mutantProcess,
+    // After a schema mutant (unique operator), drizzle-kit writes the migration that drops the index.
+    regenerate: {
+      command: process.execPath,
+      args: [
+        fileURLToPath(new URL('./node_modules/drizzle-kit/bin.cjs', import.meta.url)),
+        'generate',
+        '--dialect=postgresql',
+        '--schema={copyDir}/src/schema.ts',
+        '--out={copyDir}/drizzle',
+      ],
+    },
   },
 });

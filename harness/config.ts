@@ -71,6 +71,37 @@ export interface IdemgateConfig {
   scenarios?: string;
   /** Where reports are written. Default `reports`. */
   reportsDir?: string;
+  /** How `idemgate mutate` copies, mutates and starts the target. */
+  mutation?: MutationConfig;
+}
+
+/** Operators `idemgate mutate` knows; `marked` deletes `idemgate-guard` regions, the rest need no markers. */
+export type MutationOperatorName =
+  | 'marked'
+  | 'on-conflict'
+  | 'for-update'
+  | 'unique'
+  | 'transaction'
+  | 'early-return'
+  | 'status-condition';
+
+export interface MutationConfig {
+  /** The target's source root (relative to the config's folder); each mutant runs in a copy of it. */
+  root: string;
+  /**
+   * Which files under `root` are mutated, as globs relative to it.
+   * Default `['**\/*.ts', '**\/*.sql']`; `*.test.ts` and node_modules are never mutated.
+   */
+  sources?: string[];
+  /** How to start one mutant from its copy (absolute path of the copied root). Usually `kind: 'command'`. */
+  start: (copyDir: string) => TargetStart;
+  /** Default operators when `--operators` is not given. Default: all. */
+  operators?: MutationOperatorName[];
+  /**
+   * Run in the copy after a schema mutant (the `unique` operator) so the migration matches the
+   * schema again, e.g. drizzle-kit generate. `{copyDir}` is substituted in args; cwd is the copy.
+   */
+  regenerate?: { command: string; args?: string[] };
 }
 
 /**

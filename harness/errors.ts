@@ -21,6 +21,8 @@ export type IdemgateErrorCode =
   | 'SCENARIO_INVALID'
   | 'REPLAY_FILE_INVALID'
   | 'UPSTREAM_FAILED'
+  /** A reconciliation file that is malformed, truncated, or whose trailer disagrees with its rows. */
+  | 'RECON_FILE_INVALID'
   | 'USAGE';
 
 export class IdemgateError extends Error {

@@ -1,5 +1,6 @@
 import { IdemgateError } from '../errors.ts';
 import { fpxDirectAc } from './fpx/direct-ac.ts';
+import { merchantClient } from './merchant-client/client-request.ts';
 import type { Provider } from './provider.ts';
 import { shopeePush } from './shopee/push.ts';
 import { stripeWebhook } from './stripe/webhook.ts';
@@ -9,6 +10,7 @@ export const builtinProviders: Readonly<Record<string, Provider>> = Object.freez
   shopee: shopeePush,
   fpx: fpxDirectAc,
   stripe: stripeWebhook,
+  'merchant-client': merchantClient,
 });
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { IdemgateError } from '../errors.ts';
 import { exchangeSchema, tapeHeaderSchema, type Exchange, type Tape } from './schema.ts';
 
