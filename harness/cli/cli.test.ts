@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -9,7 +10,7 @@ const bin = join(repo, 'harness/cli/bin.js');
 const tape = join(repo, 'fixtures/tapes/stripe.jsonl');
 
 /** A project folder with its own config and scenario, as a user of idemgate would have. */
-function makeProject(dir: string, opts: { target: string; tape?: string }): string {
+function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string }): string {
   mkdirSync(join(dir, 'scenarios'), { recursive: true });
   writeFileSync(
     join(dir, 'idemgate.config.ts'),
@@ -33,7 +34,7 @@ export default defineConfig({
 export const naive = defineScenario({
   name: 'naive-stripe',
   tapes: [${JSON.stringify(opts.tape ?? tape)}],
-  faults: [sequentialDuplicates({ maxGap: 2 })],
+  faults: ${opts.faults ?? '[sequentialDuplicates({ maxGap: 2 })]'},
   runs: 50,
 });
 `,
@@ -111,5 +112,63 @@ describe('idemgate run (CLI)', () => {
     expect(idemgate(['run', '--config', config, '--scenario', 'nope']).out).toContain('unknown scenario nope');
     expect(idemgate(['run', '--config', config, '--runs', 'many']).status).toBe(2);
     expect(idemgate(['run', '--config', config, '--path', '1:2']).status).toBe(2);
+  });
+});
+
+describe('idemgate gate (CLI)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'idemgate-gate-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const naive = "{ kind: 'in-process', start: ({ database }) => startNaive(database) }";
+  const results = (project: string): { summary: { scenarios: number }; results: { status: string }[]; signoff?: { seed: number; suiteHash: string; rerun: string; tapes: Record<string, string> } } =>
+    JSON.parse(readFileSync(join(dir, project, 'reports', 'results.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(repo, 'harness/report/schema/results.schema.json'), 'utf8')) as object;
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+  it('exits 0 when every invariant holds, and a sign-off pins commit, seed and tape hashes', () => {
+    const config = makeProject(join(dir, 'pass'), { target: naive, faults: '[]' });
+    const r = idemgate(['gate', '--config', config, '--runs', '5', '--pglite', '--signoff']);
+    expect(r.status, r.out).toBe(0);
+    const doc = results('pass');
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.results.map((x) => x.status)).toEqual(['passed']);
+    expect(doc.signoff?.suiteHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.values(doc.signoff?.tapes ?? {})).toHaveLength(1);
+    expect(doc.signoff?.rerun).toBe(`npx idemgate gate --signoff --seed ${doc.signoff?.seed} --runs 5`);
+    // The same sign-off re-run gives the same suite hash.
+    const again = idemgate(['gate', '--config', config, '--runs', '5', '--pglite', '--signoff', '--seed', String(doc.signoff?.seed)]);
+    expect(again.status, again.out).toBe(0);
+    expect(results('pass').signoff?.suiteHash).toBe(doc.signoff?.suiteHash);
+  });
+
+  it('exits 1 when an invariant breaks, with failing reports', () => {
+    const config = makeProject(join(dir, 'fail'), { target: naive });
+    const r = idemgate(['gate', '--config', config, '--runs', '30', '--seed', '7', '--pglite']);
+    expect(r.status, r.out).toBe(1);
+    const doc = results('fail');
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.results.map((x) => x.status)).toEqual(['failed']);
+    expect(readFileSync(join(dir, 'fail', 'reports', 'junit.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it('exits 2 when the harness cannot run, and the reports say errored, never green', () => {
+    const config = makeProject(join(dir, 'down'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9', healthPath: '/health' }" });
+    const r = idemgate(['gate', '--config', config, '--runs', '5', '--pglite']);
+    expect(r.status, r.out).toBe(2);
+    const doc = results('down');
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.results.map((x) => x.status)).toEqual(['errored']);
+    expect(readFileSync(join(dir, 'down', 'reports', 'summary.md'), 'utf8')).not.toMatch(/PASSED/);
+  });
+
+  it('exits 2 when nothing ran', () => {
+    const config = makeProject(join(dir, 'empty'), { target: naive });
+    rmSync(join(dir, 'empty', 'scenarios', 'naive.test.ts'));
+    const r = idemgate(['gate', '--config', config, '--pglite']);
+    expect(r.status, r.out).toBe(2);
+    expect(r.out).toContain('NOTHING RAN');
   });
 });

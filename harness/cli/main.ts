@@ -1,13 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
-import { exitCodeFor, formatResult, formatSummary, painterFor, summarise } from '../report/console.ts';
+import { exitCodeFor, formatSummary, painterFor } from '../report/console.ts';
+import { createProgress } from '../report/progress.ts';
+import { githubOptionsFromEnv, writeReports, type Signoff } from '../report/run-report.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
-import { loadScenarioTape, prepareTape, runScenario, stepLabel } from '../runner/run-scenario.ts';
-import { githubOptionsFromEnv, writeReports, type RunReport } from '../report/run-report.ts';
-import type { ScenarioResult } from '../runner/result.ts';
-import { openSession } from '../runner/session.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { runSuite } from '../runner/suite.ts';
 
 const TOOL_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -16,12 +18,18 @@ const TOOL_VERSION = (
 const HELP = `idemgate — prove a payment backend is idempotent
 
 Usage:
-  idemgate run [--scenario NAME]... [--runs N] [--seed N] [--path P] [--config FILE] [--pglite] [--reports DIR]
-      Run scenarios (all by default) against the configured target. Exit 0 all invariants held,
-      1 an invariant broke (the shrunk schedule and a replay command are printed), 2 the harness
-      could not run (bad config, target down, database unreachable, nothing to run).
+  idemgate run  [--scenario NAME]... [--runs N] [--seed N] [--path P] [--config FILE] [--pglite] [--reports DIR]
+      Run scenarios (all by default) against the configured target and write the reports.
+  idemgate gate [--mutate] [--signoff] [same options as run]
+      The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
+      --signoff records the target's git commit and a hash of scenarios, seeds and tapes.
+  idemgate mutate [--help]
+      Make one mutant of the target per guard and prove every one is caught.
   idemgate list [--config FILE]
       List the scenarios.
+
+Exit codes: 0 every invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
+could not run (bad config, target never healthy, database unreachable, nothing to run).
 
 Options:
   --scenario NAME   run only this scenario (repeatable)
@@ -30,40 +38,92 @@ Options:
   --path P          fast-check path of a counterexample: with --seed, replays exactly that schedule
   --config FILE     config file (default: idemgate.config.ts in this folder or a parent)
   --pglite          use embedded PGlite even when DATABASE_URL is set
-  --reports DIR     where shrunk schedules are saved (default: reports/ next to the config)
+  --reports DIR     where reports and shrunk schedules go (default: reports/ next to the config)
 
-Environment: DATABASE_URL=postgres://… runs against real PostgreSQL (a fresh database is created and dropped).`;
+Environment: DATABASE_URL=postgres://… runs against real PostgreSQL (a fresh database is created and dropped).
+CI=true keeps the output quiet (no progress bar, no colours).`;
+
+const OPTIONS = {
+  scenario: { type: 'string', multiple: true },
+  runs: { type: 'string' },
+  seed: { type: 'string' },
+  path: { type: 'string' },
+  config: { type: 'string' },
+  pglite: { type: 'boolean' },
+  reports: { type: 'string' },
+  mutate: { type: 'boolean' },
+  signoff: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new IdemgateError('USAGE', `--${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+function pick(all: readonly Scenario[], wanted: readonly string[]): Scenario[] {
+  const unknown = wanted.filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new IdemgateError('USAGE', `unknown scenario ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
+  }
+  return wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : [...all];
+}
+
+/** What a sign-off pins so the same run can be repeated bit for bit. */
+function signoffRecord(rootDir: string, scenarios: readonly Scenario[], seed: number, runs: number | undefined): Signoff {
+  const git = (args: string[]): string | undefined => {
+    try {
+      return execFileSync('git', args, { cwd: rootDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const hash = createHash('sha256');
+  const files: Record<string, string> = {};
+  for (const scenario of scenarios) {
+    hash.update(JSON.stringify({ name: scenario.name, runs: runs ?? scenario.runs, tapes: scenario.tapes, maxEdits: scenario.maxEdits }));
+    for (const tape of scenario.tapes) {
+      const digest = createHash('sha256').update(readFileSync(resolve(rootDir, tape))).digest('hex');
+      files[tape] = digest;
+      hash.update(digest);
+    }
+  }
+  hash.update(String(seed));
+  const commit = git(['rev-parse', 'HEAD']);
+  const dirty = git(['status', '--porcelain']);
+  return {
+    commit: commit ?? null,
+    dirty: dirty === undefined ? null : dirty.length > 0,
+    seed,
+    tapes: files,
+    suiteHash: hash.digest('hex'),
+    rerun: `npx idemgate gate --signoff --seed ${seed}${runs === undefined ? '' : ` --runs ${runs}`}`,
+  };
+}
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      scenario: { type: 'string', multiple: true },
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      path: { type: 'string' },
-      config: { type: 'string' },
-      pglite: { type: 'boolean' },
-      reports: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const command = positionals[0] ?? 'run';
+  const command = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : 'run';
+  if (command === 'mutate') {
+    const { mutateCommand } = await import('./mutate.ts');
+    return mutateCommand(argv.slice(1));
+  }
+  const { values } = parseArgs({ args: argv[0] === command ? argv.slice(1) : argv, allowPositionals: false, options: OPTIONS });
   if (values.help || command === 'help') {
     console.log(HELP);
     return 0;
   }
-  const int = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new IdemgateError('USAGE', `--${name} must be a non-negative integer, got "${v}"`);
-    return n;
-  };
   const runs = int('runs', values.runs);
-  const seed = int('seed', values.seed);
+  let seed = int('seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new IdemgateError('USAGE', '--path needs the --seed it was found with');
   if (runs === 0) throw new IdemgateError('USAGE', '--runs must be at least 1');
+  if (command !== 'run' && command !== 'gate' && command !== 'list') {
+    throw new IdemgateError('USAGE', `unknown command "${command}"\n\n${HELP}`);
+  }
+  if (command === 'run' && (values.mutate || values.signoff)) {
+    throw new IdemgateError('USAGE', '--mutate and --signoff belong to `idemgate gate`');
+  }
 
   const { config, rootDir } = await loadConfig(values.config ?? findConfigFile());
   const all = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
@@ -71,59 +131,38 @@ async function run(argv: string[]): Promise<number> {
     for (const s of all) console.log(`${s.name.padEnd(32)} ${s.runs} runs  ${s.description}`);
     return 0;
   }
-  if (command !== 'run') throw new IdemgateError('USAGE', `unknown command "${command}"\n\n${HELP}`);
-
-  const wanted = values.scenario ?? [];
-  const unknown = wanted.filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length > 0) {
-    throw new IdemgateError('USAGE', `unknown scenario ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
-  }
-  const scenarios = wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : all;
+  const scenarios = pick(all, values.scenario ?? []);
+  // A sign-off must be repeatable: it pins a seed even when none was given.
+  if (values.signoff && seed === undefined) seed = (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const p = painterFor(process.stdout);
-  const started = performance.now();
-  const startedAt = new Date();
-  const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
-  const session = await openSession({ config, rootDir, tapes, ...(values.pglite ? { databaseUrl: null } : {}) });
-  const results: ScenarioResult[] = [];
   const reportsDir = resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports');
-  const labels: Record<string, string[]> = {};
-  const targetUrl = session.target.baseUrl;
-  const databaseKind = session.database.kind;
-  try {
-    console.log(`idemgate: ${scenarios.length} scenario(s) against ${session.target.baseUrl} on ${session.database.kind}`);
-    for (const scenario of scenarios) {
-      const result = await runScenario(session, scenario, {
-        ...(runs === undefined ? {} : { runs }),
-        ...(seed === undefined ? {} : { seed }),
-        ...(values.path === undefined ? {} : { path: values.path }),
-        reportsDir,
-      });
-      results.push(result);
-      if (result.status === 'failed') {
-        const prepared = prepareTape(tapes[scenarios.indexOf(scenario)]!);
-        labels[scenario.name] = prepared.tape.exchanges.map((_, i) => stepLabel(prepared)(i));
-      }
-      console.log(formatResult(result, p).join('\n'));
-    }
-  } finally {
-    await session.close();
+  console.log(`idemgate ${command}: ${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}`);
+  const suite = await runSuite({
+    config,
+    rootDir,
+    scenarios,
+    ...(runs === undefined ? {} : { runs }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(values.path === undefined ? {} : { path: values.path }),
+    pglite: values.pglite === true,
+    reportsDir,
+    toolVersion: TOOL_VERSION,
+    progress: createProgress(process.stdout, p),
+  });
+  let exit = exitCodeFor(suite.summary);
+  const { report } = suite;
+  if (values.signoff) report.signoff = signoffRecord(rootDir, scenarios, seed!, runs);
+  if (values.mutate && exit === 0) {
+    const { mutateCommand } = await import('./mutate.ts');
+    const mutateArgs = ['--reports', reportsDir, ...(values.config ? ['--config', values.config] : [])];
+    const mutateExit = await mutateCommand(mutateArgs);
+    exit = Math.max(exit, mutateExit) as 0 | 1 | 2;
   }
-  const summary = summarise(results, performance.now() - started);
-  const report: RunReport = {
-    version: 1,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    tool: { name: 'idemgate', version: TOOL_VERSION },
-    target: { baseUrl: targetUrl },
-    database: databaseKind,
-    summary,
-    results,
-    labels,
-  };
   const written = await writeReports(reportsDir, report, { github: githubOptionsFromEnv() });
-  console.log(`\n${formatSummary(summary, p)}`);
+  console.log(`\n${formatSummary(suite.summary, p)}`);
+  if (report.signoff) console.log(`  sign-off: suite ${report.signoff.suiteHash.slice(0, 16)}…, rerun: ${report.signoff.rerun}`);
   console.log(`  reports: ${written.files.map((f) => relative(process.cwd(), f)).join(', ')} (${written.ms.toFixed(0)} ms)`);
-  return exitCodeFor(summary);
+  return exit;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -34,6 +34,22 @@ export interface RunReport {
   labels?: Record<string, string[]>;
   /** Per scenario, the upstream calls made while its shrunk schedule replayed (drawn on the timeline). */
   upstream?: Record<string, UpstreamCallRecord[]>;
+  /** Present for `idemgate gate --signoff`: what pins the run so it can be repeated bit for bit. */
+  signoff?: Signoff;
+}
+
+export interface Signoff {
+  /** git commit of the project holding the config; null outside git. */
+  commit: string | null;
+  /** Uncommitted changes at sign-off; null outside git. */
+  dirty: boolean | null;
+  seed: number;
+  /** sha256 of each tape file, by path. */
+  tapes: Record<string, string>;
+  /** sha256 over scenario names, runs, tapes and their hashes, and the seed. */
+  suiteHash: string;
+  /** The command that repeats this sign-off. */
+  rerun: string;
 }
 
 export type Verdict = 'passed' | 'failed' | 'errored' | 'nothing-ran';

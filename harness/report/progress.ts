@@ -1,0 +1,43 @@
+import type { ScenarioResult } from '../runner/result.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import type { SuiteProgress } from '../runner/suite.ts';
+import { formatResult, type Painter } from './console.ts';
+
+const BAR = 24;
+
+/**
+ * Progress on a terminal: one live line per scenario (a bar of schedules explored, then the
+ * shrink step once a failure was found), replaced by the scenario's result when it ends.
+ * Off a TTY or in CI it prints only the results (quiet, no control codes).
+ */
+export function createProgress(stream: NodeJS.WriteStream, painter: Painter, live = stream.isTTY === true && !process.env.CI): SuiteProgress {
+  let runs = 0;
+  let shrinkSteps = 0;
+  let lastDraw = 0;
+  const clear = (): void => {
+    if (live) stream.write('\r\u001b[2K');
+  };
+  return {
+    start(scenario: Scenario, totalRuns: number) {
+      runs = totalRuns;
+      shrinkSteps = 0;
+      if (live) stream.write(`${scenario.name} …`);
+    },
+    schedule(scenario: Scenario, info: { done: number; failed: boolean; shrinking: boolean }) {
+      if (info.shrinking) shrinkSteps++;
+      const now = Date.now();
+      if (!live || now - lastDraw < 80) return;
+      lastDraw = now;
+      const done = Math.min(info.done, runs + 1);
+      const filled = Math.round((done / (runs + 1)) * BAR);
+      const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}`;
+      const state = shrinkSteps > 0 ? painter.red(`failure found, shrinking: step ${shrinkSteps}`) : `${done}/${runs + 1} schedules`;
+      clear();
+      stream.write(`${scenario.name}  ${bar}  ${state}`);
+    },
+    end(result: ScenarioResult) {
+      clear();
+      stream.write(`${formatResult(result, painter).join('\n')}\n`);
+    },
+  };
+}

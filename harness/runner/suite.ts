@@ -1,0 +1,113 @@
+import type { IdemgateConfig } from '../config.ts';
+import { describeError, IdemgateError } from '../errors.ts';
+import { summarise, type RunSummary } from '../report/console.ts';
+import type { RunReport } from '../report/run-report.ts';
+import type { ScenarioResult } from './result.ts';
+import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
+import type { Scenario } from './scenario.ts';
+import { openSession } from './session.ts';
+
+export interface SuiteOptions {
+  config: IdemgateConfig;
+  rootDir: string;
+  scenarios: readonly Scenario[];
+  runs?: number;
+  seed?: number;
+  path?: string;
+  /** Force embedded PGlite even when DATABASE_URL is set. */
+  pglite?: boolean;
+  reportsDir: string;
+  toolVersion: string;
+  /** Called when a scenario starts, after each of its schedules, and when it ends. */
+  progress?: SuiteProgress;
+}
+
+export interface SuiteProgress {
+  start(scenario: Scenario, runs: number): void;
+  schedule(scenario: Scenario, info: { done: number; failed: boolean; shrinking: boolean }): void;
+  end(result: ScenarioResult): void;
+}
+
+export interface SuiteRun {
+  results: ScenarioResult[];
+  summary: RunSummary;
+  report: RunReport;
+  /** Set when the harness could not start (every scenario is then `errored`). */
+  setupError?: string;
+}
+
+/**
+ * Runs scenarios on one session and builds the run report. Never throws for a set-up failure
+ * (bad tape, target down, database unreachable): every scenario is then reported `errored`, so
+ * the reports written afterwards can never look green.
+ */
+export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
+  const { config, rootDir, scenarios } = options;
+  const started = performance.now();
+  const startedAt = new Date();
+  const results: ScenarioResult[] = [];
+  const labels: Record<string, string[]> = {};
+  let baseUrl = config.target.start.kind === 'url' ? config.target.start.baseUrl : '(target not started)';
+  let database: 'pglite' | 'postgres' = options.pglite || !(config.database?.url ?? process.env.DATABASE_URL) ? 'pglite' : 'postgres';
+  let setupError: string | undefined;
+  try {
+    const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
+    const session = await openSession({ config, rootDir, tapes, ...(options.pglite ? { databaseUrl: null } : {}) });
+    baseUrl = session.target.baseUrl;
+    database = session.database.kind;
+    try {
+      for (const [i, scenario] of scenarios.entries()) {
+        const runs = options.runs ?? scenario.runs;
+        options.progress?.start(scenario, runs);
+        const runOptions: RunOptions = {
+          runs,
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.path === undefined ? {} : { path: options.path }),
+          reportsDir: options.reportsDir,
+          onSchedule: (info) => options.progress?.schedule(scenario, info),
+        };
+        const result = await runScenario(session, scenario, runOptions);
+        results.push(result);
+        if (result.status === 'failed') {
+          const prepared = prepareTape(tapes[i]!);
+          const label = stepLabel(prepared);
+          labels[scenario.name] = prepared.tape.exchanges.map((_, x) => label(x));
+        }
+        options.progress?.end(result);
+      }
+    } finally {
+      await session.close();
+    }
+  } catch (e) {
+    setupError = describeError(e);
+    const code = e instanceof IdemgateError ? e.code : 'INTERNAL';
+    for (const scenario of scenarios.slice(results.length)) {
+      const result: ScenarioResult = {
+        scenario: scenario.name,
+        status: 'errored',
+        error: { code, message: setupError },
+        database,
+        durationMs: 0,
+        schedules: 0,
+        invariantChecks: 0,
+        invariants: [],
+        seed: options.seed ?? 0,
+      };
+      results.push(result);
+      options.progress?.end(result);
+    }
+  }
+  const summary = summarise(results, performance.now() - started);
+  const report: RunReport = {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    tool: { name: 'idemgate', version: options.toolVersion },
+    target: { baseUrl },
+    database,
+    summary,
+    results,
+    labels,
+  };
+  return { results, summary, report, ...(setupError === undefined ? {} : { setupError }) };
+}
