@@ -23,8 +23,22 @@ const secrets = {
     accessToken: process.env.SHOPEE_ACCESS_TOKEN ?? 'test_access_token',
   },
   fpx: { privateKeyPem: key('fpx-test-private.pem'), publicKeyPem: key('fpx-test-public.pem') },
-  stripe: { endpointSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_test_idemgate' },
+  // The browser's Indirect AC is signed like the Direct AC.
+  'fpx-indirect': { privateKeyPem: key('fpx-test-private.pem'), publicKeyPem: key('fpx-test-public.pem') },
+  billplz: { xSignatureKey: process.env.BILLPLZ_X_SIGNATURE_KEY ?? 'billplz_xsig_test_9c1e' },
+  stripe: {
+    endpointSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_test_idemgate',
+    /** The PSP API secret key the merchant charges with (the simulated PSP checks it). */
+    secretKey: process.env.PSP_SECRET_KEY ?? 'sk_test_idemgate',
+  },
+  /** The merchant's own API clients (POST /charges, /refunds) sign nothing. */
+  'merchant-client': {},
 };
+
+/** The merchant's upstream client timeout (ms); upstream `timeouts` faults hold answers longer than this. */
+export const UPSTREAM_TIMEOUT_MS = 300;
+/** A client retrying while its first request still calls the PSP waits this long for that answer before a 409. */
+const IDEMPOTENCY_WAIT_MS = 4000;
 
 const inProcess: TargetStart = {
   kind: 'in-process',
@@ -37,6 +51,9 @@ const inProcess: TargetStart = {
         shopee: { ...secrets.shopee, apiBase: env.SHOPEE_API_BASE! },
         fpx: { publicKeyPem: secrets.fpx.publicKeyPem },
         stripe: { endpointSecret: secrets.stripe.endpointSecret, toleranceS: 300 },
+        psp: { apiBase: env.PSP_API_BASE!, secretKey: secrets.stripe.secretKey },
+        upstream: { timeoutMs: UPSTREAM_TIMEOUT_MS, retry: { maxAttempts: 4, baseBackoffMs: 100 } },
+        idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
       },
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
@@ -73,6 +90,10 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetSt
     SHOPEE_ACCESS_TOKEN: secrets.shopee.accessToken,
     FPX_PUBLIC_KEY_PEM: secrets.fpx.publicKeyPem,
     STRIPE_WEBHOOK_SECRET: secrets.stripe.endpointSecret,
+    PSP_API_BASE: '{PSP_API_BASE}',
+    PSP_SECRET_KEY: secrets.stripe.secretKey,
+    UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+    IDEMPOTENCY_WAIT_MS: String(IDEMPOTENCY_WAIT_MS),
   },
 });
 
@@ -104,7 +125,8 @@ export default defineConfig({
     table: 'ledger_entries',
     columns: { txnId: 'txn_id', account: 'account', amount: 'amount_minor', currency: 'currency', reference: 'reference' },
     sign: 'debit-positive',
-    cashAccounts: ['shopee_wallet', 'fpx_clearing', 'psp_clearing'],
+    // Where the merchant's money sits; an FPX settlement moves it from fpx_clearing to bank.
+    cashAccounts: ['shopee_wallet', 'fpx_clearing', 'psp_clearing', 'bank'],
   },
   entities: {
     table: 'orders',
@@ -121,8 +143,8 @@ export default defineConfig({
         fileURLToPath(new URL('./node_modules/drizzle-kit/bin.cjs', import.meta.url)),
         'generate',
         '--dialect=postgresql',
-        '--schema={copyDir}/src/schema.ts',
-        '--out={copyDir}/drizzle',
+        '--schema=src/schema.ts',
+        '--out=drizzle',
       ],
     },
   },

@@ -52,3 +52,48 @@ export { defineScenario, type Scenario, type ScenarioDefinition } from './runner
 export { runScenario, type RunOptions } from './runner/run-scenario.ts';
 export { openSession, type Session } from './runner/session.ts';
 export type { ScenarioResult, Counterexample } from './runner/result.ts';
+
+// FPX reconciliation files, the Malaysian calendar, Indirect AC and Billplz (issue 5).
+export { createMalaysianCalendar, mytDateOf, type MalaysianCalendar, type MalaysianCalendarOptions, type CivilDate } from './fpx/calendar.ts';
+export { fpxMerchantFormat, fpxRegularFormat, fpxHolidayFormat, detectShape } from './fpx/format/merchant-file.ts';
+export type { ReconFile, ReconFormat, ReconRow, ReconShape } from './fpx/format/types.ts';
+export { fpxTransactionsOf, reconFilesFor, equivalentRegularFiles, reconFileName, type FpxTransaction } from './fpx/generate.ts';
+export { reconFiles, planReconFiles, type ReconFilesOptions, type ReconDraw } from './fpx/recon-files.ts';
+export {
+  reconInvariants,
+  reconMatchedExactlyOnce,
+  reconSettlementTotals,
+  reconExceptionsReported,
+  reconReingestIdempotent,
+  reconShapeEquivalence,
+  type ReconMapping,
+  type ReconFacts,
+} from './invariants/recon/index.ts';
+export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
+export { billplzCallback, billplzSignature, billplzSignatureSource, billplzRetries } from './providers/billplz/index.ts';
+
+export { upstream, upstreamFaultPlan, createUpstream, UPSTREAM_ROUTES } from './upstream/index.ts';
+export type {
+  RunningUpstream,
+  UpstreamCallRecord,
+  UpstreamExtensionOptions,
+  UpstreamFacts,
+  UpstreamFault,
+  UpstreamFaultEntry,
+  UpstreamFaultOptions,
+  UpstreamFaultPlan,
+  UpstreamRoute,
+  PspLedgerEntry,
+} from './upstream/index.ts';
+export {
+  DEFAULT_RETRY_POLICY,
+  noRetryAfterClientError,
+  retriesBounded,
+  retriesCarrySameKey,
+  retryAfterHonoured,
+  serverErrorBackoff,
+  upstreamInvariants,
+  upstreamLedgerAgrees,
+  type RetryPolicy,
+} from './invariants/upstream/index.ts';
+export { merchantClient } from './providers/merchant-client/index.ts';

@@ -25,6 +25,8 @@ Usage:
       --signoff records the target's git commit and a hash of scenarios, seeds and tapes.
   idemgate mutate [--help]
       Make one mutant of the target per guard and prove every one is caught.
+  idemgate fpx-file --tape FILE --date YYYY-MM-DD [--state 14] [--shape regular|holiday] [--out FILE]
+      Write the FPX reconciliation file a tape's approved payments settle in on that date.
   idemgate list [--config FILE]
       List the scenarios.
 
@@ -108,6 +110,10 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'mutate') {
     const { mutateCommand } = await import('./mutate.ts');
     return mutateCommand(argv.slice(1));
+  }
+  if (command === 'fpx-file') {
+    const { fpxFileCommand } = await import('./fpx-file.ts');
+    return fpxFileCommand(argv.slice(1));
   }
   const { values } = parseArgs({ args: argv[0] === command ? argv.slice(1) : argv, allowPositionals: false, options: OPTIONS });
   if (values.help || command === 'help') {

@@ -34,6 +34,9 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
       // a non-cash transaction under the same reference does not count
       ['T4', 'sales', 10, 'MYR', 'pi_1'],
       ['T4', 'fees', -10, 'MYR', 'pi_1'],
+      // nor does a transfer between two cash accounts (the clearing account settled into the bank)
+      ['T5', 'bank', 1500, 'MYR', 'pi_1'],
+      ['T5', 'psp_clearing', -1500, 'MYR', 'pi_1'],
     ]);
     expect(await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }))).toEqual([]);
   });
@@ -49,7 +52,7 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
     const violations = await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
-      'effect for reference ORDER42 is duplicated: 2 transactions touch a cash account, expected 1',
+      'effect for reference ORDER42 is duplicated: 2 transactions move cash, expected 1',
     ]);
     expect(violations[0]!.evidence[0]).toMatchObject({ expected: 'effect', reference: 'ORDER42', amountMinor: 9512 });
     expect(violations[0]!.evidence.slice(1).map((r) => r.txn_id)).toEqual(['T2', 'T2', 'T2-dup', 'T2-dup']);
@@ -65,8 +68,8 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
     const violations = await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
-      'effect for reference ORDER42 is missing: no transaction touches a cash account (bank, psp_clearing)',
-      'effect for reference re_1 is missing: no transaction touches a cash account (bank, psp_clearing)',
+      'effect for reference ORDER42 is missing: no transaction moves cash on (bank, psp_clearing)',
+      'effect for reference re_1 is missing: no transaction moves cash on (bank, psp_clearing)',
     ]);
   });
 });

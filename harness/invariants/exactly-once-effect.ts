@@ -5,21 +5,26 @@ import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
 const NAME = 'exactly-once-effect';
 
 /**
- * Each expected effect is booked by exactly one transaction on the cash accounts: none means
- * the event was lost, two or more that a redelivery or a race booked it again.
+ * Each expected effect is booked by exactly one transaction that moves cash net: none means the
+ * event was lost, two or more that a redelivery or a race booked it again. Transfers between cash
+ * accounts (a clearing account settled into the bank) net to zero on cash and do not count.
  */
 export const exactlyOncePerEvent = defineInvariant({
   name: NAME,
-  describe: 'every expected effect is posted by exactly one transaction touching a cash account',
+  describe: 'every expected effect is posted by exactly one transaction that moves cash net',
   async check({ ledger, expected }) {
     const references = [...expected.effects.keys()];
     if (references.length === 0) return [];
     const counts = await ledger.query<{ reference: string; txns: string }>(
       `with e(reference) as (select unnest($1::text[])),
-            c as (select reference, count(distinct txn_id) as txns
+            -- A transaction is an effect when it moves cash net: a transfer between two cash
+            -- accounts (clearing → bank on settlement) touches cash but is not a second effect.
+            t as (select reference, txn_id
                     from ${ledger.view} as l
                    where account = any($2::text[]) and reference = any($1::text[])
-                   group by reference)
+                   group by reference, txn_id, currency
+                  having sum(amount_minor) <> 0),
+            c as (select reference, count(distinct txn_id) as txns from t group by reference)
        select e.reference, coalesce(c.txns, 0) as txns
          from e left join c on c.reference = e.reference
         where coalesce(c.txns, 0) <> 1
@@ -41,12 +46,12 @@ export const exactlyOncePerEvent = defineInvariant({
       return n === 0
         ? {
             invariant: NAME,
-            message: `effect for reference ${reference} is missing: no transaction touches a cash account (${ledger.cashAccounts.join(', ')})`,
+            message: `effect for reference ${reference} is missing: no transaction moves cash on (${ledger.cashAccounts.join(', ')})`,
             evidence: [expectedRow, ...firstRows(byReference.get(reference) ?? [])],
           }
         : {
             invariant: NAME,
-            message: `effect for reference ${reference} is duplicated: ${n} transactions touch a cash account, expected 1`,
+            message: `effect for reference ${reference} is duplicated: ${n} transactions move cash, expected 1`,
             evidence: [expectedRow, ...firstRows(byReference.get(reference) ?? [])],
           };
     });

@@ -16,13 +16,14 @@ describe('provider registry', () => {
   it('throws PROVIDER_UNKNOWN listing the known names', () => {
     let error: unknown;
     try {
-      providerFor('billplz');
+      providerFor('ipay88');
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(IdemgateError);
     expect((error as IdemgateError).code).toBe('PROVIDER_UNKNOWN');
-    expect((error as IdemgateError).message).toBe('unknown provider "billplz" (known: fpx, shopee, stripe)');
+    expect((error as IdemgateError).message).toBe(`unknown provider "ipay88" (known: ${Object.keys(builtinProviders).sort().join(', ')})`);
+    expect(Object.keys(builtinProviders)).toEqual(expect.arrayContaining(['fpx', 'shopee', 'stripe', 'fpx-indirect', 'billplz']));
   });
 
   it('does not treat Object.prototype keys as providers', () => {

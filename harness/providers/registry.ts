@@ -1,5 +1,7 @@
 import { IdemgateError } from '../errors.ts';
+import { billplzCallback } from './billplz/billplz.ts';
 import { fpxDirectAc } from './fpx/direct-ac.ts';
+import { fpxIndirectAc } from './fpx-indirect/indirect-ac.ts';
 import { merchantClient } from './merchant-client/client-request.ts';
 import type { Provider } from './provider.ts';
 import { shopeePush } from './shopee/push.ts';
@@ -11,6 +13,8 @@ export const builtinProviders: Readonly<Record<string, Provider>> = Object.freez
   fpx: fpxDirectAc,
   stripe: stripeWebhook,
   'merchant-client': merchantClient,
+  'fpx-indirect': fpxIndirectAc,
+  billplz: billplzCallback,
 });
 
 /**

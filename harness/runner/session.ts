@@ -78,7 +78,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       rootDir: options.rootDir,
       reset: async () => {
         await resetStrategy.reset(database);
-        upstream.log.length = 0;
+        // Forgets the upstream's calls, fault plan and PSP state (an upstream extension then loads its plan).
+        upstream.reset();
       },
       close: closeAll,
     };

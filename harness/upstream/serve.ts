@@ -4,6 +4,10 @@ import { getResponse, type RequestHandler } from 'msw';
 import { IdemgateError } from '../errors.ts';
 import type { ProviderSecrets } from '../providers/provider.ts';
 import type { Tape } from '../tape/schema.ts';
+import type { UpstreamCallRecord } from './call-log.ts';
+import { createFaultLayer, PROCESSING_DELAY_HEADER, type SubjectOf } from './fault-layer.ts';
+import type { UpstreamFaultPlan, UpstreamRoute } from './fault-plan.ts';
+import { createPspState, PSP_TEST_SECRET_KEY, pspApiHandlers, type PspState } from './psp-api.ts';
 import {
   SHOPEE_TEST_SECRETS,
   shopeeApiHandlers,
@@ -61,6 +65,11 @@ export async function serveHandlers(
       try {
         const request = toFetchRequest(req, baseUrl, await readBody(req));
         const response = await getResponse([...handlers], request, { baseUrl });
+        if (response?.type === 'error') {
+          // msw's HttpResponse.error(): a network error, i.e. the connection drops with no answer.
+          res.destroy();
+          return;
+        }
         if (response === undefined) {
           sendJson(res, 404, {
             error: 'not_found',
@@ -104,10 +113,20 @@ export async function serveHandlers(
 }
 
 export interface RunningUpstream {
-  /** What a target needs to reach the simulated APIs: `SHOPEE_API_BASE`. */
+  /** What a target needs to reach the simulated APIs: `SHOPEE_API_BASE`, `PSP_API_BASE`. */
   env: Record<string, string>;
-  /** Every call the target made, in arrival order. */
+  /** Every Shopee API call the target made, in arrival order (as the Shopee handlers saw it). */
   log: UpstreamCall[];
+  /** Every call to any simulated route, with times, fault and outcome (what the retry invariants read). */
+  calls: UpstreamCallRecord[];
+  /** The simulated PSP's state; `psp.ledger` holds the charges and refunds it really made. */
+  psp: PspState;
+  /** Starts a schedule: replaces the fault plan, forgets calls, counters and the PSP's state. */
+  load(plan: UpstreamFaultPlan): void;
+  /** Same as `load([])`. */
+  reset(): void;
+  /** Resolves once no upstream call is being handled (held answers included), or after `maxMs`. */
+  idle(maxMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,6 +159,7 @@ export async function createUpstream({
   tape,
   secrets = {},
   now,
+  subjects,
 }: {
   /** The tape (or merged tapes) being replayed; without one, no order is known upstream. */
   tape?: Tape;
@@ -150,13 +170,39 @@ export async function createUpstream({
   secrets?: Readonly<Record<string, ProviderSecrets>>;
   /** Server clock for Shopee's timestamp window. */
   now?: () => Date;
+  /** Per route: which business reference a call is about (see `DEFAULT_SUBJECTS`). */
+  subjects?: Partial<Record<UpstreamRoute, SubjectOf>>;
 }): Promise<RunningUpstream> {
   const log: UpstreamCall[] = [];
   const shopee: ShopeeApiSecrets = { ...SHOPEE_TEST_SECRETS, ...pickShopeeSecrets(secrets['shopee']) };
   const escrow = tape === undefined ? {} : shopeeEscrow(tape);
-  const handlers = shopeeApiHandlers({ secrets: shopee, data: { escrow }, log, now });
-  const served = await serveHandlers(handlers);
-  return { env: { SHOPEE_API_BASE: served.baseUrl }, log, close: served.close };
+  const psp = createPspState();
+  const pspSecretKey = secrets['psp']?.['secretKey'] ?? secrets['stripe']?.['secretKey'] ?? PSP_TEST_SECRET_KEY;
+  const inner = [
+    ...shopeeApiHandlers({ secrets: shopee, data: { escrow }, log, now }),
+    ...pspApiHandlers({
+      secretKey: pspSecretKey,
+      state: psp,
+      processingDelayMs: (request) => Number(request.headers.get(PROCESSING_DELAY_HEADER) ?? 0),
+    }),
+  ];
+  const layer = createFaultLayer({ inner, ...(subjects ? { subjects } : {}) });
+  const served = await serveHandlers([layer.handler, ...inner]);
+  const load = (plan: UpstreamFaultPlan): void => {
+    layer.load(plan);
+    psp.reset();
+    log.length = 0;
+  };
+  return {
+    env: { SHOPEE_API_BASE: served.baseUrl, PSP_API_BASE: served.baseUrl },
+    log,
+    calls: layer.calls,
+    psp,
+    load,
+    reset: () => load([]),
+    idle: (maxMs) => layer.idle(maxMs),
+    close: served.close,
+  };
 }
 
 function pickShopeeSecrets(given: ProviderSecrets | undefined): Partial<ShopeeApiSecrets> {

@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, IdemgateError } from '../errors.ts';
+import { parseOperators } from '../mutate/operators/index.ts';
+import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
+import { matrixExitCode } from '../mutate/result.ts';
+import { planMutants, runMatrix } from '../mutate/run.ts';
+import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
+
+export const MUTATE_HELP = `idemgate mutate — prove every dropped idempotency guard fails the build
+
+Usage:
+  idemgate mutate [--operators LIST] [--mutant ID]... [--scenario NAME]... [--runs N] [--seed N]
+                  [--timeout S] [--timeout-kills] [--jobs N] [--pglite] [--list] [--config FILE] [--reports DIR]
+
+Makes one mutant of the target per guard (config \`mutation\`: the source root and how to start a
+copy), runs the scenarios against each mutant in its own temp copy and database, and prints the
+kill matrix. Writes reports/mutation.json and reports/mutation.md.
+Exit 0 every mutant killed and the unmutated target passes; 1 a mutant survived (the guard no
+scenario protects is named) or the unmutated target fails; 2 the harness could not run.
+
+Options:
+  --operators LIST  comma-separated: marked,on-conflict,for-update,unique,transaction,early-return,status-condition
+                    (default: the config's mutation.operators, else all)
+  --mutant ID       run only this mutant (a guard name, or an id from --list); repeatable
+  --scenario NAME   run only this scenario against each mutant (repeatable; default all)
+  --runs N          schedules per scenario per mutant (default 60)
+  --seed N          fast-check seed, the same for every mutant (default 1)
+  --timeout S       seconds per mutant before it is stopped and reported "timed out" (default 120)
+  --timeout-kills   count a timed-out mutant as killed
+  --jobs N          mutants at once (default: the number of CPU cores)
+  --pglite          use embedded PGlite even when DATABASE_URL is set
+  --list            list the mutants and exit`;
+
+async function mutate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      operators: { type: 'string' },
+      mutant: { type: 'string', multiple: true },
+      scenario: { type: 'string', multiple: true },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      timeout: { type: 'string' },
+      'timeout-kills': { type: 'boolean' },
+      jobs: { type: 'string' },
+      pglite: { type: 'boolean' },
+      list: { type: 'boolean' },
+      config: { type: 'string' },
+      reports: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(MUTATE_HELP);
+    return 0;
+  }
+  const int = (name: string, v: string | undefined, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new IdemgateError('USAGE', `--${name} must be an integer ≥ ${min}, got "${v}"`);
+    return n;
+  };
+  const runs = int('runs', values.runs, 1);
+  const seed = int('seed', values.seed, 0);
+  const timeoutS = int('timeout', values.timeout, 1);
+  const jobs = int('jobs', values.jobs, 1);
+  const { config, rootDir } = await loadConfig(values.config ?? findConfigFile());
+  const operators = values.operators === undefined ? undefined : parseOperators(values.operators);
+
+  if (values.list) {
+    const { mutants } = await planMutants(config, rootDir, operators ?? config.mutation?.operators ?? parseOperators('marked,on-conflict,for-update,unique,transaction,early-return,status-condition'), values.mutant);
+    for (const m of mutants) console.log(`${m.id.padEnd(44)} ${m.operator.padEnd(16)} ${m.file}:${m.line}  ${m.description}`);
+    return 0;
+  }
+
+  const all = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
+  const wanted = values.scenario ?? [];
+  const unknown = wanted.filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length > 0) throw new IdemgateError('USAGE', `unknown scenario ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
+  const scenarios = wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : all;
+
+  const result = await runMatrix({
+    config,
+    rootDir,
+    scenarios,
+    ...(operators === undefined ? {} : { operators }),
+    ...(values.mutant === undefined ? {} : { only: values.mutant }),
+    ...(runs === undefined ? {} : { runs }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(timeoutS === undefined ? {} : { timeoutMs: timeoutS * 1000 }),
+    ...(jobs === undefined ? {} : { concurrency: jobs }),
+    timeoutKills: values['timeout-kills'] ?? false,
+    ...(values.pglite ? { databaseUrl: null } : {}),
+    onClean: (c) => console.log(`idemgate mutate: unmutated target ${c.status} in ${c.seconds.toFixed(1)} s${c.message ? ` — ${c.message}` : ''}`),
+    onResult: (r, done, total) =>
+      console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''} (${r.seconds.toFixed(1)} s)`),
+  });
+  console.log(`\n${formatMatrix(result)}`);
+  if (result.clean.status === 'failed') {
+    console.log(`\nthe unmutated target fails scenario ${result.clean.scenario} (${(result.clean.invariants ?? []).join(', ')}): fix it before mutating`);
+  }
+  const written = await writeMatrixReports(resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports'), result);
+  console.log(`\nwrote ${written.json} and ${written.markdown}`);
+  return matrixExitCode(result);
+}
+
+/** `idemgate mutate …` (argv without the subcommand); returns the exit code. */
+export async function mutateCommand(argv: string[]): Promise<number> {
+  try {
+    return await mutate(argv);
+  } catch (e) {
+    console.error(`idemgate mutate: ${describeError(e)}`);
+    return 2;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
+if (isEntry) process.exitCode = await mutateCommand(process.argv.slice(2));

@@ -1,0 +1,68 @@
+import type { CivilDate } from '../../fpx/calendar.ts';
+import type { ReconRow, ReconShape } from '../../fpx/format/types.ts';
+import type { LedgerMapping } from '../ledger-mapping.ts';
+import { quoteIdent, quoteQualified } from '../_internals/sql.ts';
+
+/** Where the target keeps one kind of reconciliation outcome: a table and its columns, or a SELECT. */
+export interface ReconTableMapping<K extends string> {
+  table?: string;
+  sql?: string;
+  columns: Record<K, string>;
+}
+
+/** How the reconciliation invariants read the target's books. */
+export interface ReconMapping {
+  /** Rows the target settled: the FPX transaction id and the settlement date (`YYYY-MM-DD`) it settled under. */
+  matches: ReconTableMapping<'reference' | 'settlementDate'>;
+  /** Rows the target reported as exceptions, by FPX transaction id. */
+  exceptions: ReconTableMapping<'reference'>;
+  /** The ledger account a settlement moves money into (the bank). */
+  settlementAccount: string;
+  /**
+   * The whole books, settlements included. Default: the config's ledger mapping. A target whose
+   * settlement is a second transaction under the payment's reference keeps it out of the
+   * config's mapping (so exactly-once-effect counts the payment alone) and names it here.
+   */
+  ledger?: LedgerMapping;
+}
+
+/** One file as delivered, with the rows it carried and where they came from. */
+export interface DeliveredReconFile {
+  name: string;
+  settlementDate: CivilDate;
+  shape: ReconShape;
+  /** What the calendar implies for this settlement date (differs when the draw swapped shapes). */
+  naturalShape: ReconShape;
+  rows: (ReconRow & { txnDate: CivilDate; foreign: boolean })[];
+  /** HTTP status of each delivery of this file (first, duplicates, re-ingest). */
+  statuses: number[];
+}
+
+/** A comparable picture of the target's reconciliation state. */
+export interface ReconSnapshot {
+  /** `account|amount|reference` per ledger row, sorted. */
+  ledger: string[];
+  /** `reference|settlementDate` per match, sorted. */
+  matches: string[];
+  /** reference per exception, sorted. */
+  exceptions: string[];
+}
+
+/** What the reconFiles extension hands its invariants (`InvariantContext.extras['recon-files']`). */
+export interface ReconFacts {
+  mapping: ReconMapping;
+  files: DeliveredReconFile[];
+  /** Before and after delivering every file once more. */
+  reingest: { before: ReconSnapshot; after: ReconSnapshot };
+}
+
+export const RECON_EXTENSION = 'recon-files';
+
+/** A SELECT with the mapping's columns renamed to the given keys. */
+export function mappedView<K extends string>(m: ReconTableMapping<K>): string {
+  const from = m.sql !== undefined ? `(${m.sql})` : quoteQualified(m.table ?? '');
+  const cols = Object.entries(m.columns as Record<string, string>)
+    .map(([key, col]) => `(src.${quoteIdent(col)})::text as ${quoteIdent(key)}`)
+    .join(', ');
+  return `(select ${cols} from ${from} as src)`;
+}

@@ -1,0 +1,25 @@
+import type { Invariant } from '../invariant.ts';
+import { upstreamLedgerAgrees } from './ledger-agrees.ts';
+import { noRetryAfterClientError } from './no-retry-after-client-error.ts';
+import type { RetryPolicy } from './policy.ts';
+import { retriesBounded } from './retries-bounded.ts';
+import { retryAfterHonoured } from './retry-after-honoured.ts';
+import { retriesCarrySameKey } from './same-idempotency-key.ts';
+import { serverErrorBackoff } from './server-error-backoff.ts';
+
+export { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from './policy.ts';
+export { attemptSequences, type AttemptSequence } from './sequences.ts';
+export { defaultPspEntrySubject, upstreamLedgerAgrees, type PspEntrySubject } from './ledger-agrees.ts';
+export { noRetryAfterClientError, retriesBounded, retryAfterHonoured, retriesCarrySameKey, serverErrorBackoff };
+
+/** The six upstream invariants under one policy, in reporting order. */
+export function upstreamInvariants(policy: Partial<RetryPolicy> = {}): Invariant[] {
+  return [
+    noRetryAfterClientError(policy),
+    retryAfterHonoured(policy),
+    serverErrorBackoff(policy),
+    retriesBounded(policy),
+    retriesCarrySameKey(),
+    upstreamLedgerAgrees(),
+  ];
+}

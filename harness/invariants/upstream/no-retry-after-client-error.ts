@@ -1,0 +1,36 @@
+import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
+import { capViolations } from '../_internals/evidence.ts';
+import { retryPolicy, type RetryPolicy } from './policy.ts';
+import { attemptSequences, callRow, retries, upstreamFacts } from './sequences.ts';
+
+const NAME = 'upstream-no-retry-after-client-error';
+
+/**
+ * After a 401, 403 or another 4xx the policy forbids retrying (all but 409 and 429 by default),
+ * the same request must not call that operation again: the answer will not change, and a
+ * retrying client gets its key or IP blocked.
+ *
+ * @example
+ * upstream({ unauthorized: true, invariants: [noRetryAfterClientError({ noRetryAfter: (s) => s === 401 })] });
+ */
+export function noRetryAfterClientError(overrides: Partial<RetryPolicy> = {}): Invariant {
+  const policy = retryPolicy(overrides);
+  return defineInvariant({
+    name: NAME,
+    describe: 'no upstream call is retried after a 4xx other than 409/429 (401 is never retried)',
+    async check({ extras }) {
+      const facts = upstreamFacts(extras);
+      if (facts === undefined) return [];
+      const violations: Violation[] = [];
+      for (const [previous, retry] of retries(attemptSequences(facts, policy))) {
+        if (previous.status === undefined || !policy.noRetryAfter(previous.status)) continue;
+        violations.push({
+          invariant: NAME,
+          message: `${previous.operation} was retried after HTTP ${previous.status} (call ${previous.seq} → call ${retry.seq})`,
+          evidence: [callRow(previous), callRow(retry)],
+        });
+      }
+      return capViolations(NAME, violations, 'retries after a client error');
+    },
+  });
+}

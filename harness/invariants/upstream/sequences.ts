@@ -1,0 +1,79 @@
+import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
+import { groupBy } from '../_internals/evidence.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
+
+/** The calls one request made for one operation: a first attempt and its retries, in order. */
+export type AttemptSequence = UpstreamCallRecord[];
+
+/**
+ * Splits each operation's calls into attempt sequences (one request's first attempt and its
+ * retries). A call continues the operation's current sequence when that is a retry the policy
+ * allows; otherwise it starts a new sequence if a delivery that may trigger the operation (same
+ * subject) started before it and is not used up yet; otherwise it is a retry that breaks the
+ * policy. Deliveries are spent only when needed, so concurrent or repeated deliveries explain as
+ * much as they can: what is left is a real violation.
+ */
+export function attemptSequences(
+  facts: Pick<UpstreamFacts, 'calls' | 'triggers' | 'longestRetryAfterMs'>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Map<string, AttemptSequence[]> {
+  const triggersBySubject = groupBy(facts.triggers, (t) => t.subject);
+  const floor = policy.serverErrorMinBackoffMs ?? facts.longestRetryAfterMs;
+  const allowedRetry = (sequence: AttemptSequence, call: UpstreamCallRecord): boolean => {
+    const previous = sequence.at(-1)!;
+    if (sequence.length >= policy.maxAttempts) return false;
+    if (previous.status !== undefined && previous.status >= 200 && previous.status < 300) return false;
+    if (previous.status !== undefined && policy.noRetryAfter(previous.status)) return false;
+    const waited = call.startedAtMs - previous.endedAtMs + policy.toleranceMs;
+    if (previous.status === 429 && previous.retryAfterMs !== undefined && waited < previous.retryAfterMs) return false;
+    if (previous.status !== undefined && previous.status >= 500 && waited < floor) return false;
+    return true;
+  };
+  const result = new Map<string, AttemptSequence[]>();
+  for (const [operation, unsorted] of groupBy(facts.calls, (c) => c.operation)) {
+    const calls = [...unsorted].sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
+    const starts = (triggersBySubject.get(calls[0]!.subject) ?? []).map((t) => t.startedAtMs);
+    const sequences: AttemptSequence[] = [];
+    let used = 0;
+    for (const call of calls) {
+      const current = sequences.at(-1);
+      const available = starts.filter((s) => s <= call.startedAtMs).length - used;
+      if (current !== undefined && allowedRetry(current, call)) {
+        current.push(call);
+      } else if (current === undefined || available > 0) {
+        if (available > 0) used += 1;
+        sequences.push([call]);
+      } else {
+        current.push(call);
+      }
+    }
+    result.set(operation, sequences);
+  }
+  return result;
+}
+
+/** The facts the upstream extension left for its invariants, or undefined when it is not in the scenario. */
+export const upstreamFacts = (extras: Readonly<Record<string, unknown>>): UpstreamFacts | undefined =>
+  extras['upstream'] as UpstreamFacts | undefined;
+
+/** One call as evidence. */
+export const callRow = (c: UpstreamCallRecord): Record<string, unknown> => ({
+  seq: c.seq,
+  route: c.route,
+  subject: c.subject,
+  ...(c.idempotencyKey === undefined ? {} : { idempotencyKey: c.idempotencyKey }),
+  ...(c.fault === undefined ? {} : { fault: c.fault }),
+  outcome: c.outcome === 'dropped' ? 'connection dropped' : String(c.status),
+  ...(c.retryAfterMs === undefined ? {} : { retryAfterMs: c.retryAfterMs }),
+  startedAtMs: Math.round(c.startedAtMs * 10) / 10,
+  endedAtMs: Math.round(c.endedAtMs * 10) / 10,
+});
+
+/** Pairs (previous attempt, retry) of every sequence. */
+export function* retries(sequences: Map<string, AttemptSequence[]>): Generator<[UpstreamCallRecord, UpstreamCallRecord]> {
+  for (const list of sequences.values()) {
+    for (const sequence of list) {
+      for (let i = 1; i < sequence.length; i++) yield [sequence[i - 1]!, sequence[i]!];
+    }
+  }
+}

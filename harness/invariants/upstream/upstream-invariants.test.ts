@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../db/database.ts';
+import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
+import type { PspLedgerEntry } from '../../upstream/psp-api.ts';
+import { buildExpectations } from '../expectations.ts';
+import type { InvariantContext, LedgerReader } from '../invariant.ts';
+import {
+  noRetryAfterClientError,
+  retriesBounded,
+  retriesCarrySameKey,
+  retryAfterHonoured,
+  serverErrorBackoff,
+  upstreamLedgerAgrees,
+} from './index.ts';
+
+let seq = 0;
+/** A call at `at` ms lasting 1 ms. */
+const call = (at: number, status: number | 'dropped', extra: Partial<UpstreamCallRecord> = {}): UpstreamCallRecord => ({
+  seq: seq++,
+  route: 'psp.payment_intents',
+  method: 'POST',
+  path: '/v1/payment_intents',
+  subject: 'ord_1',
+  operation: 'psp.payment_intents:ord_1',
+  idempotencyKey: 'k1',
+  startedAtMs: at,
+  endedAtMs: at + 1,
+  outcome: status === 'dropped' ? 'dropped' : 'answered',
+  ...(status === 'dropped' ? {} : { status }),
+  time: '2026-03-16T00:00:00.000Z',
+  ...extra,
+});
+
+const facts = (calls: UpstreamCallRecord[], more: Partial<UpstreamFacts> = {}): UpstreamFacts => ({
+  calls,
+  pspLedger: [],
+  triggers: [{ subject: 'ord_1', startedAtMs: 0 }],
+  pspSubjects: [],
+  longestRetryAfterMs: 100,
+  ...more,
+});
+
+/** A ledger reader answering the cash-net query from fixed rows. */
+const ledgerOf = (net: Record<string, number>): LedgerReader => ({
+  view: 'ledger',
+  cashAccounts: ['psp_clearing'],
+  rows: async () => [],
+  query: async <T,>() => Object.entries(net).map(([reference, n]) => ({ reference, net: String(n), txns: '1' })) as T[],
+});
+
+const ctx = (upstream: UpstreamFacts, ledger: LedgerReader = ledgerOf({})): InvariantContext => ({
+  ledger,
+  entities: undefined,
+  expected: buildExpectations([]),
+  deliveries: [],
+  baseline: undefined,
+  database: undefined as unknown as Database,
+  extras: { upstream },
+});
+
+describe('upstream-no-retry-after-client-error', () => {
+  it('holds when a 401 ends the request and a later delivery tries again', async () => {
+    const log = facts([call(10, 401), call(500, 200)], { triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 400 }] });
+    expect(await noRetryAfterClientError().check(ctx(log))).toEqual([]);
+  });
+
+  it('breaks when the same request retries after a 401', async () => {
+    const violations = await noRetryAfterClientError().check(ctx(facts([call(10, 401), call(12, 200)])));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.message).toContain('retried after HTTP 401');
+  });
+
+  it('allows retries after 409 and 429, and takes another policy', async () => {
+    const log = facts([call(10, 409), call(200, 429, { retryAfterMs: 50 }), call(400, 200)]);
+    expect(await noRetryAfterClientError().check(ctx(log))).toEqual([]);
+    expect(await noRetryAfterClientError({ noRetryAfter: (s) => s === 409 }).check(ctx(log))).toHaveLength(1);
+  });
+});
+
+describe('upstream-retry-after-honoured', () => {
+  it('holds when the retry waits the Retry-After', async () => {
+    expect(await retryAfterHonoured().check(ctx(facts([call(10, 429, { retryAfterMs: 80 }), call(95, 200)])))).toEqual([]);
+  });
+
+  it('breaks when the retry comes early', async () => {
+    const [v] = await retryAfterHonoured().check(ctx(facts([call(10, 429, { retryAfterMs: 80 }), call(30, 200)])));
+    expect(v?.message).toMatch(/retried 19\.0 ms after a 429 asking for Retry-After 80 ms/);
+  });
+});
+
+describe('upstream-server-error-backoff', () => {
+  it('holds when a 5xx is followed by at least the longest Retry-After', async () => {
+    expect(await serverErrorBackoff().check(ctx(facts([call(10, 503), call(111, 200)])))).toEqual([]);
+  });
+
+  it('breaks when a 5xx is retried sooner, with a configurable floor', async () => {
+    const log = facts([call(10, 502), call(60, 200)]);
+    expect(await serverErrorBackoff().check(ctx(log))).toHaveLength(1);
+    expect(await serverErrorBackoff({ serverErrorMinBackoffMs: 40 }).check(ctx(log))).toEqual([]);
+  });
+});
+
+describe('upstream-retries-bounded', () => {
+  const spaced = (n: number) => Array.from({ length: n }, (_, i) => call(i * 200, i === n - 1 ? 200 : 503));
+  it('holds for five attempts', async () => {
+    expect(await retriesBounded().check(ctx(facts(spaced(5))))).toEqual([]);
+  });
+
+  it('breaks for six attempts in one request', async () => {
+    const [v] = await retriesBounded().check(ctx(facts(spaced(6))));
+    expect(v?.message).toContain('attempted 6 times in one request');
+  });
+
+  it('counts a redelivery as a new request', async () => {
+    const log = facts(spaced(8), { triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 700 }] });
+    expect(await retriesBounded().check(ctx(log))).toEqual([]);
+  });
+});
+
+describe('upstream-retries-same-idempotency-key', () => {
+  it('holds when every attempt carries the same key', async () => {
+    expect(await retriesCarrySameKey().check(ctx(facts([call(10, 'dropped'), call(200, 200)])))).toEqual([]);
+  });
+
+  it('breaks when a retry after a lost answer has a new key', async () => {
+    const [v] = await retriesCarrySameKey().check(ctx(facts([call(10, 'dropped'), call(200, 200, { idempotencyKey: 'k2' })])));
+    expect(v?.message).toContain('new Idempotency-Key (k1 → k2)');
+  });
+
+  it('breaks when retries carry no key at all', async () => {
+    const [v] = await retriesCarrySameKey().check(ctx(facts([call(10, 503, { idempotencyKey: undefined }), call(200, 200, { idempotencyKey: undefined })])));
+    expect(v?.message).toContain('without an Idempotency-Key');
+  });
+
+  it('allows a new key once an attempt got a definite answer', async () => {
+    expect(await retriesCarrySameKey().check(ctx(facts([call(10, 402), call(200, 200, { idempotencyKey: 'k2' })])))).toEqual([]);
+  });
+});
+
+describe('upstream-ledger-agrees', () => {
+  const entry = (kind: 'charge' | 'refund', id: string, amountMinor: number, ref: string): PspLedgerEntry => ({
+    kind,
+    id,
+    amountMinor,
+    currency: 'myr',
+    metadata: kind === 'charge' ? { order_ref: ref } : { refund_ref: ref },
+    atMs: 0,
+  });
+
+  it('holds when the PSP and the target booked the same money per reference', async () => {
+    const log = facts([], { pspLedger: [entry('charge', 'pi_1', 500, 'ord_1'), entry('refund', 're_1', 200, 'rf_1')], pspSubjects: ['ord_1', 'rf_1'] });
+    expect(await upstreamLedgerAgrees().check(ctx(log, ledgerOf({ ord_1: 500, rf_1: -200 })))).toEqual([]);
+  });
+
+  it('breaks when the PSP charged twice but the target booked once', async () => {
+    const log = facts([], { pspLedger: [entry('charge', 'pi_1', 500, 'ord_1'), entry('charge', 'pi_2', 500, 'ord_1')] });
+    const [v] = await upstreamLedgerAgrees().check(ctx(log, ledgerOf({ ord_1: 500 })));
+    expect(v?.message).toContain('ord_1: made 2 times upstream');
+  });
+
+  it('breaks when the target booked a charge the PSP never made', async () => {
+    const [v] = await upstreamLedgerAgrees().check(ctx(facts([], { pspSubjects: ['ord_9'] }), ledgerOf({ ord_9: 700 })));
+    expect(v?.message).toContain('booked locally with no charge or refund upstream');
+  });
+});

@@ -1,0 +1,84 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isKilled, type MatrixResult, type MutantResult } from './result.ts';
+
+const STATUS_LABEL: Record<MutantResult['status'], string> = {
+  killed: 'killed',
+  survived: 'SURVIVED',
+  'timed-out': 'timed out',
+  errored: 'ERRORED',
+};
+
+interface Row {
+  mutant: string;
+  operator: string;
+  where: string;
+  status: string;
+  invariant: string;
+  shrunk: string;
+  seconds: string;
+}
+
+function rows(result: MatrixResult): Row[] {
+  return result.mutants.map((m) => ({
+    mutant: m.id,
+    operator: m.operator,
+    where: `${m.file}:${m.line}`,
+    status: STATUS_LABEL[m.status],
+    invariant: m.status === 'killed' ? `${(m.invariants ?? []).join(', ')} (${m.scenario})` : m.status === 'errored' ? (m.error ?? '').split('\n')[0]!.slice(0, 80) : '',
+    shrunk: m.shrunkLength === undefined ? '' : String(m.shrunkLength),
+    seconds: m.seconds.toFixed(1),
+  }));
+}
+
+const HEADERS: Row = { mutant: 'guard / mutant', operator: 'operator', where: 'file:line', status: 'result', invariant: 'invariant (scenario)', shrunk: 'shrunk', seconds: 's' };
+const COLUMNS = Object.keys(HEADERS) as (keyof Row)[];
+
+function summaryLines(result: MatrixResult): string[] {
+  const { mutants, settings, clean } = result;
+  const killed = mutants.filter((m) => isKilled(m, settings.timeoutKills)).length;
+  const count = (s: MutantResult['status']): number => mutants.filter((m) => m.status === s).length;
+  const lines = [
+    `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules, ${clean.seconds.toFixed(1)} s)`,
+    `mutants: ${mutants.length}, killed ${killed} (${mutants.length === 0 ? 100 : Math.round((killed / mutants.length) * 100)}%), survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}`,
+    `runs ${settings.runs} per scenario, seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${result.wallSeconds.toFixed(1)} s`,
+  ];
+  for (const m of mutants.filter((x) => x.status === 'survived')) {
+    lines.push(`no scenario protects ${m.guard === m.id ? `guard ${m.guard}` : `${m.id} (${m.description})`}`);
+  }
+  return lines;
+}
+
+/** The kill matrix as a plain-text table for a terminal. */
+export function formatMatrix(result: MatrixResult): string {
+  const table = [HEADERS, ...rows(result)];
+  const widths = COLUMNS.map((c) => Math.max(...table.map((r) => r[c].length)));
+  const line = (r: Row): string => COLUMNS.map((c, i) => r[c].padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), '', ...summaryLines(result)].join('\n');
+}
+
+/** The kill matrix as Markdown (reports/mutation.md). */
+export function matrixMarkdown(result: MatrixResult): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const out = [
+    '# idemgate mutation matrix',
+    '',
+    ...summaryLines(result).map((l) => `- ${l}`),
+    '',
+    `| ${COLUMNS.map((c) => HEADERS[c]).join(' | ')} |`,
+    `|${COLUMNS.map(() => '---').join('|')}|`,
+    ...rows(result).map((r) => `| ${COLUMNS.map((c) => esc(c === 'mutant' ? `\`${r[c]}\`` : r[c])).join(' | ')} |`),
+    '',
+  ];
+  return out.join('\n');
+}
+
+/** Writes `mutation.json` and `mutation.md` into the reports folder; returns their paths. */
+export async function writeMatrixReports(reportsDir: string, result: MatrixResult): Promise<{ json: string; markdown: string }> {
+  await mkdir(reportsDir, { recursive: true });
+  const json = join(reportsDir, 'mutation.json');
+  const markdown = join(reportsDir, 'mutation.md');
+  await writeFile(json, `${JSON.stringify({ format: 'idemgate-mutation', version: 1, ...result }, null, 2)}\n`, 'utf8');
+  await writeFile(markdown, matrixMarkdown(result), 'utf8');
+  return { json, markdown };
+}

@@ -1,0 +1,62 @@
+import type { MutationOperatorName } from '../config.ts';
+
+export type MutantStatus = 'killed' | 'survived' | 'timed-out' | 'errored';
+
+export interface MutantResult {
+  id: string;
+  operator: MutationOperatorName;
+  guard: string;
+  file: string;
+  line: number;
+  description: string;
+  status: MutantStatus;
+  /** The scenario that killed it. */
+  scenario?: string;
+  /** Names of the invariants the shrunk schedule broke. */
+  invariants?: string[];
+  /** Steps in the shrunk schedule. */
+  shrunkLength?: number;
+  /** Replays the killing schedule against this mutant. */
+  replayCommand?: string;
+  /** Wall time from the start of this mutant's run to its verdict. */
+  seconds: number;
+  /** Schedules executed, shrinking included. */
+  schedules: number;
+  error?: string;
+}
+
+export interface CleanResult {
+  status: 'passed' | 'failed' | 'errored';
+  seconds: number;
+  schedules: number;
+  scenario?: string;
+  invariants?: string[];
+  message?: string;
+}
+
+export interface MatrixResult {
+  clean: CleanResult;
+  mutants: MutantResult[];
+  settings: {
+    runs: number;
+    seed: number;
+    operators: MutationOperatorName[];
+    timeoutS: number;
+    timeoutKills: boolean;
+    concurrency: number;
+    database: 'pglite' | 'postgres';
+    scenarios: string[];
+  };
+  wallSeconds: number;
+}
+
+export const isKilled = (r: MutantResult, timeoutKills: boolean): boolean =>
+  r.status === 'killed' || (r.status === 'timed-out' && timeoutKills);
+
+/** 0 every mutant killed and the clean target passes; 1 a survivor or a failing clean target; 2 harness errors. */
+export function matrixExitCode(result: MatrixResult): number {
+  if (result.clean.status === 'errored') return 2;
+  if (result.clean.status === 'failed') return 1;
+  if (result.mutants.some((m) => m.status === 'errored')) return 2;
+  return result.mutants.every((m) => isKilled(m, result.settings.timeoutKills)) ? 0 : 1;
+}

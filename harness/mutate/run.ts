@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import type { IdemgateConfig, MutationConfig, MutationOperatorName } from '../config.ts';
+import { describeError, IdemgateError } from '../errors.ts';
+import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { openSession } from '../runner/session.ts';
+import type { Tape } from '../tape/schema.ts';
+import type { Mutant, SourceFile } from './mutant.ts';
+import { ALL_OPERATORS, collectMutants } from './operators/index.ts';
+import type { CleanResult, MatrixResult, MutantResult } from './result.ts';
+import { copyTarget, readSources } from './sources.ts';
+
+export interface MatrixOptions {
+  config: IdemgateConfig;
+  /** The config's folder: mutation.root, tapes and reports resolve against it. */
+  rootDir: string;
+  scenarios: readonly Scenario[];
+  operators?: readonly MutationOperatorName[];
+  /** Only these mutant ids (guard names for marked mutants). */
+  only?: readonly string[];
+  /** Schedules per scenario per mutant. Default 60. */
+  runs?: number;
+  /** fast-check seed, the same for every mutant. Default 1. */
+  seed?: number;
+  /** Per mutant. Default 120 s. */
+  timeoutMs?: number;
+  timeoutKills?: boolean;
+  /** Mutants at once. Default os.cpus().length. */
+  concurrency?: number;
+  /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
+  databaseUrl?: string | null;
+  /** Called as each mutant finishes (progress). */
+  onResult?: (result: MutantResult, done: number, total: number) => void;
+  onClean?: (result: CleanResult) => void;
+}
+
+export function mutationConfig(config: IdemgateConfig): MutationConfig {
+  if (config.mutation === undefined) {
+    throw new IdemgateError(
+      'CONFIG_INVALID',
+      'idemgate mutate needs a `mutation` section in idemgate.config.ts: { root, start: (copyDir) => TargetStart }',
+    );
+  }
+  return config.mutation;
+}
+
+/** Lists the mutants a run would make, without running them. */
+export async function planMutants(
+  config: IdemgateConfig,
+  rootDir: string,
+  operators: readonly MutationOperatorName[],
+  only?: readonly string[],
+): Promise<{ sources: SourceFile[]; mutants: Mutant[] }> {
+  const mutation = mutationConfig(config);
+  const sources = await readSources(resolve(rootDir, mutation.root), mutation.sources);
+  let mutants = collectMutants(sources, operators);
+  if (only !== undefined && only.length > 0) {
+    const unknown = only.filter((id) => !mutants.some((m) => m.id === id));
+    if (unknown.length > 0) {
+      throw new IdemgateError('USAGE', `unknown mutant ${unknown.join(', ')}; known: ${mutants.map((m) => m.id).join(', ')}`);
+    }
+    mutants = mutants.filter((m) => only.includes(m.id));
+  }
+  return { sources, mutants };
+}
+
+function runCommand(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.on('error', fail);
+    child.on('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`\`${command} ${args.join(' ')}\` exited with ${code}: ${output.slice(-800)}`)),
+    );
+  });
+}
+
+interface SuiteOutcome {
+  status: 'passed' | 'failed' | 'errored';
+  scenario?: string;
+  invariants?: string[];
+  shrunkLength?: number;
+  replayCommand?: string;
+  schedules: number;
+  message?: string;
+}
+
+/** Copies, mutates and starts one target, then runs the scenarios until the first one fails. */
+async function runSuite(
+  options: MatrixOptions,
+  tapes: readonly Tape[],
+  sources: readonly SourceFile[],
+  mutant: Mutant | undefined,
+  signal: { cancelled: boolean; onCancel?: () => Promise<void> },
+): Promise<SuiteOutcome> {
+  const mutation = mutationConfig(options.config);
+  const root = resolve(options.rootDir, mutation.root);
+  const copy = await copyTarget(root, sources, mutant);
+  let schedules = 0;
+  try {
+    if (mutant?.operator === 'unique' && mutation.regenerate !== undefined) {
+      const args = (mutation.regenerate.args ?? []).map((a) => a.replaceAll('{copyDir}', copy.dir));
+      await runCommand(mutation.regenerate.command, args, copy.dir);
+    }
+    // The copy migrates itself (or its start command does): the harness must not migrate with the original schema.
+    const config: IdemgateConfig = {
+      ...options.config,
+      target: { ...options.config.target, start: mutation.start(copy.dir) },
+      database: { ...options.config.database, migrate: undefined },
+    };
+    if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled' };
+    const session = await openSession({
+      config,
+      rootDir: options.rootDir,
+      tapes,
+      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    });
+    signal.onCancel = () => session.close();
+    try {
+      for (const scenario of options.scenarios) {
+        if (signal.cancelled) break;
+        const result = await runScenario(session, scenario, { runs: options.runs ?? 60, seed: options.seed ?? 1 });
+        schedules += result.schedules;
+        if (result.status === 'errored') {
+          return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}` };
+        }
+        if (result.status === 'failed') {
+          const invariants = [...new Set(result.counterexample.violations.map((v) => v.invariant))];
+          return {
+            status: 'failed',
+            scenario: scenario.name,
+            invariants,
+            shrunkLength: result.counterexample.steps.length,
+            replayCommand: result.replayCommand,
+            schedules,
+          };
+        }
+      }
+      return { status: 'passed', schedules };
+    } finally {
+      await session.close();
+    }
+  } catch (e) {
+    return { status: 'errored', schedules, message: describeError(e) };
+  } finally {
+    await copy.remove();
+  }
+}
+
+async function withTimeout(
+  run: (signal: { cancelled: boolean; onCancel?: () => Promise<void> }) => Promise<SuiteOutcome>,
+  timeoutMs: number,
+): Promise<SuiteOutcome | 'timed-out'> {
+  const signal: { cancelled: boolean; onCancel?: () => Promise<void> } = { cancelled: false };
+  let timer: NodeJS.Timeout | undefined;
+  const running = run(signal);
+  const timeout = new Promise<'timed-out'>((done) => {
+    timer = setTimeout(() => done('timed-out'), timeoutMs);
+  });
+  const first = await Promise.race([running, timeout]);
+  clearTimeout(timer);
+  if (first !== 'timed-out') return first;
+  // Stop the hung target and its database; the suite then ends on its own with errors we ignore.
+  signal.cancelled = true;
+  await signal.onCancel?.().catch(() => {});
+  await running.catch(() => {});
+  return 'timed-out';
+}
+
+const elapsed = (since: number): number => Math.round((performance.now() - since) / 100) / 10;
+
+/**
+ * The kill matrix: the unmutated target first (it must pass), then every mutant in its own copy
+ * and database, up to `concurrency` at once. Never throws for a surviving mutant; set-up errors
+ * (no mutation config, bad markers) throw.
+ */
+export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
+  const started = performance.now();
+  const operators = [...(options.operators ?? options.config.mutation?.operators ?? ALL_OPERATORS)];
+  const { sources, mutants } = await planMutants(options.config, options.rootDir, operators, options.only);
+  if (options.scenarios.length === 0) throw new IdemgateError('USAGE', 'no scenarios to run against the mutants');
+  const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const concurrency = Math.max(1, options.concurrency ?? cpus().length);
+  const url = options.databaseUrl === null ? undefined : (options.databaseUrl ?? options.config.database?.url ?? process.env.DATABASE_URL);
+  const settings: MatrixResult['settings'] = {
+    runs: options.runs ?? 60,
+    seed: options.seed ?? 1,
+    operators,
+    timeoutS: timeoutMs / 1000,
+    timeoutKills: options.timeoutKills ?? false,
+    concurrency,
+    database: url ? 'postgres' : 'pglite',
+    scenarios: options.scenarios.map((s) => s.name),
+  };
+
+  const cleanStart = performance.now();
+  const cleanRun = await withTimeout((signal) => runSuite(options, tapes, sources, undefined, signal), timeoutMs);
+  const clean: CleanResult =
+    cleanRun === 'timed-out'
+      ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, message: `the unmutated target timed out after ${timeoutMs / 1000} s` }
+      : {
+          status: cleanRun.status,
+          seconds: elapsed(cleanStart),
+          schedules: cleanRun.schedules,
+          ...(cleanRun.scenario === undefined ? {} : { scenario: cleanRun.scenario }),
+          ...(cleanRun.invariants === undefined ? {} : { invariants: cleanRun.invariants }),
+          ...(cleanRun.message === undefined ? {} : { message: cleanRun.message }),
+        };
+  options.onClean?.(clean);
+  if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started) };
+
+  const results: MutantResult[] = new Array(mutants.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < mutants.length; i = next++) {
+      const mutant = mutants[i]!;
+      const t0 = performance.now();
+      const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal), timeoutMs);
+      const base = {
+        id: mutant.id,
+        operator: mutant.operator,
+        guard: mutant.guard,
+        file: mutant.file,
+        line: mutant.line,
+        description: mutant.description,
+        seconds: elapsed(t0),
+      };
+      let result: MutantResult;
+      if (outcome === 'timed-out') result = { ...base, status: 'timed-out', schedules: 0 };
+      else if (outcome.status === 'failed') {
+        result = {
+          ...base,
+          status: 'killed',
+          schedules: outcome.schedules,
+          scenario: outcome.scenario!,
+          invariants: outcome.invariants ?? [],
+          shrunkLength: outcome.shrunkLength ?? 0,
+          replayCommand: `npx idemgate mutate --mutant ${mutant.id} --seed ${settings.seed} --runs ${settings.runs}`,
+        };
+      } else if (outcome.status === 'passed') result = { ...base, status: 'survived', schedules: outcome.schedules };
+      else result = { ...base, status: 'errored', schedules: outcome.schedules, error: outcome.message ?? 'unknown error' };
+      results[i] = result;
+      options.onResult?.(result, ++done, mutants.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, mutants.length) }, () => worker()));
+  return { clean, mutants: results, settings, wallSeconds: elapsed(started) };
+}

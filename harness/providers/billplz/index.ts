@@ -1,0 +1,3 @@
+export { billplzCallback, billplzFields, BILLPLZ_STATUS_RANK } from './billplz.ts';
+export { billplzSignature, billplzSignatureSource } from './signature.ts';
+export { billplzRetries } from './retries.ts';

@@ -1,0 +1,1 @@
+export { fpxIndirectAc } from './indirect-ac.ts';

@@ -1,0 +1,1 @@
+export { CHARGES_PATH, REFUNDS_PATH, merchantClient } from './client-request.ts';

@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type fc from 'fast-check';
+import type { Invariant } from '../invariants/invariant.ts';
+import { upstreamInvariants } from '../invariants/upstream/index.ts';
+import type { RetryPolicy } from '../invariants/upstream/policy.ts';
+import { providerFor } from '../providers/registry.ts';
+import type { ProviderEvent } from '../providers/provider.ts';
+import type { ScenarioExtension } from '../runner/extension.ts';
+import type { Tape } from '../tape/schema.ts';
+import type { UpstreamFacts, UpstreamTrigger } from './call-log.ts';
+import {
+  longestRetryAfterMs,
+  upstreamFaultPlan,
+  type UpstreamFaultOptions,
+  type UpstreamFaultPlan,
+} from './fault-plan.ts';
+
+export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
+  /** The retry policy the invariants judge by; default: the seed's (see `RetryPolicy`). */
+  policy?: Partial<RetryPolicy>;
+  /** Replaces the six upstream invariants. */
+  invariants?: Invariant[];
+  /** Tape providers whose effects are PSP operations (their money must agree with the PSP's). Default `['merchant-client']`. */
+  pspProviders?: string[];
+  /** Longest wait for held upstream answers after a schedule. Default 10 000 ms. */
+  idleTimeoutMs?: number;
+  /**
+   * After a schedule with aborted deliveries, wait until the upstream has seen no call for this
+   * long, so a target still retrying for an abandoned request finishes before the next schedule
+   * (a child-process target cannot say when it is done). Default 500 ms.
+   */
+  quietMs?: number;
+}
+
+/**
+ * Upstream faults next to the delivery faults: per schedule fast-check draws a fault plan (plain
+ * data: which call of which simulated route gets a 429, a 5xx, a held answer, a reset, a 401 or a
+ * lost answer), the simulated APIs apply it, and the six upstream invariants judge the call log
+ * and the PSP's own ledger. The clean baseline run gets no faults.
+ *
+ * @example
+ * defineScenario({
+ *   name: 'upstream-charges',
+ *   tapes: ['fixtures/tapes/merchant-client.jsonl'],
+ *   faults: [sequentialDuplicates({ maxGap: 2 })],
+ *   extensions: [upstream({ rateLimit: true, serverErrors: true, timeouts: { delayMs: 600 }, resets: true, lostAnswers: true })],
+ * });
+ */
+export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtension {
+  const pspProviders = new Set(options.pspProviders ?? ['merchant-client']);
+  const events = new WeakMap<Tape, (ProviderEvent | undefined)[]>();
+  const eventsOf = (tape: Tape): (ProviderEvent | undefined)[] => {
+    let list = events.get(tape);
+    if (list === undefined) {
+      list = tape.exchanges.map((exchange) => {
+        try {
+          return providerFor(exchange.provider).describe(exchange, tape);
+        } catch {
+          return undefined;
+        }
+      });
+      events.set(tape, list);
+    }
+    return list;
+  };
+  // The replay's clock starts right after `before`; deliveries' times are relative to it.
+  let replayStartMs = 0;
+
+  return {
+    name: 'upstream',
+    draw: (): fc.Arbitrary<unknown> => upstreamFaultPlan(options),
+    before: async ({ session }, plan) => {
+      session.upstream.load((plan as UpstreamFaultPlan | undefined) ?? []);
+      replayStartMs = performance.now();
+    },
+    after: async ({ session, tape, deliveries }): Promise<UpstreamFacts> => {
+      await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
+      if (deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout')) {
+        const deadline = performance.now() + (options.idleTimeoutMs ?? 10_000);
+        for (let seen = -1; seen !== session.upstream.calls.length && performance.now() < deadline; ) {
+          seen = session.upstream.calls.length;
+          await sleep(options.quietMs ?? 500);
+          await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
+        }
+      }
+      const described = eventsOf(tape);
+      const triggers: UpstreamTrigger[] = [];
+      const pspSubjects = new Set<string>();
+      for (const delivery of deliveries) {
+        const event = described[delivery.exchange];
+        const subject = event?.effect?.reference;
+        if (subject === undefined) continue;
+        triggers.push({ subject, startedAtMs: replayStartMs + delivery.startedAtMs });
+        if (pspProviders.has(event!.provider)) pspSubjects.add(subject);
+      }
+      return {
+        calls: session.upstream.calls.map((c) => ({ ...c })),
+        pspLedger: session.upstream.psp.ledger.map((e) => ({ ...e })),
+        triggers,
+        pspSubjects: [...pspSubjects],
+        longestRetryAfterMs: longestRetryAfterMs(options),
+      };
+    },
+    invariants: options.invariants ?? upstreamInvariants(options.policy),
+  };
+}

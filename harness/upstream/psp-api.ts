@@ -1,0 +1,330 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { http, HttpResponse, type HttpHandler } from 'msw';
+
+/** The PSP's test secret key; the reference merchant is configured with it. */
+export const PSP_TEST_SECRET_KEY = 'sk_test_idemgate';
+export const PAYMENT_INTENTS_PATH = '/v1/payment_intents';
+export const REFUNDS_API_PATH = '/v1/refunds';
+/** Stripe documents that keys "may be pruned after they are at least 24 hours old". */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** A charge or refund the PSP really made: its own books, against which the target's are checked. */
+export interface PspLedgerEntry {
+  kind: 'charge' | 'refund';
+  /** pi_… or re_… */
+  id: string;
+  amountMinor: number;
+  currency: string;
+  /** For a refund, the payment intent refunded. */
+  paymentIntent?: string;
+  metadata: Record<string, string>;
+  /** The Idempotency-Key of the request that made it (absent: none was sent). */
+  idempotencyKey?: string;
+  /** performance.now() when it was made. */
+  atMs: number;
+}
+
+interface StoredResponse {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  createdAtMs: number;
+}
+
+interface PaymentIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  amount_received: number;
+  currency: string;
+  status: 'succeeded' | 'requires_confirmation';
+  metadata: Record<string, string>;
+  created: number;
+  livemode: false;
+}
+
+/** Everything the simulated PSP remembers; `reset()` forgets it (once per schedule). */
+export interface PspState {
+  readonly ledger: PspLedgerEntry[];
+  readonly paymentIntents: Map<string, PaymentIntent>;
+  readonly refundedMinor: Map<string, number>;
+  readonly idempotency: Map<string, StoredResponse>;
+  readonly inFlight: Set<string>;
+  reset(): void;
+}
+
+export function createPspState(): PspState {
+  const state: PspState = {
+    ledger: [],
+    paymentIntents: new Map(),
+    refundedMinor: new Map(),
+    idempotency: new Map(),
+    inFlight: new Set(),
+    reset() {
+      state.ledger.length = 0;
+      state.paymentIntents.clear();
+      state.refundedMinor.clear();
+      state.idempotency.clear();
+      state.inFlight.clear();
+    },
+  };
+  return state;
+}
+
+export interface PspApiOptions {
+  /** Origin the handlers match; default: relative to whatever serves them. */
+  baseUrl?: string;
+  secretKey: string;
+  state: PspState;
+  /** Wall clock in ms for the 24 h key window. Default Date.now. */
+  now?: () => number;
+  /**
+   * Makes the PSP itself fail a request with a 500 *after* taking the idempotency key, the case
+   * Stripe documents as stored ("including 500 errors"). For tests of that semantics.
+   */
+  internalError?: (path: string, params: URLSearchParams) => boolean;
+  /**
+   * How long the PSP takes over a request once it has taken its idempotency key (a slow upstream:
+   * a retry arriving meanwhile conflicts with the one in flight). Default 0.
+   */
+  processingDelayMs?: (request: Request) => number;
+}
+
+/** Stripe's error envelope. */
+export const pspError = (type: string, message: string, extra: Record<string, unknown> = {}) => ({
+  error: { type, message, ...extra },
+});
+
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+function metadataOf(params: URLSearchParams): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of params) {
+    const m = /^metadata\[(.+)\]$/.exec(k);
+    if (m) metadata[m[1]!] = v;
+  }
+  return metadata;
+}
+
+function positiveInteger(params: URLSearchParams, name: string, required: boolean): number | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw === '') {
+    if (required) throw new Refusal(400, pspError('invalid_request_error', `Missing required param: ${name}.`, { code: 'parameter_missing', param: name }));
+    return undefined;
+  }
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) <= 0) {
+    throw new Refusal(400, pspError('invalid_request_error', `Invalid integer: ${raw}`, { code: 'parameter_invalid_integer', param: name }));
+  }
+  return Number(raw);
+}
+
+/** The secret key from `Authorization: Bearer sk_…` or Basic with the key as user name (both Stripe's). */
+export function pspKeyFrom(authorization: string | null): string | undefined {
+  if (authorization === null) return undefined;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+(\S+)$/i.exec(authorization);
+  if (basic) return Buffer.from(basic[1]!, 'base64').toString('utf8').split(':', 1)[0];
+  return undefined;
+}
+
+/** Canonical parameters: what "the same parameters" means for a key (order of fields ignored). */
+const fingerprint = (path: string, params: URLSearchParams): string =>
+  createHash('sha256')
+    .update(`${path}\n${[...params].map(([k, v]) => `${k}=${v}`).sort().join('&')}`)
+    .digest('hex');
+
+/**
+ * msw handlers for a Stripe-style PSP API: `POST /v1/payment_intents` and `POST /v1/refunds`,
+ * form-encoded like Stripe's, authenticated by the secret key (401 otherwise), honouring the
+ * `Idempotency-Key` header as Stripe documents it: the first response (status and body, 500s
+ * included) is stored for 24 h and replayed for the same key and parameters (with
+ * `Idempotent-Replayed: true`); the same key with other parameters is a 400 `idempotency_error`;
+ * a request while one with that key is in flight is a 409 `idempotency_error`; requests that fail
+ * validation are not stored. Every charge and refund it makes is appended to `state.ledger`.
+ *
+ * @example
+ * const state = createPspState();
+ * const served = await serveHandlers(pspApiHandlers({ secretKey: PSP_TEST_SECRET_KEY, state }));
+ */
+export function pspApiHandlers(options: PspApiOptions): HttpHandler[] {
+  const prefix = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const now = options.now ?? Date.now;
+  const { state } = options;
+
+  const endpoint = (path: string, perform: (params: URLSearchParams, key: string | undefined) => unknown) =>
+    http.post(`${prefix}${path}`, async ({ request }) => {
+      const given = pspKeyFrom(request.headers.get('authorization'));
+      if (given === undefined) {
+        return HttpResponse.json(
+          pspError('invalid_request_error', 'You did not provide an API key. Provide it in the Authorization header as Bearer sk_….'),
+          { status: 401 },
+        );
+      }
+      if (given !== options.secretKey) {
+        return HttpResponse.json(
+          pspError('invalid_request_error', `Invalid API Key provided: ${given.slice(0, 8)}${'*'.repeat(Math.max(0, given.length - 12))}${given.slice(-4)}`),
+          { status: 401 },
+        );
+      }
+      const params = new URLSearchParams(await request.text());
+      const key = request.headers.get('idempotency-key') ?? undefined;
+      if (key !== undefined && (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+        return HttpResponse.json(
+          pspError('invalid_request_error', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`),
+          { status: 400 },
+        );
+      }
+      const wait = options.processingDelayMs?.(request) ?? 0;
+      if (key === undefined) {
+        if (wait > 0) await sleep(wait);
+        return answer(() => perform(params, undefined));
+      }
+
+      const scope = `${given}\n${key}`;
+      const print = fingerprint(path, params);
+      const stored = state.idempotency.get(scope);
+      if (stored !== undefined && now() - stored.createdAtMs >= IDEMPOTENCY_KEY_TTL_MS) state.idempotency.delete(scope);
+      const kept = state.idempotency.get(scope);
+      if (kept !== undefined) {
+        if (kept.fingerprint !== print) {
+          return HttpResponse.json(
+            pspError(
+              'idempotency_error',
+              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+            ),
+            { status: 400 },
+          );
+        }
+        return HttpResponse.json(kept.body as Record<string, unknown>, {
+          status: kept.status,
+          headers: { 'idempotent-replayed': 'true', 'idempotency-key': key },
+        });
+      }
+      if (state.inFlight.has(scope)) {
+        return HttpResponse.json(
+          pspError('idempotency_error', `There is currently another in-progress request using this Idempotent Key: ${key}. Please try again later.`),
+          { status: 409 },
+        );
+      }
+      state.inFlight.add(scope);
+      try {
+        if (wait > 0) await sleep(wait);
+        let status: number;
+        let body: unknown;
+        if (options.internalError?.(path, params)) {
+          status = 500;
+          body = pspError('api_error', 'An unknown error occurred on our side.');
+        } else {
+          try {
+            body = perform(params, key);
+            status = 200;
+          } catch (e) {
+            if (!(e instanceof Refusal)) throw e;
+            // Validation failures are not stored: the same key may be used again once fixed.
+            return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
+          }
+        }
+        state.idempotency.set(scope, { fingerprint: print, status, body, createdAtMs: now() });
+        return HttpResponse.json(body as Record<string, unknown>, { status, headers: { 'idempotency-key': key } });
+      } finally {
+        state.inFlight.delete(scope);
+      }
+    });
+
+  const answer = (run: () => unknown) => {
+    try {
+      return HttpResponse.json(run() as Record<string, unknown>);
+    } catch (e) {
+      if (!(e instanceof Refusal)) throw e;
+      return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
+    }
+  };
+
+  return [
+    endpoint(PAYMENT_INTENTS_PATH, (params, key) => {
+      const amount = positiveInteger(params, 'amount', true)!;
+      const currency = (params.get('currency') ?? '').toLowerCase();
+      if (!/^[a-z]{3}$/.test(currency)) {
+        throw new Refusal(400, pspError('invalid_request_error', 'Missing or invalid param: currency.', { code: 'parameter_missing', param: 'currency' }));
+      }
+      const confirm = params.get('confirm') === 'true';
+      const pi: PaymentIntent = {
+        id: id('pi'),
+        object: 'payment_intent',
+        amount,
+        amount_received: confirm ? amount : 0,
+        currency,
+        status: confirm ? 'succeeded' : 'requires_confirmation',
+        metadata: metadataOf(params),
+        created: Math.floor(now() / 1000),
+        livemode: false,
+      };
+      state.paymentIntents.set(pi.id, pi);
+      if (confirm) {
+        state.ledger.push({
+          kind: 'charge',
+          id: pi.id,
+          amountMinor: amount,
+          currency,
+          metadata: pi.metadata,
+          ...(key === undefined ? {} : { idempotencyKey: key }),
+          atMs: performance.now(),
+        });
+      }
+      return pi;
+    }),
+    endpoint(REFUNDS_API_PATH, (params, key) => {
+      const piId = params.get('payment_intent') ?? '';
+      if (piId === '') {
+        throw new Refusal(400, pspError('invalid_request_error', 'Missing required param: payment_intent.', { code: 'parameter_missing', param: 'payment_intent' }));
+      }
+      const pi = state.paymentIntents.get(piId);
+      if (pi === undefined) {
+        throw new Refusal(400, pspError('invalid_request_error', `No such payment_intent: '${piId}'`, { code: 'resource_missing', param: 'payment_intent' }));
+      }
+      const refunded = state.refundedMinor.get(piId) ?? 0;
+      const left = pi.amount_received - refunded;
+      const amount = positiveInteger(params, 'amount', false) ?? left;
+      if (amount <= 0 || amount > left) {
+        throw new Refusal(
+          400,
+          pspError('invalid_request_error', `Refund amount (${amount}) is greater than the unrefunded amount on the payment (${left}).`, {
+            code: left === 0 ? 'charge_already_refunded' : 'amount_too_large',
+          }),
+        );
+      }
+      state.refundedMinor.set(piId, refunded + amount);
+      const refund = {
+        id: id('re'),
+        object: 'refund',
+        amount,
+        currency: pi.currency,
+        payment_intent: piId,
+        status: 'succeeded',
+        metadata: metadataOf(params),
+        created: Math.floor(now() / 1000),
+      };
+      state.ledger.push({
+        kind: 'refund',
+        id: refund.id,
+        amountMinor: amount,
+        currency: pi.currency,
+        paymentIntent: piId,
+        metadata: refund.metadata,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+        atMs: performance.now(),
+      });
+      return refund;
+    }),
+  ];
+}
