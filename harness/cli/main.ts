@@ -23,6 +23,9 @@ Usage:
   idemgate gate [--mutate] [--signoff] [same options as run]
       The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
       --signoff records the target's git commit and a hash of scenarios, seeds and tapes.
+  idemgate init [--dir DIR] [--force]
+      In your service's repo: infer and write idemgate.config.ts, a sample scenario, test keys,
+      tapes and a GitHub Actions workflow.
   idemgate mutate [--help]
       Make one mutant of the target per guard and prove every one is caught.
   idemgate fpx-file --tape FILE --date YYYY-MM-DD [--state 14] [--shape regular|holiday] [--out FILE]
@@ -110,6 +113,10 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'mutate') {
     const { mutateCommand } = await import('./mutate.ts');
     return mutateCommand(argv.slice(1));
+  }
+  if (command === 'init') {
+    const { initCommand } = await import('./init.ts');
+    return initCommand(argv.slice(1));
   }
   if (command === 'fpx-file') {
     const { fpxFileCommand } = await import('./fpx-file.ts');

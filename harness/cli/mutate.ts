@@ -26,7 +26,8 @@ Options:
   --scenario NAME   run only this scenario against each mutant (repeatable; default all)
   --runs N          schedules per scenario per mutant (default 60)
   --seed N          fast-check seed, the same for every mutant (default 1)
-  --timeout S       seconds per mutant before it is stopped and reported "timed out" (default 120)
+  --timeout S       seconds per mutant before it is stopped and reported "timed out"
+                    (default: 120, or 4 × the unmutated run's time when longer)
   --timeout-kills   count a timed-out mutant as killed
   --jobs N          mutants at once (default: the number of CPU cores)
   --pglite          use embedded PGlite even when DATABASE_URL is set

@@ -156,6 +156,9 @@ function renderDatabase(inf: ProjectInference): string[] {
     '    // url: DATABASE_URL when set (a fresh database is created from it for each run and dropped after),',
     '    // else embedded PGlite, served to the service over a socket as a postgres:// URL.',
   ];
+  if (!inf.env.some((e) => e.mapping.value.kind === 'placeholder' && e.mapping.value.name === 'databaseUrl')) {
+    lines.push("    // TODO: the service reads no DATABASE_URL-like variable: give it '{databaseUrl}' under the name it uses (target.start.env).");
+  }
   if (inf.migration !== undefined) {
     lines.push(`    // migrate: left to the service, which migrates itself on start (${inf.migration}).`);
   } else {

@@ -24,7 +24,10 @@ export interface MatrixOptions {
   runs?: number;
   /** fast-check seed, the same for every mutant. Default 1. */
   seed?: number;
-  /** Per mutant. Default 120 s. */
+  /**
+   * Per mutant. Default: 120 s, or 4 × the unmutated run's time when that is longer (a survivor
+   * runs the whole suite, as the clean run did, while other mutants share the cores).
+   */
   timeoutMs?: number;
   timeoutKills?: boolean;
   /** Mutants at once. Default os.cpus().length. */
@@ -184,14 +187,14 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const { sources, mutants } = await planMutants(options.config, options.rootDir, operators, options.only);
   if (options.scenarios.length === 0) throw new IdemgateError('USAGE', 'no scenarios to run against the mutants');
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
   const url = options.databaseUrl === null ? undefined : (options.databaseUrl ?? options.config.database?.url ?? process.env.DATABASE_URL);
   const settings: MatrixResult['settings'] = {
     runs: options.runs ?? 60,
     seed: options.seed ?? 1,
     operators,
-    timeoutS: timeoutMs / 1000,
+    timeoutS: 0,
     timeoutKills: options.timeoutKills ?? false,
     concurrency,
     database: url ? 'postgres' : 'pglite',
@@ -199,10 +202,12 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   };
 
   const cleanStart = performance.now();
-  const cleanRun = await withTimeout((signal) => runSuite(options, tapes, sources, undefined, signal), timeoutMs);
+  // The clean run sets the pace; it only has to be stopped if it truly hangs.
+  const cleanTimeoutMs = options.timeoutMs ?? 600_000;
+  const cleanRun = await withTimeout((signal) => runSuite(options, tapes, sources, undefined, signal), cleanTimeoutMs);
   const clean: CleanResult =
     cleanRun === 'timed-out'
-      ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, message: `the unmutated target timed out after ${timeoutMs / 1000} s` }
+      ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, message: `the unmutated target timed out after ${cleanTimeoutMs / 1000} s` }
       : {
           status: cleanRun.status,
           seconds: elapsed(cleanStart),
@@ -212,6 +217,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
           ...(cleanRun.message === undefined ? {} : { message: cleanRun.message }),
         };
   options.onClean?.(clean);
+  if (options.timeoutMs === undefined) timeoutMs = Math.max(timeoutMs, Math.ceil(clean.seconds * 4) * 1000);
+  settings.timeoutS = timeoutMs / 1000;
   if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started) };
 
   const results: MutantResult[] = new Array(mutants.length);
