@@ -33,7 +33,15 @@ const secrets = {
   },
   /** The merchant's own API clients (POST /charges, /refunds) sign nothing. */
   'merchant-client': {},
+  /** The merchant's own status-enquiry cron ticks (POST /jobs/fpx-enquiry) sign nothing. */
+  'fpx-enquiry-tick': {},
 };
+
+/**
+ * The key the merchant signs its AE status enquiries with. A test key stands in for the
+ * merchant's exchange key: the simulated FPX checks the AE checksum's shape, not whose it is.
+ */
+const FPX_SELLER_TEST_KEY = key('fpx-test-private.pem');
 
 /** The merchant's upstream client timeout (ms); upstream `timeouts` faults hold answers longer than this. */
 export const UPSTREAM_TIMEOUT_MS = 300;
@@ -49,7 +57,8 @@ const inProcess: TargetStart = {
       db,
       config: {
         shopee: { ...secrets.shopee, apiBase: env.SHOPEE_API_BASE! },
-        fpx: { publicKeyPem: secrets.fpx.publicKeyPem },
+        fpx: { publicKeyPem: secrets.fpx.publicKeyPem, aeBase: env.FPX_AE_BASE!, sellerPrivateKeyPem: FPX_SELLER_TEST_KEY },
+        billplz: { xSignatureKey: secrets.billplz.xSignatureKey },
         stripe: { endpointSecret: secrets.stripe.endpointSecret, toleranceS: 300 },
         psp: { apiBase: env.PSP_API_BASE!, secretKey: secrets.stripe.secretKey },
         upstream: { timeoutMs: UPSTREAM_TIMEOUT_MS, retry: { maxAttempts: 4, baseBackoffMs: 100 } },
@@ -89,6 +98,9 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetSt
     SHOPEE_SHOP_ID: secrets.shopee.shopId,
     SHOPEE_ACCESS_TOKEN: secrets.shopee.accessToken,
     FPX_PUBLIC_KEY_PEM: secrets.fpx.publicKeyPem,
+    FPX_AE_BASE: '{FPX_AE_BASE}',
+    FPX_SELLER_PRIVATE_KEY_PEM: FPX_SELLER_TEST_KEY,
+    BILLPLZ_X_SIGNATURE_KEY: secrets.billplz.xSignatureKey,
     STRIPE_WEBHOOK_SECRET: secrets.stripe.endpointSecret,
     PSP_API_BASE: '{PSP_API_BASE}',
     PSP_SECRET_KEY: secrets.stripe.secretKey,
@@ -126,7 +138,7 @@ export default defineConfig({
     columns: { txnId: 'txn_id', account: 'account', amount: 'amount_minor', currency: 'currency', reference: 'reference' },
     sign: 'debit-positive',
     // Where the merchant's money sits; an FPX settlement moves it from fpx_clearing to bank.
-    cashAccounts: ['shopee_wallet', 'fpx_clearing', 'psp_clearing', 'bank'],
+    cashAccounts: ['shopee_wallet', 'fpx_clearing', 'psp_clearing', 'billplz_clearing', 'bank'],
   },
   entities: {
     table: 'orders',

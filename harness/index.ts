@@ -25,6 +25,7 @@ export {
   composeFaults,
   concurrentDuplicates,
   lostAcks,
+  raceSameEntity,
   reorderWithin,
   sequentialDuplicates,
   type FaultArbitrary,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
-import { parseOperators } from '../mutate/operators/index.ts';
+import { ALL_OPERATORS, parseOperators } from '../mutate/operators/index.ts';
 import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
 import { matrixExitCode } from '../mutate/result.ts';
 import { planMutants, runMatrix } from '../mutate/run.ts';
@@ -71,7 +71,7 @@ async function mutate(argv: string[]): Promise<number> {
   const operators = values.operators === undefined ? undefined : parseOperators(values.operators);
 
   if (values.list) {
-    const { mutants } = await planMutants(config, rootDir, operators ?? config.mutation?.operators ?? parseOperators('marked,on-conflict,for-update,unique,transaction,early-return,status-condition'), values.mutant);
+    const { mutants } = await planMutants(config, rootDir, operators ?? config.mutation?.operators ?? ALL_OPERATORS, values.mutant);
     for (const m of mutants) console.log(`${m.id.padEnd(44)} ${m.operator.padEnd(16)} ${m.file}:${m.line}  ${m.description}`);
     return 0;
   }

@@ -4,3 +4,4 @@ export { concurrentDuplicates } from './concurrent-duplicates.ts';
 export { reorderWithin } from './reorder.ts';
 export { lostAcks } from './lost-acks.ts';
 export { composeFaults } from './compose.ts';
+export { raceSameEntity } from './race-same-entity.ts';

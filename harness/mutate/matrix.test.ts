@@ -17,8 +17,8 @@ import { runMatrix } from './run.ts';
  */
 const rootDir = resolve(import.meta.dirname, '../..');
 const faults = [sequentialDuplicates({ maxGap: 4 }), concurrentDuplicates({ maxWidth: 4 }), reorderWithin({ window: 6 })];
-const stripe = defineScenario({ name: 'stripe-webhooks', tapes: ['fixtures/tapes/stripe.jsonl'], faults, runs: 20 });
-const shopee = defineScenario({ name: 'shopee-push', tapes: ['fixtures/tapes/shopee.jsonl'], faults, runs: 20 });
+const stripe = defineScenario({ name: 'stripe-webhooks', tapes: ['fixtures/tapes/stripe.jsonl'], faults, runs: 15 });
+const shopee = defineScenario({ name: 'shopee-push', tapes: ['fixtures/tapes/shopee.jsonl'], faults, runs: 15 });
 
 const reports = await mkdtemp(join(tmpdir(), 'idemgate-matrix-test-'));
 afterAll(() => rm(reports, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ describe('mutation matrix on the reference service', () => {
       scenarios: [stripe, shopee],
       operators: ['marked'],
       only: ['stripe-event-dedupe', 'shopee-push-dedupe', 'stripe-status-monotonic'],
-      runs: 20,
+      runs: 15,
       seed: 7,
       databaseUrl: null,
       timeoutMs: 60_000,
@@ -63,10 +63,10 @@ describe('mutation matrix on the reference service', () => {
     const result = await runMatrix({
       config,
       rootDir,
-      scenarios: [defineScenario({ name: 'stripe-only', tapes: ['fixtures/tapes/stripe.jsonl'], faults, runs: 10 })],
+      scenarios: [defineScenario({ name: 'stripe-only', tapes: ['fixtures/tapes/stripe.jsonl'], faults, runs: 5 })],
       operators: ['marked'],
       only: ['shopee-push-dedupe'],
-      runs: 10,
+      runs: 5,
       databaseUrl: null,
     });
 

@@ -1,6 +1,7 @@
 import { IdemgateError } from '../errors.ts';
 import { billplzCallback } from './billplz/billplz.ts';
 import { fpxDirectAc } from './fpx/direct-ac.ts';
+import { fpxEnquiryTick } from './fpx-enquiry-tick/tick.ts';
 import { fpxIndirectAc } from './fpx-indirect/indirect-ac.ts';
 import { merchantClient } from './merchant-client/client-request.ts';
 import type { Provider } from './provider.ts';
@@ -15,6 +16,7 @@ export const builtinProviders: Readonly<Record<string, Provider>> = Object.freez
   'merchant-client': merchantClient,
   'fpx-indirect': fpxIndirectAc,
   billplz: billplzCallback,
+  'fpx-enquiry-tick': fpxEnquiryTick,
 });
 
 /**

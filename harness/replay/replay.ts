@@ -28,6 +28,8 @@ export interface ReplayOptions {
   settleMs?: number;
   /** Cancels the replay: in-flight requests are aborted and `replay` rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
+  timeScale?: number;
 }
 
 /** What may change from one schedule to the next on a long-lived replayer. */
@@ -90,6 +92,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
       inFlight,
       settleMs = 250,
       signal,
+      timeScale = 0,
     } = opts;
     const plan = prepare(schedule, opts);
     const t0 = performance.now();
@@ -114,6 +117,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
         url,
         attempt,
       });
+      if (delivery.delayMs !== undefined && timeScale > 0) await sleep(delivery.delayMs * timeScale);
       const startedAtMs = performance.now() - t0;
       const http = await sendRequest(p, {
         url: new URL(url),

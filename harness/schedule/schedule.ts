@@ -9,6 +9,12 @@ export interface Delivery {
   exchange: number;
   /** Abort the request client-side this many ms after it is sent: the target may have committed, the provider never saw the answer. */
   abortAfterMs?: number;
+  /**
+   * How long the provider waits before sending this delivery (a retry's back-off: Billplz waits
+   * 15 s, 15 min, 15 min, 24 h), as data. Replay sleeps `delayMs × timeScale` (default scale 0:
+   * recorded, not waited).
+   */
+  delayMs?: number;
 }
 
 export type Step =
@@ -28,7 +34,21 @@ export type FaultEdit =
   /** Move step `at` later by `offset` steps (reordering within a window). */
   | { kind: 'reorder'; at: number; offset: number }
   /** Abort step `at` after `abortAfterMs`, then redeliver it `redeliverAfter` steps later. */
-  | { kind: 'lost-ack'; at: number; abortAfterMs: number; redeliverAfter: number };
+  | {
+      kind: 'lost-ack';
+      at: number;
+      abortAfterMs: number;
+      redeliverAfter: number;
+      /** The provider's wait before the redelivery (kept as the redelivery's `delayMs`). */
+      redeliverDelayMs?: number;
+    }
+  /**
+   * Send step `at` and the step `with` steps after it (1 = the next step) at the same moment, as one
+   * concurrent group of two *different* exchanges (e.g. the Direct and the Indirect AC of one
+   * payment). The partner step is taken out of its place. Past the end, the partner is the last
+   * step; a one-step schedule is left as it is.
+   */
+  | { kind: 'race'; at: number; with: number };
 
 /** The schedule a provider would produce with no faults: every exchange once, in tape order. */
 export function cleanSchedule(exchangeCount: number): Schedule {
@@ -86,7 +106,7 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
       case 'lost-ack': {
         const exchange = firstDelivery(step).exchange;
         if (step.kind === 'send') {
-          steps[at] = { kind: 'send', delivery: { exchange, abortAfterMs: edit.abortAfterMs } };
+          steps[at] = { kind: 'send', delivery: { ...step.delivery, abortAfterMs: edit.abortAfterMs } };
         } else {
           // Keep the group (and its concurrency); only its first delivery loses the answer.
           steps[at] = {
@@ -96,13 +116,29 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
         }
         steps.splice(clamp(at + 1 + edit.redeliverAfter, steps.length), 0, {
           kind: 'send',
-          delivery: { exchange },
+          delivery: edit.redeliverDelayMs === undefined ? { exchange } : { exchange, delayMs: edit.redeliverDelayMs },
         });
+        break;
+      }
+      case 'race': {
+        if (steps.length < 2) break;
+        // The partner is a later step; from the last step, the one before it.
+        const partnerAt = at === steps.length - 1 ? at - 1 : Math.min(at + Math.max(1, Math.trunc(edit.with)), steps.length - 1);
+        const [first, second] = at < partnerAt ? [at, partnerAt] : [partnerAt, at];
+        const deliveries = [steps[first]!, steps[second]!].flatMap((s) => (s.kind === 'send' ? [s.delivery] : s.deliveries));
+        steps.splice(second, 1);
+        steps[first] = { kind: 'concurrent', deliveries };
         break;
       }
     }
   }
   return { steps };
+}
+
+function formatDelay(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
 }
 
 /** Human-readable one line per step, for the console and reports. */
@@ -112,8 +148,11 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
     if (step.kind === 'send') {
       const abort =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
-      return `${n}. ${label(step.delivery.exchange)}${abort}`;
+      const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}`;
     }
+    const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
+    if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}`;
     return `${n}. concurrently ×${step.deliveries.length}: ${label(step.deliveries[0]!.exchange)}`;
   });
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
-import { upstreamInvariants } from '../invariants/upstream/index.ts';
+import { upstreamInvariants, type ClientKeyedRequest, type ClientKeyFacts } from '../invariants/upstream/index.ts';
 import type { RetryPolicy } from '../invariants/upstream/policy.ts';
 import { providerFor } from '../providers/registry.ts';
 import type { ProviderEvent } from '../providers/provider.ts';
@@ -18,7 +18,7 @@ import {
 export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
   /** The retry policy the invariants judge by; default: the seed's (see `RetryPolicy`). */
   policy?: Partial<RetryPolicy>;
-  /** Replaces the six upstream invariants. */
+  /** Replaces the upstream invariants (see `upstreamInvariants`). */
   invariants?: Invariant[];
   /** Tape providers whose effects are PSP operations (their money must agree with the PSP's). Default `['merchant-client']`. */
   pspProviders?: string[];
@@ -35,8 +35,9 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
 /**
  * Upstream faults next to the delivery faults: per schedule fast-check draws a fault plan (plain
  * data: which call of which simulated route gets a 429, a 5xx, a held answer, a reset, a 401 or a
- * lost answer), the simulated APIs apply it, and the six upstream invariants judge the call log
- * and the PSP's own ledger. The clean baseline run gets no faults.
+ * lost answer), the simulated APIs apply it, and the upstream invariants judge the call log, the
+ * PSP's own ledger and the answers the target gave its clients' Idempotency-Keys. The clean
+ * baseline run gets no faults.
  *
  * @example
  * defineScenario({
@@ -73,7 +74,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
       session.upstream.load((plan as UpstreamFaultPlan | undefined) ?? []);
       replayStartMs = performance.now();
     },
-    after: async ({ session, tape, deliveries }): Promise<UpstreamFacts> => {
+    after: async ({ session, tape, deliveries }): Promise<UpstreamFacts & ClientKeyFacts> => {
       await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
       if (deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout')) {
         const deadline = performance.now() + (options.idleTimeoutMs ?? 10_000);
@@ -86,14 +87,40 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
       const described = eventsOf(tape);
       const triggers: UpstreamTrigger[] = [];
       const pspSubjects = new Set<string>();
+      const clientRequests = new Map<number, ClientKeyedRequest>();
       for (const delivery of deliveries) {
         const event = described[delivery.exchange];
         const subject = event?.effect?.reference;
+        const key = idempotencyKeyOf(tape, delivery.exchange);
+        if (key !== undefined) {
+          let request = clientRequests.get(delivery.exchange);
+          if (request === undefined) {
+            request = {
+              exchange: delivery.exchange,
+              seq: tape.exchanges[delivery.exchange]!.seq,
+              provider: delivery.provider,
+              idempotencyKey: key,
+              ...(subject === undefined ? {} : { subject }),
+              answers: [],
+            };
+            clientRequests.set(delivery.exchange, request);
+          }
+          request.answers.push({
+            step: delivery.step,
+            origin: delivery.origin,
+            result: delivery.result,
+            ...(delivery.status === undefined ? {} : { status: delivery.status }),
+            ...(delivery.body === undefined ? {} : { body: delivery.body }),
+            startedAtMs: replayStartMs + delivery.startedAtMs,
+            endedAtMs: replayStartMs + delivery.startedAtMs + delivery.durationMs,
+          });
+        }
         if (subject === undefined) continue;
         triggers.push({ subject, startedAtMs: replayStartMs + delivery.startedAtMs });
         if (pspProviders.has(event!.provider)) pspSubjects.add(subject);
       }
       return {
+        clientRequests: [...clientRequests.values()],
         calls: session.upstream.calls.map((c) => ({ ...c })),
         pspLedger: session.upstream.psp.ledger.map((e) => ({ ...e })),
         triggers,
@@ -103,4 +130,15 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
     },
     invariants: options.invariants ?? upstreamInvariants(options.policy),
   };
+}
+
+/** The Idempotency-Key a tape exchange carries (any header case), if any. */
+function idempotencyKeyOf(tape: Tape, index: number): string | undefined {
+  const headers = tape.exchanges[index]?.headers ?? {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'idempotency-key') continue;
+    const key = Array.isArray(value) ? value[0] : value;
+    return key === undefined || key === '' ? undefined : key;
+  }
+  return undefined;
 }

@@ -45,7 +45,7 @@ async function serviceCopy(deleteGuard?: string): Promise<string> {
 
 const pspTape = 'fixtures/tapes/merchant-client.jsonl';
 
-async function run(serviceDir: string, faults: UpstreamExtensionOptions, runs: number) {
+async function run(serviceDir: string, faults: UpstreamExtensionOptions, runs: number, env: Record<string, string> = {}) {
   const scenario = defineScenario({
     name: 'upstream-guard-check',
     tapes: [pspTape],
@@ -53,7 +53,9 @@ async function run(serviceDir: string, faults: UpstreamExtensionOptions, runs: n
     runs,
     extensions: [upstream({ routes: ['psp.payment_intents', 'psp.refunds'], maxCallIndex: 2, ...faults })],
   });
-  const childConfig: IdemgateConfig = { ...config, target: { ...config.target, start: childProcess(serviceDir) }, database: {} };
+  const child = childProcess(serviceDir) as Extract<ReturnType<typeof childProcess>, { kind: 'command' }>;
+  const start = { ...child, env: { ...child.env, ...env } };
+  const childConfig: IdemgateConfig = { ...config, target: { ...config.target, start }, database: {} };
   const session = await openSession({ config: childConfig, rootDir: root, tapes: [await readTape(join(root, pspTape))], databaseUrl: null });
   try {
     return await runScenario(session, scenario, { runs, seed: 4242 });
@@ -94,5 +96,20 @@ describe('reference service upstream guards (child process)', () => {
     const result = await run(await serviceCopy('psp-outbound-idempotency-key'), { lostAnswers: true, resets: true }, 20);
     expect(failedWith(result)).toContain('upstream-retries-same-idempotency-key');
     expect(failedWith(result)).toContain('upstream-ledger-agrees');
+  }, 120_000);
+
+  it('without giving the key back when a request fails, fails client-keys-eventually-answered', async () => {
+    // A 401 from the PSP makes the charge handler fail after it took the client's key. Without
+    // the release the key stays locked until its TTL (a minute), so every redelivery gets 409.
+    // A short in-flight wait keeps each 409 quick; there are no concurrent deliveries to wait for.
+    const faults: UpstreamExtensionOptions = { unauthorized: true, maxFaults: 1 };
+    const env = { IDEMPOTENCY_WAIT_MS: '100' };
+    const intact = await run(await serviceCopy(), faults, 10, env);
+    expect(intact.status, formatResult(intact).join('\n')).toBe('passed');
+    const result = await run(await serviceCopy('idempotency-key-release-on-failure'), faults, 10, env);
+    expect(result.status, formatResult(result).join('\n')).toBe('failed');
+    expect(failedWith(result)).toContain('client-keys-eventually-answered');
+    const violation = result.status === 'failed' ? result.counterexample.violations.find((v) => v.invariant === 'client-keys-eventually-answered') : undefined;
+    expect(violation?.message).toMatch(/seq \d+ \(merchant-client, Idempotency-Key [0-9a-f-]+\) was still answered 409/);
   }, 120_000);
 });

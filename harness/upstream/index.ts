@@ -47,3 +47,5 @@ export {
 export type { PspApiOptions, PspLedgerEntry, PspState } from './psp-api.ts';
 export type { UpstreamCallRecord, UpstreamFacts, UpstreamTrigger } from './call-log.ts';
 export { upstream, type UpstreamExtensionOptions } from './extension.ts';
+export { FPX_AE_PATH, fpxEnquiryHandlers } from './fpx-enquiry.ts';
+export type { FpxEnquiryCall, FpxEnquiryOptions } from './fpx-enquiry.ts';

@@ -7,6 +7,9 @@ import type { Tape } from '../tape/schema.ts';
 import type { UpstreamCallRecord } from './call-log.ts';
 import { createFaultLayer, PROCESSING_DELAY_HEADER, type SubjectOf } from './fault-layer.ts';
 import type { UpstreamFaultPlan, UpstreamRoute } from './fault-plan.ts';
+import { fpxEnquiryAnswers } from '../providers/fpx/enquiry.ts';
+import { loadFpxTestKeys } from '../providers/fpx/test-keys.ts';
+import { fpxEnquiryHandlers, type FpxEnquiryCall } from './fpx-enquiry.ts';
 import { createPspState, PSP_TEST_SECRET_KEY, pspApiHandlers, type PspState } from './psp-api.ts';
 import {
   SHOPEE_TEST_SECRETS,
@@ -113,7 +116,7 @@ export async function serveHandlers(
 }
 
 export interface RunningUpstream {
-  /** What a target needs to reach the simulated APIs: `SHOPEE_API_BASE`, `PSP_API_BASE`. */
+  /** What a target needs to reach the simulated APIs: `SHOPEE_API_BASE`, `PSP_API_BASE`, `FPX_AE_BASE`. */
   env: Record<string, string>;
   /** Every Shopee API call the target made, in arrival order (as the Shopee handlers saw it). */
   log: UpstreamCall[];
@@ -121,6 +124,8 @@ export interface RunningUpstream {
   calls: UpstreamCallRecord[];
   /** The simulated PSP's state; `psp.ledger` holds the charges and refunds it really made. */
   psp: PspState;
+  /** Every FPX AE status enquiry the target made, in arrival order. */
+  fpxEnquiries: FpxEnquiryCall[];
   /** Starts a schedule: replaces the fault plan, forgets calls, counters and the PSP's state. */
   load(plan: UpstreamFaultPlan): void;
   /** Same as `load([])`. */
@@ -178,8 +183,15 @@ export async function createUpstream({
   const escrow = tape === undefined ? {} : shopeeEscrow(tape);
   const psp = createPspState();
   const pspSecretKey = secrets['psp']?.['secretKey'] ?? secrets['stripe']?.['secretKey'] ?? PSP_TEST_SECRET_KEY;
+  const fpxEnquiries: FpxEnquiryCall[] = [];
   const inner = [
     ...shopeeApiHandlers({ secrets: shopee, data: { escrow }, log, now }),
+    ...fpxEnquiryHandlers({
+      // FPX signs its answers with its own key; the configured test key, else the repository's.
+      privateKeyPem: secrets['fpx']?.['privateKeyPem'] ?? loadFpxTestKeys().privateKeyPem,
+      answers: tape === undefined ? {} : fpxEnquiryAnswers(tape),
+      log: fpxEnquiries,
+    }),
     ...pspApiHandlers({
       secretKey: pspSecretKey,
       state: psp,
@@ -192,12 +204,14 @@ export async function createUpstream({
     layer.load(plan);
     psp.reset();
     log.length = 0;
+    fpxEnquiries.length = 0;
   };
   return {
-    env: { SHOPEE_API_BASE: served.baseUrl, PSP_API_BASE: served.baseUrl },
+    env: { SHOPEE_API_BASE: served.baseUrl, PSP_API_BASE: served.baseUrl, FPX_AE_BASE: served.baseUrl },
     log,
     calls: layer.calls,
     psp,
+    fpxEnquiries,
     load,
     reset: () => load([]),
     idle: (maxMs) => layer.idle(maxMs),

@@ -1,5 +1,7 @@
 import type { Invariant } from '../invariant.ts';
+import { clientKeysEventuallyAnswered } from './keys-eventually-answered.ts';
 import { upstreamLedgerAgrees } from './ledger-agrees.ts';
+import { noCached5xx } from './no-cached-5xx.ts';
 import { noRetryAfterClientError } from './no-retry-after-client-error.ts';
 import type { RetryPolicy } from './policy.ts';
 import { retriesBounded } from './retries-bounded.ts';
@@ -11,8 +13,10 @@ export { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from './policy.ts
 export { attemptSequences, type AttemptSequence } from './sequences.ts';
 export { defaultPspEntrySubject, upstreamLedgerAgrees, type PspEntrySubject } from './ledger-agrees.ts';
 export { noRetryAfterClientError, retriesBounded, retryAfterHonoured, retriesCarrySameKey, serverErrorBackoff };
+export { clientKeysEventuallyAnswered, noCached5xx };
+export type { ClientKeyAnswer, ClientKeyedRequest, ClientKeyFacts } from './client-keys.ts';
 
-/** The six upstream invariants under one policy, in reporting order. */
+/** The upstream invariants under one policy, in reporting order: six on the call log and the PSP's ledger, two on the client's Idempotency-Keys. */
 export function upstreamInvariants(policy: Partial<RetryPolicy> = {}): Invariant[] {
   return [
     noRetryAfterClientError(policy),
@@ -21,5 +25,7 @@ export function upstreamInvariants(policy: Partial<RetryPolicy> = {}): Invariant
     retriesBounded(policy),
     retriesCarrySameKey(),
     upstreamLedgerAgrees(),
+    clientKeysEventuallyAnswered(),
+    noCached5xx(),
   ];
 }

@@ -38,8 +38,13 @@ function describeBillplz(exchange: Exchange, tape: Tape): ProviderEvent {
   if (rank === undefined) throw badExchange(NAME, exchange, tape, `state "${state}" is not due, deleted or paid`);
   const time = Date.parse(fields['paid_at'] ?? fields['due_at'] ?? exchange.recordedAt);
   // A redirect carries no amount: take it from the bill's callback on the same tape.
+  // (the bill's *paid* callback: an earlier failed attempt's callback says paid_amount 0).
   const callback =
-    kind === 'callback' ? fields : tape.exchanges.map(billplzFieldsSafe).find((x) => x?.kind === 'callback' && x.fields['id'] === id)?.fields;
+    kind === 'callback'
+      ? fields
+      : tape.exchanges
+          .map(billplzFieldsSafe)
+          .find((x) => x?.kind === 'callback' && x.fields['id'] === id && x.fields['paid'] === fields['paid'])?.fields;
   const event: ProviderEvent = {
     provider: NAME,
     // The redirect and the callback of one payment are the same news: one identity, one credit.

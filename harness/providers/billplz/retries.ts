@@ -1,21 +1,58 @@
 import fc from 'fast-check';
 import type { FaultArbitrary } from '../../faults/types.ts';
-import { lastStep } from '../../faults/types.ts';
+import { lastStep, requireInteger } from '../../faults/types.ts';
 import type { FaultEdit } from '../../schedule/schedule.ts';
 
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
 /**
- * Billplz's callback retry schedule as a delivery fault: up to 5 attempts, after 15 s (+ jitter),
- * 15 min, 15 min and 24 h. Each edit is one failed attempt (the merchant's answer is lost) and
- * its retry; the gaps map to steps of the schedule: 15 s → right after, 15 min → a couple of
- * deliveries later, 24 h → far later. Compose up to 4 of them on one step for all five attempts.
+ * Billplz's callback retries (domain.md [doc]): at most 5 attempts; after a failed one it waits
+ * 15 s (plus jitter), then 15 min, 15 min and 24 h. Entry `i` is the wait before retry `i + 1`.
+ */
+export const BILLPLZ_RETRY_DELAYS_MS: readonly number[] = Object.freeze([15 * SECOND, 15 * MINUTE, 15 * MINUTE, 24 * HOUR]);
+export const BILLPLZ_MAX_ATTEMPTS = BILLPLZ_RETRY_DELAYS_MS.length + 1;
+
+/**
+ * Billplz's callback retry schedule as a delivery fault. Each edit is one failed attempt (the
+ * merchant's answer is lost) followed by Billplz's retry: which retry it is decides both the wait
+ * (`redeliverDelayMs`: 15 s + jitter, 15 min, 15 min, 24 h, kept on the schedule as the
+ * redelivery's `delayMs` and slept only under a replay `timeScale`) and how far later in the
+ * traffic the retry lands (`redeliverAfter`: `stepGaps[retry]`, by default right after, two
+ * deliveries later, two later, eight later). Compose up to 4 of them for all five attempts.
  *
  * @example
  * defineScenario({ …, faults: [billplzRetries()], maxEdits: 4 });
+ * // { kind: 'lost-ack', at: 3, abortAfterMs: 7, redeliverAfter: 2, redeliverDelayMs: 900000 }
  */
-export function billplzRetries({ maxAbortAfterMs = 20 }: { maxAbortAfterMs?: number } = {}): FaultArbitrary {
-  const gaps = [0, 2, 2, 8];
+export function billplzRetries({
+  maxAbortAfterMs = 20,
+  maxJitterMs = 5 * SECOND,
+  stepGaps = [0, 2, 2, 8],
+}: { maxAbortAfterMs?: number; maxJitterMs?: number; stepGaps?: readonly number[] } = {}): FaultArbitrary {
+  requireInteger('billplzRetries', 'maxAbortAfterMs', maxAbortAfterMs, 1);
+  requireInteger('billplzRetries', 'maxJitterMs', maxJitterMs, 0);
+  if (stepGaps.length !== BILLPLZ_RETRY_DELAYS_MS.length) {
+    throw new RangeError(`billplzRetries: stepGaps needs one gap per retry (${BILLPLZ_RETRY_DELAYS_MS.length}), got ${stepGaps.length}`);
+  }
+  stepGaps.forEach((gap, i) => requireInteger('billplzRetries', `stepGaps[${i}]`, gap, 0));
   return (stepCount) =>
     fc
-      .record({ at: fc.nat(lastStep(stepCount)), attempt: fc.integer({ min: 0, max: gaps.length - 1 }), abortAfterMs: fc.integer({ min: 1, max: maxAbortAfterMs }) })
-      .map(({ at, attempt, abortAfterMs }): FaultEdit => ({ kind: 'lost-ack', at, abortAfterMs, redeliverAfter: gaps[attempt]! }));
+      .record({
+        at: fc.nat(lastStep(stepCount)),
+        retry: fc.integer({ min: 0, max: BILLPLZ_RETRY_DELAYS_MS.length - 1 }),
+        jitterMs: fc.integer({ min: 0, max: maxJitterMs }),
+        abortAfterMs: fc.integer({ min: 1, max: maxAbortAfterMs }),
+      })
+      .map(
+        ({ at, retry, jitterMs, abortAfterMs }): FaultEdit => ({
+          kind: 'lost-ack',
+          at,
+          abortAfterMs,
+          redeliverAfter: stepGaps[retry]!,
+          // Only the first retry is jittered (Billplz: "15 seconds + jitter").
+          redeliverDelayMs: BILLPLZ_RETRY_DELAYS_MS[retry]! + (retry === 0 ? jitterMs : 0),
+        }),
+      );
 }

@@ -4,6 +4,7 @@ import { defineProvider, type ProviderEvent } from '../provider.ts';
 import { badExchange, is2xx, replayHeaders, requireSecret, signingFailed } from '../_internals/exchange.ts';
 import { fpxAmountToMinor, formatAc, parseAc } from './ac.ts';
 import { checksumSource, signChecksum } from './checksum.ts';
+import { fpxEnquiryAnswers } from './enquiry.ts';
 import { FPX_STATUS_RANK, fpxStatus } from './fields.ts';
 import { parseFpxTime } from './myt-time.ts';
 
@@ -31,15 +32,60 @@ function describeAc(exchange: Exchange, tape: Tape): ProviderEvent {
   const amountMinor = fpxAmountToMinor(amountText);
   if (amountMinor === undefined) throw bad(`fpx_txnAmount "${amountText}" is not an RM amount like "150.00"`);
 
+  // 99 then 00 (B2B) and 09 then 00 are two different messages about one transaction.
+  const identity = `${txnId}:${debitAuthCode}`;
   const status = fpxStatus(debitAuthCode);
+  if (status === 'pending') {
+    const resolved = resolvedByEnquiry(exchange, tape, identity, orderNo, txnId);
+    if (resolved !== undefined) return resolved;
+  }
   const event: ProviderEvent = {
     provider: NAME,
-    // 99 then 00 (B2B) and 09 then 00 are two different messages about one transaction.
-    identity: `${txnId}:${debitAuthCode}`,
+    identity,
     entity: { entity: orderNo, status, rank: FPX_STATUS_RANK[status], time },
   };
   if (status === 'approved') event.effect = { reference: txnId, amountMinor, currency, direction: 'in' };
   else event.noEffectReference = txnId;
+  return event;
+}
+
+/**
+ * A pending AC on a tape whose FPX answers status enquiries (`header.upstream.fpx.enquiry`) means
+ * more than "pending": the merchant's cron job enquires every pending payment, and FPX answers
+ * with the final AC, so by the end of a run the payment must stand where that answer puts it.
+ * When the final 00 only ever arrives as the AE answer, no exchange on the tape carries it, so
+ * the expectation must come from here: the pending AC is the delivery that makes the merchant
+ * responsible for the payment, and its credit is due exactly once, whichever of the AE answer and
+ * a late Direct AC (same fpxTxnId:00, one event to FPX and to the merchant) brings it. The cron
+ * ticks themselves stay effect-free (harness/providers/fpx-enquiry-tick), so ticks can be
+ * duplicated, raced and dropped without changing what is expected; a scenario with such a tape
+ * runs the cron once more after the replay (`fpxEnquiryCron`) so the promise always comes due.
+ */
+function resolvedByEnquiry(
+  exchange: Exchange,
+  tape: Tape,
+  identity: string,
+  orderNo: string,
+  txnId: string,
+): ProviderEvent | undefined {
+  const answer = fpxEnquiryAnswers(tape)[orderNo];
+  if (answer === undefined) return undefined;
+  const bad = (message: string) => badExchange(NAME, exchange, tape, `header.upstream.fpx.enquiry["${orderNo}"]: ${message}`);
+  if (answer['fpx_fpxTxnId'] !== txnId) throw bad(`answers for fpx_fpxTxnId ${answer['fpx_fpxTxnId']}, the AC is ${txnId}`);
+  const status = fpxStatus(answer['fpx_debitAuthCode']!);
+  if (status === 'pending') return undefined;
+  const time = parseFpxTime(answer['fpx_fpxTxnTime']!);
+  if (time === undefined) throw bad(`fpx_fpxTxnTime "${answer['fpx_fpxTxnTime']}" is not yyyyMMddHHmmss`);
+  const amountMinor = fpxAmountToMinor(answer['fpx_txnAmount']!);
+  if (amountMinor === undefined) throw bad(`fpx_txnAmount "${answer['fpx_txnAmount']}" is not an RM amount`);
+  const event: ProviderEvent = {
+    provider: NAME,
+    identity,
+    entity: { entity: orderNo, status, rank: FPX_STATUS_RANK[status], time },
+  };
+  if (status === 'approved') {
+    event.effect = { reference: txnId, amountMinor, currency: answer['fpx_txnCurrency'] || 'MYR', direction: 'in' };
+  } else event.noEffectReference = txnId;
   return event;
 }
 
