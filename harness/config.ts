@@ -1,6 +1,6 @@
 import type { Database, ResetStrategy } from './db/database.ts';
 import type { EntityMapping, LedgerMapping } from './invariants/ledger-mapping.ts';
-import type { ProviderSecrets } from './providers/provider.ts';
+import type { Provider, ProviderSecrets } from './providers/provider.ts';
 
 /** What an in-process target is given when the harness starts it. */
 export interface TargetContext {
@@ -64,6 +64,11 @@ export interface IdemgateConfig {
   target: TargetConfig;
   /** Secrets per provider name (`shopee: { partnerKey }`, `fpx: { privateKeyPem }`, `stripe: { endpointSecret }`). */
   providers: Record<string, ProviderSecrets>;
+  /**
+   * Your own provider adapters (a gateway idemgate does not ship), by the name tapes use. They
+   * take precedence over the built-in ones of the same name.
+   */
+  adapters?: Record<string, Provider>;
   database?: DatabaseConfig;
   ledger: LedgerMapping;
   entities?: EntityMapping;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IdemgateError } from '../errors.ts';
 import { fpxDirectAc } from './fpx/direct-ac.ts';
-import { builtinProviders, providerFor } from './registry.ts';
+import { adapterResolver, builtinProviders, providerFor } from './registry.ts';
 import { shopeePush } from './shopee/push.ts';
 import { stripeWebhook } from './stripe/webhook.ts';
 
@@ -33,5 +33,14 @@ describe('provider registry', () => {
   it('looks names up in a given map', () => {
     expect(providerFor('mine', { mine: stripeWebhook })).toBe(stripeWebhook);
     expect(() => providerFor('shopee', { mine: stripeWebhook })).toThrow(/known: mine/);
+  });
+
+  it("resolves a config's own adapters before the built-in ones", () => {
+    const mine = { ...stripeWebhook, name: 'ipay88' };
+    const resolve = adapterResolver({ ipay88: mine, stripe: mine });
+    expect(resolve('ipay88')).toBe(mine);
+    expect(resolve('stripe')).toBe(mine);
+    expect(resolve('shopee')).toBe(builtinProviders['shopee']);
+    expect(() => resolve('nope')).toThrow(/known: .*ipay88/);
   });
 });

@@ -19,6 +19,12 @@ export const builtinProviders: Readonly<Record<string, Provider>> = Object.freez
   'fpx-enquiry-tick': fpxEnquiryTick,
 });
 
+/** The adapter for a provider name: the config's own adapters first, then the built-in ones. */
+export function adapterResolver(adapters: Readonly<Record<string, Provider>> | undefined): (name: string) => Provider {
+  const all = adapters === undefined ? builtinProviders : { ...builtinProviders, ...adapters };
+  return (name) => providerFor(name, all);
+}
+
 /**
  * The provider for a tape's or config's provider name; PROVIDER_UNKNOWN lists the known names.
  *

@@ -6,8 +6,8 @@ import { describeError, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
 import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invariants/invariant.ts';
-import type { ProviderEvent } from '../providers/provider.ts';
-import { providerFor } from '../providers/registry.ts';
+import type { Provider, ProviderEvent } from '../providers/provider.ts';
+import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import { applyEdits, describeSchedule, type FaultEdit, type Schedule } from '../schedule/schedule.ts';
@@ -45,8 +45,8 @@ export async function loadScenarioTape(scenario: Scenario, rootDir: string): Pro
   return mergeTapes(await Promise.all(scenario.tapes.map((f) => readTape(resolve(rootDir, f)))));
 }
 
-export function prepareTape(tape: Tape): PreparedTape {
-  const events = tape.exchanges.map((exchange) => providerFor(exchange.provider).describe(exchange, tape));
+export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver(undefined)): PreparedTape {
+  const events = tape.exchanges.map((exchange) => resolve(exchange.provider).describe(exchange, tape));
   const groups = events.map(
     (e) => `${e.provider}:${e.group ?? e.entity?.entity ?? e.effect?.reference ?? e.identity}`,
   );
@@ -89,7 +89,7 @@ export function replayerFor(session: Session, tape: Tape): Replayer {
   const { config, target } = session;
   return createReplayer({
     tape,
-    providers: providerFor,
+    providers: adapterResolver(config.adapters),
     baseUrl: target.baseUrl,
     endpoints: config.target.endpoints ?? {},
     secrets: config.providers,
@@ -179,7 +179,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   let invariantChecks = 0;
   let replayer: Replayer | undefined;
   try {
-    const prepared = prepareTape(await loadScenarioTape(scenario, session.rootDir));
+    const prepared = prepareTape(await loadScenarioTape(scenario, session.rootDir), adapterResolver(session.config.adapters));
     replayer = replayerFor(session, prepared.tape);
     const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer };
     const allGroups = unique(prepared.groups);

@@ -2,6 +2,7 @@ import type { IdemgateConfig } from '../config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
 import { summarise, type RunSummary } from '../report/console.ts';
 import type { RunReport } from '../report/run-report.ts';
+import { adapterResolver } from '../providers/registry.ts';
 import type { ScenarioResult } from './result.ts';
 import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
@@ -69,7 +70,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
         const result = await runScenario(session, scenario, runOptions);
         results.push(result);
         if (result.status === 'failed') {
-          const prepared = prepareTape(tapes[i]!);
+          const prepared = prepareTape(tapes[i]!, adapterResolver(config.adapters));
           const label = stepLabel(prepared);
           labels[scenario.name] = prepared.tape.exchanges.map((_, x) => label(x));
         }

@@ -3,8 +3,8 @@ import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
 import { upstreamInvariants, type ClientKeyedRequest, type ClientKeyFacts } from '../invariants/upstream/index.ts';
 import type { RetryPolicy } from '../invariants/upstream/policy.ts';
-import { providerFor } from '../providers/registry.ts';
-import type { ProviderEvent } from '../providers/provider.ts';
+import { adapterResolver } from '../providers/registry.ts';
+import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import type { ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { UpstreamFacts, UpstreamTrigger } from './call-log.ts';
@@ -50,12 +50,12 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
 export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtension {
   const pspProviders = new Set(options.pspProviders ?? ['merchant-client']);
   const events = new WeakMap<Tape, (ProviderEvent | undefined)[]>();
-  const eventsOf = (tape: Tape): (ProviderEvent | undefined)[] => {
+  const eventsOf = (tape: Tape, adapterOf: (name: string) => Provider): (ProviderEvent | undefined)[] => {
     let list = events.get(tape);
     if (list === undefined) {
       list = tape.exchanges.map((exchange) => {
         try {
-          return providerFor(exchange.provider).describe(exchange, tape);
+          return adapterOf(exchange.provider).describe(exchange, tape);
         } catch {
           return undefined;
         }
@@ -84,7 +84,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
           await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
         }
       }
-      const described = eventsOf(tape);
+      const described = eventsOf(tape, adapterResolver(session.config.adapters));
       const triggers: UpstreamTrigger[] = [];
       const pspSubjects = new Set<string>();
       const clientRequests = new Map<number, ClientKeyedRequest>();
