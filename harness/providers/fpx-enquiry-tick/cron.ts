@@ -20,7 +20,7 @@ export interface FpxEnquiryCronFacts {
  * @example
  * defineScenario({ name: 'fpx-enquiry', tapes: ['fixtures/tapes/fpx-enquiry.jsonl'], faults, extensions: [fpxEnquiryCron()] });
  */
-export function fpxEnquiryCron({ attempts = 3 }: { attempts?: number } = {}): ScenarioExtension<undefined> {
+export function fpxEnquiryCron({ attempts = 3 }: { attempts?: number } = {}): ScenarioExtension<unknown> {
   return {
     name: 'fpx-enquiry-cron',
     async after({ session, tape }): Promise<FpxEnquiryCronFacts> {

@@ -1,5 +1,6 @@
 import { bodyText, is2xx, replayHeaders } from '../_internals/exchange.ts';
-import { defineProvider } from '../provider.ts';
+import type { Exchange, Tape } from '../../tape/schema.ts';
+import { defineProvider, type ProviderEvent, type SignedRequest, type SigningContext } from '../provider.ts';
 
 /** Where the reference merchant's status-enquiry cron job is triggered. */
 export const FPX_ENQUIRY_JOB_PATH = '/jobs/fpx-enquiry';
@@ -21,7 +22,7 @@ const NAME = 'fpx-enquiry-tick';
  */
 export const fpxEnquiryTick = defineProvider({
   name: NAME,
-  describe: (exchange) => ({ provider: NAME, identity: `tick:${exchange.seq}` }),
-  sign: (exchange) => ({ headers: replayHeaders(exchange, []), body: Buffer.from(bodyText(exchange), 'utf8') }),
+  describe: (exchange: Exchange, _tape: Tape): ProviderEvent => ({ provider: NAME, identity: `tick:${exchange.seq}` }),
+  sign: (exchange: Exchange, _ctx: SigningContext): SignedRequest => ({ headers: replayHeaders(exchange, []), body: Buffer.from(bodyText(exchange), 'utf8') }),
   acknowledged: (response) => is2xx(response.status),
 });

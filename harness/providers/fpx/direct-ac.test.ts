@@ -140,3 +140,40 @@ describe('fpxDirectAc.acknowledged', () => {
     expect(fpxDirectAc.acknowledged({ status: 500, body: 'OK' })).toBe(false);
   });
 });
+
+describe('fpxDirectAc.describe on a tape whose FPX answers status enquiries', () => {
+  const answer = (code: string) => ({
+    ...Object.fromEntries(new URLSearchParams(ac({ fpx_fpxTxnTime: '20260310001500' }))),
+    fpx_debitAuthCode: code,
+    fpx_checkSum: '',
+  });
+  const describeWith = (enquiry: Record<string, unknown>, body = ac({ fpx_debitAuthCode: '09' })) => {
+    const tape = tapeOf('fpx', '/webhooks/fpx/direct-ac', [body], { upstream: { fpx: { enquiry } } });
+    return fpxDirectAc.describe(tape.exchanges[0]!, tape);
+  };
+
+  it('expects the credit of a 09 that the AE answer approves, under the same identity as the 09', () => {
+    expect(describeWith({ 'ORD-20260309-0042': answer('00') })).toEqual({
+      provider: 'fpx',
+      identity: '2603092359590417:09',
+      entity: { entity: 'ORD-20260309-0042', status: 'approved', rank: 2, time: Date.parse('2026-03-09T16:15:00Z') },
+      effect: { reference: '2603092359590417', amountMinor: 129990, currency: 'MYR', direction: 'in' },
+    });
+  });
+
+  it('expects no effect for a 09 the AE answer fails, and a still-pending answer leaves it pending', () => {
+    expect(describeWith({ 'ORD-20260309-0042': answer('BC') })).toMatchObject({
+      entity: { status: 'failed', rank: 2 },
+      noEffectReference: '2603092359590417',
+    });
+    expect(describeWith({ 'ORD-20260309-0042': answer('09') })).toMatchObject({ entity: { status: 'pending', rank: 1 } });
+    expect(describeWith({})).toMatchObject({ entity: { status: 'pending' }, noEffectReference: '2603092359590417' });
+  });
+
+  it('leaves final ACs as they are, and refuses an answer about another transaction', () => {
+    expect(describeWith({ 'ORD-20260309-0042': answer('BC') }, ac()).effect).toBeDefined();
+    const error = caught(() => describeWith({ 'ORD-20260309-0042': { ...answer('00'), fpx_fpxTxnId: '1' } }));
+    expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
+    expect(error.message).toMatch(/answers for fpx_fpxTxnId 1/);
+  });
+});

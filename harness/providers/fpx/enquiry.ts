@@ -36,6 +36,17 @@ export type FpxEnquiryAnswers = Readonly<Record<string, Readonly<Record<string, 
  * fpxEnquiryAnswers(tape)['ORD-20260313-2001']?.fpx_debitAuthCode; // '00'
  */
 export function fpxEnquiryAnswers(tape: Pick<Tape, 'header' | 'file'>): FpxEnquiryAnswers {
+  // describe() asks once per exchange; validate a header once.
+  const cached = checked.get(tape.header);
+  if (cached !== undefined) return cached;
+  const answers = readAnswers(tape);
+  checked.set(tape.header, answers);
+  return answers;
+}
+
+const checked = new WeakMap<object, FpxEnquiryAnswers>();
+
+function readAnswers(tape: Pick<Tape, 'header' | 'file'>): FpxEnquiryAnswers {
   const fpx = tape.header.upstream?.['fpx'];
   if (fpx === undefined) return {};
   const enquiry = isRecord(fpx) ? fpx['enquiry'] : fpx;
