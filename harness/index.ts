@@ -24,6 +24,7 @@ export { applyEdits, cleanSchedule, describeSchedule, type Schedule, type Step, 
 export {
   composeFaults,
   concurrentDuplicates,
+  deliveryFaults,
   lostAcks,
   raceSameEntity,
   reorderWithin,

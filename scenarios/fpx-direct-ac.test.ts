@@ -1,10 +1,4 @@
-import {
-  concurrentDuplicates,
-  defineScenario,
-  lostAcks,
-  reorderWithin,
-  sequentialDuplicates,
-} from '../harness/index.ts';
+import { defineScenario, deliveryFaults } from '../harness/index.ts';
 import { scenarioTest } from '../harness/vitest.ts';
 
 /** FPX Direct ACs: resent until `OK`, B2B 99→00 and 09→00 pending-then-approved, failures that must not credit. */
@@ -12,7 +6,7 @@ export const fpxDirectAc = defineScenario({
   name: 'fpx-direct-ac',
   description: 'approved, pending-then-approved and failed FPX payments under redelivery, races and reordering',
   tapes: ['fixtures/tapes/fpx.jsonl'],
-  faults: [sequentialDuplicates({ maxGap: 4 }), concurrentDuplicates({ maxWidth: 4 }), reorderWithin({ window: 6 }), lostAcks({})],
+  faults: deliveryFaults(),
   runs: 100,
 });
 

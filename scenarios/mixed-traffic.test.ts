@@ -1,10 +1,4 @@
-import {
-  concurrentDuplicates,
-  defineScenario,
-  lostAcks,
-  reorderWithin,
-  sequentialDuplicates,
-} from '../harness/index.ts';
+import { defineScenario, deliveryFaults } from '../harness/index.ts';
 import { scenarioTest } from '../harness/vitest.ts';
 
 /** All three providers interleaved in recorded-time order, as one merchant sees a busy evening. */
@@ -12,7 +6,7 @@ export const mixedTraffic = defineScenario({
   name: 'mixed-traffic',
   description: 'Shopee, FPX and Stripe traffic merged by recorded time, every fault composed',
   tapes: ['fixtures/tapes/shopee.jsonl', 'fixtures/tapes/fpx.jsonl', 'fixtures/tapes/stripe.jsonl'],
-  faults: [sequentialDuplicates({ maxGap: 6 }), concurrentDuplicates({ maxWidth: 4 }), reorderWithin({ window: 8 }), lostAcks({})],
+  faults: deliveryFaults({ maxGap: 6, window: 8 }),
   maxEdits: 8,
   runs: 100,
 });

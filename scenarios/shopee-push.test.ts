@@ -1,10 +1,4 @@
-import {
-  concurrentDuplicates,
-  defineScenario,
-  lostAcks,
-  reorderWithin,
-  sequentialDuplicates,
-} from '../harness/index.ts';
+import { defineScenario, deliveryFaults } from '../harness/index.ts';
 import { scenarioTest } from '../harness/vitest.ts';
 
 /** Shopee order-status pushes: repeated pushes, lifecycle out of order, escrow posted once on COMPLETED. */
@@ -12,7 +6,7 @@ export const shopeePush = defineScenario({
   name: 'shopee-push',
   description: 'order lifecycles with escrow under repeated pushes, races and reordering',
   tapes: ['fixtures/tapes/shopee.jsonl'],
-  faults: [sequentialDuplicates({ maxGap: 4 }), concurrentDuplicates({ maxWidth: 4 }), reorderWithin({ window: 6 }), lostAcks({})],
+  faults: deliveryFaults(),
   runs: 100,
 });
 

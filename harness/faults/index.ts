@@ -5,3 +5,4 @@ export { reorderWithin } from './reorder.ts';
 export { lostAcks } from './lost-acks.ts';
 export { composeFaults } from './compose.ts';
 export { raceSameEntity } from './race-same-entity.ts';
+export { deliveryFaults } from './delivery-faults.ts';

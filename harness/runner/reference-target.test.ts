@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config, { childProcess } from '../../idemgate.config.ts';
-import { concurrentDuplicates, lostAcks, reorderWithin, sequentialDuplicates } from '../faults/index.ts';
+import { deliveryFaults } from '../faults/index.ts';
 import { formatResult } from '../report/console.ts';
 import { loadScenarioTape, runScenario } from './run-scenario.ts';
 import { defineScenario } from './scenario.ts';
@@ -10,7 +10,7 @@ import { openSession, type Session } from './session.ts';
 const stripeWebhooks = defineScenario({
   name: 'stripe-webhooks-child-process',
   tapes: ['fixtures/tapes/stripe.jsonl'],
-  faults: [sequentialDuplicates({ maxGap: 4 }), concurrentDuplicates({ maxWidth: 4 }), reorderWithin({ window: 6 }), lostAcks({})],
+  faults: deliveryFaults(),
 });
 
 /**

@@ -1,0 +1,20 @@
+import { concurrentDuplicates } from './concurrent-duplicates.ts';
+import { lostAcks } from './lost-acks.ts';
+import { reorderWithin } from './reorder.ts';
+import { sequentialDuplicates } from './sequential-duplicates.ts';
+import type { FaultArbitrary } from './types.ts';
+
+/**
+ * The four faults every webhook provider produces, together: redeliveries, concurrent
+ * duplicates, reordering within a window and lost acknowledgements.
+ *
+ * @example
+ * defineScenario({ name: 'stripe', tapes: ['stripe.jsonl'], faults: deliveryFaults({ window: 6 }) });
+ */
+export function deliveryFaults({
+  maxGap = 4,
+  maxWidth = 4,
+  window = 6,
+}: { maxGap?: number; maxWidth?: number; window?: number } = {}): FaultArbitrary[] {
+  return [sequentialDuplicates({ maxGap }), concurrentDuplicates({ maxWidth }), reorderWithin({ window }), lostAcks({})];
+}
