@@ -8,7 +8,17 @@
  * import { defineScenario, scenarioTest, sequentialDuplicates, concurrentDuplicates } from 'idemgate';
  */
 export { defineConfig } from './config.ts';
-export type { IdemgateConfig, TargetConfig, TargetStart, TargetContext, RunningTarget, DatabaseConfig } from './config.ts';
+export type {
+  IdemgateConfig,
+  TargetConfig,
+  TargetStart,
+  TargetContext,
+  RunningTarget,
+  DatabaseConfig,
+  MutationConfig,
+  MutationOperatorName,
+} from './config.ts';
+export { brokenInvariants, runWithoutGuard, type WithoutGuardOptions } from './mutate/without-guard.ts';
 export { IdemgateError, type IdemgateErrorCode } from './errors.ts';
 
 export { parseTape, readTape } from './tape/read.ts';

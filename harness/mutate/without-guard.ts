@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import type { IdemgateConfig } from '../config.ts';
+import { IdemgateError } from '../errors.ts';
+import type { ScenarioResult } from '../runner/result.ts';
+import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { openSession } from '../runner/session.ts';
+import { markedMutants } from './regions.ts';
+import { copyTarget, readSources } from './sources.ts';
+import { mutationConfig } from './run.ts';
+
+export interface WithoutGuardOptions {
+  config: IdemgateConfig;
+  rootDir: string;
+  /** The marked guard to delete (every region of that name, in every file); undefined = the unmutated copy. */
+  guard: string | undefined;
+  scenario: Scenario;
+  runs: number;
+  seed: number;
+  /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
+  databaseUrl?: string | null;
+  /** Extra env for the copy's process (e.g. a shorter timeout). */
+  env?: Record<string, string>;
+  /** A further hand-made change to the copy (its absolute root), for what no marker covers. */
+  edit?: (copyDir: string) => Promise<void>;
+}
+
+/**
+ * Runs one scenario against a copy of the target with one marked guard deleted, started as the
+ * config's `mutation.start` says (a child process, migrating itself): the single-mutant version
+ * of `idemgate mutate`, for tests that pin "deleting guard X is caught by invariant Y".
+ *
+ * @example
+ * const r = await runWithoutGuard({ config, rootDir, guard: 'stripe-event-dedupe', scenario, runs: 30, seed: 1 });
+ * r.status === 'failed' && r.counterexample.violations.some((v) => v.invariant === 'exactly-once-effect');
+ */
+export async function runWithoutGuard(options: WithoutGuardOptions): Promise<ScenarioResult> {
+  const mutation = mutationConfig(options.config);
+  const root = resolve(options.rootDir, mutation.root);
+  const sources = await readSources(root, mutation.sources);
+  const mutant = options.guard === undefined ? undefined : markedMutants(sources).find((m) => m.guard === options.guard);
+  if (options.guard !== undefined && mutant === undefined) {
+    throw new IdemgateError('CONFIG_INVALID', `no idemgate-guard region named "${options.guard}" under ${root}`);
+  }
+  const copy = await copyTarget(root, sources, mutant);
+  try {
+    await options.edit?.(copy.dir);
+    const start = mutation.start(copy.dir);
+    const withEnv = start.kind === 'command' && options.env ? { ...start, env: { ...start.env, ...options.env } } : start;
+    const config: IdemgateConfig = {
+      ...options.config,
+      target: { ...options.config.target, start: withEnv },
+      database: { ...options.config.database, migrate: undefined },
+    };
+    const session = await openSession({
+      config,
+      rootDir: options.rootDir,
+      tapes: [await loadScenarioTape(options.scenario, options.rootDir)],
+      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    });
+    try {
+      return await runScenario(session, options.scenario, { runs: options.runs, seed: options.seed });
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await copy.remove();
+  }
+}
+
+/** The invariants a result broke (empty when it passed). */
+export const brokenInvariants = (result: ScenarioResult): string[] =>
+  result.status === 'failed' ? [...new Set(result.counterexample.violations.map((v) => v.invariant))] : [];
