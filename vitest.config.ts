@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most test time is spent waiting on HTTP, child processes and PGlite; two workers on two
+    // cores roughly halves the wall time without starving timing-based checks.
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });
