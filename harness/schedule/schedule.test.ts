@@ -150,3 +150,14 @@ describe('applyEdits: race', () => {
     expect(describeSchedule(raced, (x) => `ex${x}`)).toEqual(['  1. concurrently: ex0 + ex1']);
   });
 });
+
+describe('applyEdits: edits never drop an exchange', () => {
+  it('concurrent duplicates on a race group keep both raced exchanges', () => {
+    const raced = applyEdits(cleanSchedule(3), [{ kind: 'race', at: 1, with: 1 }]);
+    expect(raced.steps[1]).toEqual({ kind: 'concurrent', deliveries: [{ exchange: 1 }, { exchange: 2 }] });
+    const burst = applyEdits(raced, [{ kind: 'concurrent-duplicates', at: 1, width: 2 }]);
+    expect(burst.steps[1]).toEqual({ kind: 'concurrent', deliveries: [{ exchange: 1 }, { exchange: 2 }, { exchange: 1 }] });
+    expect(new Set(scheduleExchanges(burst))).toEqual(new Set([0, 1, 2]));
+  });
+});
+

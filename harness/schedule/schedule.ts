@@ -89,12 +89,14 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
       }
       case 'concurrent-duplicates': {
         // The first delivery keeps its own settings (a lost-ack abort stays), the copies are plain.
+        // A group that is already concurrent (a race of two exchanges) keeps every delivery it
+        // has: an edit only ever adds deliveries, it never drops an exchange from the schedule.
         const first = firstDelivery(step);
+        const kept = step.kind === 'concurrent' ? step.deliveries.map((d) => ({ ...d })) : [{ ...first }];
+        const copies = Math.max(2, edit.width) - 1;
         steps[at] = {
           kind: 'concurrent',
-          deliveries: Array.from({ length: Math.max(2, edit.width) }, (_, i) =>
-            i === 0 ? { ...first } : { exchange: first.exchange },
-          ),
+          deliveries: [...kept, ...Array.from({ length: copies }, () => ({ exchange: first.exchange }))],
         };
         break;
       }
