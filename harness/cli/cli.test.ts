@@ -172,3 +172,72 @@ describe('idemgate gate (CLI)', () => {
     expect(r.out).toContain('NOTHING RAN');
   });
 });
+
+describe('idemgate gate --mutate (CLI)', () => {
+  // Inside the repository so the service copy finds node_modules (pg) the way a user's would.
+  const base = join(repo, '.idemgate-tmp');
+  let dir: string;
+  beforeAll(() => {
+    mkdirSync(base, { recursive: true });
+    dir = mkdtempSync(join(base, 'gate-mutate-'));
+  });
+  afterAll(() => { if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); });
+
+  it('runs the scenarios, then the mutation matrix, and exits 0 when every guard is caught', () => {
+    mkdirSync(join(dir, 'svc'), { recursive: true });
+    mkdirSync(join(dir, 'scenarios'), { recursive: true });
+    // A tiny service in plain JavaScript with one marked guard: event dedupe in its own table.
+    writeFileSync(
+      join(dir, 'svc', 'server.mjs'),
+      `import { createServer } from 'node:http';
+import pg from 'pg';
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+await pool.query('create table if not exists seen (id text primary key)');
+await pool.query('create table if not exists journal (batch text, acct text, amt bigint, ccy text, ref text)');
+createServer((req, res) => {
+  if (req.url === '/health') return res.end('ok');
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const e = JSON.parse(Buffer.concat(chunks).toString());
+    const o = e.data.object;
+    // idemgate-guard: event-dedupe
+    const first = await pool.query('insert into seen values ($1) on conflict do nothing returning id', [e.id]);
+    if (first.rowCount === 0) return res.end('{}');
+    // idemgate-guard-end
+    const post = async (ref, amt) => {
+      await pool.query("insert into journal values ($1, 'cash', $2, 'MYR', $3), ($1, 'revenue', $4, 'MYR', $3)", [e.id, amt, ref, -amt]);
+    };
+    if (e.type === 'payment_intent.succeeded') await post(o.id, o.amount_received);
+    if (e.type.startsWith('refund.') && o.status === 'succeeded') await post(o.id, -o.amount);
+    res.end('{}');
+  });
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`,
+    );
+    const start = "(svc) => ({ kind: 'command', command: process.execPath, args: [svc + '/server.mjs'], healthPath: '/health' })";
+    writeFileSync(
+      join(dir, 'idemgate.config.ts'),
+      `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+const start = ${start};
+export default defineConfig({
+  target: { start: start(${JSON.stringify(join(dir, 'svc'))}) },
+  providers: { stripe: { endpointSecret: 'whsec_gate_test' } },
+  ledger: { table: 'journal', columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' }, cashAccounts: ['cash'] },
+  mutation: { root: 'svc', sources: ['*.mjs'], start, operators: ['marked'] },
+});
+`,
+    );
+    writeFileSync(
+      join(dir, 'scenarios', 'dupes.test.ts'),
+      `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(tape)}], faults: [sequentialDuplicates({ maxGap: 2 })], runs: 15 });
+`,
+    );
+    const r = idemgate(['gate', '--mutate', '--config', join(dir, 'idemgate.config.ts'), '--seed', '3', '--pglite']);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/event-dedupe\s+marked\s+server\.mjs:\d+\s+killed\s+credited-amount/);
+    const matrix = JSON.parse(readFileSync(join(dir, 'reports', 'mutation.json'), 'utf8')) as { mutants: { id: string; status: string }[] };
+    expect(matrix.mutants.map((m) => [m.id, m.status])).toEqual([['event-dedupe', 'killed']]);
+  });
+});

@@ -167,7 +167,15 @@ async function run(argv: string[]): Promise<number> {
   if (values.signoff) report.signoff = signoffRecord(rootDir, scenarios, seed!, runs);
   if (values.mutate && exit === 0) {
     const { mutateCommand } = await import('./mutate.ts');
-    const mutateArgs = ['--reports', reportsDir, ...(values.config ? ['--config', values.config] : [])];
+    const mutateArgs = [
+      '--reports',
+      reportsDir,
+      ...(values.config ? ['--config', values.config] : []),
+      ...(values.pglite ? ['--pglite'] : []),
+      ...(seed === undefined ? [] : ['--seed', String(seed)]),
+      ...(runs === undefined ? [] : ['--runs', String(runs)]),
+      ...(values.scenario ?? []).flatMap((s) => ['--scenario', s]),
+    ];
     const mutateExit = await mutateCommand(mutateArgs);
     exit = Math.max(exit, mutateExit) as 0 | 1 | 2;
   }

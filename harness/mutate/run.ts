@@ -189,7 +189,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
   let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
-  const url = options.databaseUrl === null ? undefined : (options.databaseUrl ?? options.config.database?.url ?? process.env.DATABASE_URL);
+  const url = options.databaseUrl === null ? undefined : (options.databaseUrl || options.config.database?.url || process.env.DATABASE_URL || undefined);
   const settings: MatrixResult['settings'] = {
     runs: options.runs ?? 60,
     seed: options.seed ?? 1,

@@ -47,7 +47,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   };
   try {
     const url =
-      options.databaseUrl === null ? undefined : (options.databaseUrl ?? config.database?.url ?? process.env.DATABASE_URL);
+      options.databaseUrl === null ? undefined : (options.databaseUrl || config.database?.url || process.env.DATABASE_URL || undefined);
     const database = await openDatabase({ url, isolate: true });
     cleanups.push(() => database.close());
     const needsUrl = config.target.start.kind !== 'in-process';
