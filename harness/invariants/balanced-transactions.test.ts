@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { balancedTransactions } from './balanced-transactions.ts';
-import { contextFor, createTestSchemas, ledgerKinds, received, resetTestSchemas } from './_testing/ledgers.ts';
+import { contextFor, ledgerKinds, received, useTestLedgerDb } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 describe.each(ledgerKinds)('balancedTransactions over $name', (kind) => {
   it('holds when every transaction sums to zero per currency', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500),
       ...received('T2', 'pi_2', 800, 'bank', 'USD'),
       // one transaction in two currencies, each balanced
@@ -23,17 +15,17 @@ describe.each(ledgerKinds)('balancedTransactions over $name', (kind) => {
       ['T3', 'fx', 25, 'USD', 'fx_1'],
       ['T3', 'bank_usd', -25, 'USD', 'fx_1'],
     ]);
-    expect(await balancedTransactions.check(await contextFor(db, kind))).toEqual([]);
+    expect(await balancedTransactions.check(await contextFor(testDb(), kind))).toEqual([]);
   });
 
   it('names the unbalanced transaction, its imbalance and its reference', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500),
       ['T2', 'bank', 9512, 'MYR', 'ORDER42'],
       ['T2', 'sales', -10050, 'MYR', 'ORDER42'],
     ]);
 
-    const violations = await balancedTransactions.check(await contextFor(db, kind));
+    const violations = await balancedTransactions.check(await contextFor(testDb(), kind));
 
     expect(violations).toHaveLength(1);
     expect(violations[0]!.invariant).toBe('balanced-transactions');
@@ -44,11 +36,11 @@ describe.each(ledgerKinds)('balancedTransactions over $name', (kind) => {
   });
 
   it('a transaction balanced in total but not per currency is unbalanced', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ['T1', 'bank', 100, 'MYR', 'x'],
       ['T1', 'sales', -100, 'USD', 'x'],
     ]);
-    const violations = await balancedTransactions.check(await contextFor(db, kind));
+    const violations = await balancedTransactions.check(await contextFor(testDb(), kind));
     expect(violations.map((v) => v.message)).toEqual([
       'transaction T1 does not balance in MYR: its postings sum to 100 (reference x)',
       'transaction T1 does not balance in USD: its postings sum to -100 (reference x)',
@@ -60,8 +52,8 @@ describe.each(ledgerKinds)('balancedTransactions over $name', (kind) => {
       { length: 53 },
       (_, i) => [`T${String(i).padStart(3, '0')}`, 'bank', 1, 'MYR', `r${i}`] as const,
     );
-    await kind.insert(db, postings);
-    const violations = await balancedTransactions.check(await contextFor(db, kind));
+    await kind.insert(testDb(), postings);
+    const violations = await balancedTransactions.check(await contextFor(testDb(), kind));
     expect(violations).toHaveLength(51);
     expect(violations[50]!.message).toBe('… and 3 more unbalanced transactions (not listed)');
   });

@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { creditedAmountMatches } from './credited-amount.ts';
-import {
-  contextFor,
-  createTestSchemas,
-  ledgerKinds,
-  paymentEvent,
-  received,
-  refunded,
-  resetTestSchemas,
-} from './_testing/ledgers.ts';
+import { contextFor, ledgerKinds, paymentEvent, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 describe.each(ledgerKinds)('creditedAmountMatches over $name', (kind) => {
   it('holds when net cash movement is +amount in and -amount out, in the right currency', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ['T1', 'bank', 9512, 'MYR', 'ORDER42'],
       ['T1', 'fees', 538, 'MYR', 'ORDER42'],
       ['T1', 'sales', -10050, 'MYR', 'ORDER42'],
@@ -33,14 +17,14 @@ describe.each(ledgerKinds)('creditedAmountMatches over $name', (kind) => {
       ...received('T5', 'pi_1', 1500, 'psp_clearing'),
     ]);
     const events = [paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out'), paymentEvent('pi_1', 1500)];
-    expect(await creditedAmountMatches.check(await contextFor(db, kind, { events }))).toEqual([]);
+    expect(await creditedAmountMatches.check(await contextFor(testDb(), kind, { events }))).toEqual([]);
   });
 
   it('names a reference whose net differs, with the expected amount', async () => {
-    await kind.insert(db, [...received('T1', 'ORDER42', 10050), ...refunded('T2', 're_1', 400)]);
+    await kind.insert(testDb(), [...received('T1', 'ORDER42', 10050), ...refunded('T2', 're_1', 400)]);
     const events = [paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out')];
 
-    const violations = await creditedAmountMatches.check(await contextFor(db, kind, { events }));
+    const violations = await creditedAmountMatches.check(await contextFor(testDb(), kind, { events }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'reference ORDER42: net cash movement is 10050 MYR, expected 9512',
@@ -49,17 +33,17 @@ describe.each(ledgerKinds)('creditedAmountMatches over $name', (kind) => {
   });
 
   it('a refund booked the wrong way round is a mismatch', async () => {
-    await kind.insert(db, [...received('T1', 're_1', 400, 'psp_clearing')]);
+    await kind.insert(testDb(), [...received('T1', 're_1', 400, 'psp_clearing')]);
     const violations = await creditedAmountMatches.check(
-      await contextFor(db, kind, { events: [paymentEvent('re_1', 400, 'out')] }),
+      await contextFor(testDb(), kind, { events: [paymentEvent('re_1', 400, 'out')] }),
     );
     expect(violations.map((v) => v.message)).toEqual(['reference re_1: net cash movement is 400 MYR, expected -400']);
   });
 
   it('names a reference posted in the wrong currency', async () => {
-    await kind.insert(db, [...received('T1', 'pi_1', 1500, 'bank', 'USD')]);
+    await kind.insert(testDb(), [...received('T1', 'pi_1', 1500, 'bank', 'USD')]);
     const violations = await creditedAmountMatches.check(
-      await contextFor(db, kind, { events: [paymentEvent('pi_1', 1500)] }),
+      await contextFor(testDb(), kind, { events: [paymentEvent('pi_1', 1500)] }),
     );
     expect(violations.map((v) => v.message)).toEqual([
       'reference pi_1: net cash movement is 0 MYR, expected 1500; cash moved in another currency (USD 1500), expected MYR',

@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { exactlyOncePerEvent } from './exactly-once-effect.ts';
-import {
-  contextFor,
-  createTestSchemas,
-  ledgerKinds,
-  paymentEvent,
-  received,
-  refunded,
-  resetTestSchemas,
-} from './_testing/ledgers.ts';
+import { contextFor, ledgerKinds, paymentEvent, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 const events = () => [paymentEvent('pi_1', 1500), paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out')];
 
 describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
   it('holds when each expected effect is one transaction on a cash account', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500, 'psp_clearing'),
       // several cash rows in ONE transaction still count once
       ['T2', 'bank', 9000, 'MYR', 'ORDER42'],
@@ -38,18 +22,18 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
       ['T5', 'bank', 1500, 'MYR', 'pi_1'],
       ['T5', 'psp_clearing', -1500, 'MYR', 'pi_1'],
     ]);
-    expect(await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }))).toEqual([]);
+    expect(await exactlyOncePerEvent.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
   });
 
   it('names a duplicated reference and how many transactions booked it', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500, 'psp_clearing'),
       ...received('T2', 'ORDER42', 9512),
       ...received('T2-dup', 'ORDER42', 9512),
       ...refunded('T3', 're_1', 400),
     ]);
 
-    const violations = await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }));
+    const violations = await exactlyOncePerEvent.check(await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'effect for reference ORDER42 is duplicated: 2 transactions move cash, expected 1',
@@ -59,13 +43,13 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
   });
 
   it('names a missing reference, even when only non-cash rows carry it', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500, 'psp_clearing'),
       ['T2', 'receivable', 9512, 'MYR', 'ORDER42'],
       ['T2', 'sales', -9512, 'MYR', 'ORDER42'],
     ]);
 
-    const violations = await exactlyOncePerEvent.check(await contextFor(db, kind, { events: events() }));
+    const violations = await exactlyOncePerEvent.check(await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'effect for reference ORDER42 is missing: no transaction moves cash on (bank, psp_clearing)',

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../providers/provider.ts';
 import { finalStatusIsHighest } from './final-status.ts';
 import { createEntityReader } from './ledger-reader.ts';
-import { contextFor, createTestSchemas, debitCreditJournal, resetTestSchemas } from './_testing/ledgers.ts';
+import { contextFor, debitCreditJournal, useTestLedgerDb } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 const status = (provider: string, entity: string, s: string, rank: number, time: number): ProviderEvent => ({
   provider,
@@ -31,7 +23,7 @@ const events = [
 ];
 
 const entities = () =>
-  createEntityReader(db, {
+  createEntityReader(testDb(), {
     table: 'shop_orders',
     columns: { provider: 'src', entity: 'order_no', status: 'state' },
     statusMap: { fpx: { '00': 'approved', '09': 'pending' } },
@@ -39,18 +31,18 @@ const entities = () =>
 
 describe('finalStatusIsHighest', () => {
   it('holds when every entity is stored with its highest-ranked status (mapped, any case)', async () => {
-    await db.exec(
+    await testDb().exec(
       `insert into shop_orders values ('shopee', 'O1', 'completed'), ('FPX', 'S1', '00'), ('stripe', 'pi_1', 'succeeded'), ('stripe', 'pi_other', 'processing')`,
     );
-    const ctx = await contextFor(db, debitCreditJournal, { events, entities: await entities() });
+    const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
     expect(await finalStatusIsHighest.check(ctx)).toEqual([]);
   });
 
   it('names an entity a late, lower-ranked event moved backwards', async () => {
-    await db.exec(
+    await testDb().exec(
       `insert into shop_orders values ('shopee', 'O1', 'SHIPPED'), ('fpx', 'S1', '00'), ('stripe', 'pi_1', 'succeeded')`,
     );
-    const ctx = await contextFor(db, debitCreditJournal, { events, entities: await entities() });
+    const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
 
     const violations = await finalStatusIsHighest.check(ctx);
 
@@ -67,15 +59,15 @@ describe('finalStatusIsHighest', () => {
   });
 
   it('names an entity the target never stored', async () => {
-    await db.exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('fpx', 'S1', 'approved')`);
-    const ctx = await contextFor(db, debitCreditJournal, { events, entities: await entities() });
+    await testDb().exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('fpx', 'S1', 'approved')`);
+    const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
     expect((await finalStatusIsHighest.check(ctx)).map((v) => v.message)).toEqual([
       'stripe entity pi_1 has no stored status, expected succeeded',
     ]);
   });
 
   it('returns nothing without an entity mapping (the runner marks it not applicable)', async () => {
-    const ctx = await contextFor(db, debitCreditJournal, { events });
+    const ctx = await contextFor(testDb(), debitCreditJournal, { events });
     expect(await finalStatusIsHighest.check(ctx)).toEqual([]);
   });
 });

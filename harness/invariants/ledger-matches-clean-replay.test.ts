@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { createLedgerReader } from './ledger-reader.ts';
 import { ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
-import {
-  contextFor,
-  createTestSchemas,
-  ledgerKinds,
-  received,
-  refunded,
-  resetTestSchemas,
-} from './_testing/ledgers.ts';
+import { contextFor, ledgerKinds, received, refunded, resetTestSchemas, useTestLedgerDb } from './_testing/ledgers.ts';
 import type { LedgerKind, Posting } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 const clean: Posting[] = [
   ...received('T1', 'pi_1', 1500),
@@ -29,28 +14,28 @@ const clean: Posting[] = [
 
 /** The baseline as the runner takes it: rows() after a clean replay. */
 async function baselineOf(kind: LedgerKind, postings: Posting[]) {
-  await kind.insert(db, postings);
-  const rows = await (await createLedgerReader(db, kind.mapping)).rows();
-  await resetTestSchemas.reset(db);
+  await kind.insert(testDb(), postings);
+  const rows = await (await createLedgerReader(testDb(), kind.mapping)).rows();
+  await resetTestSchemas.reset(testDb());
   return rows;
 }
 
 describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
   it('holds for the same postings under other transaction ids and in another order', async () => {
     const baseline = await baselineOf(kind, clean);
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...refunded('X9', 're_1', 400),
       ...received('X7', 'ORDER42', 9512),
       ...received('X8', 'pi_1', 1500),
     ]);
-    expect(await ledgerMatchesCleanReplay.check(await contextFor(db, kind, { baseline }))).toEqual([]);
+    expect(await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind, { baseline }))).toEqual([]);
   });
 
   it('names the reference whose postings differ, with counts per side', async () => {
     const baseline = await baselineOf(kind, clean);
-    await kind.insert(db, [...clean, ...received('T2b', 'ORDER42', 9512)]);
+    await kind.insert(testDb(), [...clean, ...received('T2b', 'ORDER42', 9512)]);
 
-    const violations = await ledgerMatchesCleanReplay.check(await contextFor(db, kind, { baseline }));
+    const violations = await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind, { baseline }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'ledger differs from the clean replay for reference ORDER42: 2 posting(s) only in actual, 0 only in the clean replay',
@@ -77,9 +62,9 @@ describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
 
   it('reports postings missing from the actual ledger and changed amounts', async () => {
     const baseline = await baselineOf(kind, clean);
-    await kind.insert(db, [...received('T1', 'pi_1', 1500), ...received('T2', 'ORDER42', 10050)]);
+    await kind.insert(testDb(), [...received('T1', 'pi_1', 1500), ...received('T2', 'ORDER42', 10050)]);
 
-    const violations = await ledgerMatchesCleanReplay.check(await contextFor(db, kind, { baseline }));
+    const violations = await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind, { baseline }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'ledger differs from the clean replay for reference ORDER42: 2 posting(s) only in actual, 2 only in the clean replay',
@@ -88,7 +73,7 @@ describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
   });
 
   it('returns nothing without a baseline', async () => {
-    await kind.insert(db, clean);
-    expect(await ledgerMatchesCleanReplay.check(await contextFor(db, kind))).toEqual([]);
+    await kind.insert(testDb(), clean);
+    expect(await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind))).toEqual([]);
   });
 });

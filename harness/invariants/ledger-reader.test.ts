@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { IdemgateError } from '../errors.ts';
 import { createEntityReader, createLedgerReader } from './ledger-reader.ts';
 import type { LedgerMapping } from './ledger-mapping.ts';
-import {
-  createTestSchemas,
-  creditPositiveSql,
-  debitCreditJournal,
-  ledgerKinds,
-  received,
-  refunded,
-  resetTestSchemas,
-} from './_testing/ledgers.ts';
+import { creditPositiveSql, debitCreditJournal, ledgerKinds, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 async function mappingError(mapping: unknown): Promise<IdemgateError> {
-  const error = await createLedgerReader(db, mapping as LedgerMapping).catch((e: unknown) => e);
+  const error = await createLedgerReader(testDb(), mapping as LedgerMapping).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(IdemgateError);
   expect((error as IdemgateError).code).toBe('LEDGER_MAPPING_INVALID');
   return error as IdemgateError;
@@ -31,13 +15,13 @@ async function mappingError(mapping: unknown): Promise<IdemgateError> {
 
 describe.each(ledgerKinds)('createLedgerReader over $name', (kind) => {
   it('normalises rows: debit-positive amounts, upper-case currency, empty reference for none', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500),
       ...refunded('T2', 're_1', 400),
       ['T3', 'bank', 7, 'myr', ''],
       ['T3', 'fees', -7, 'myr', ''],
     ]);
-    const ledger = await createLedgerReader(db, kind.mapping);
+    const ledger = await createLedgerReader(testDb(), kind.mapping);
 
     const rows = await ledger.rows();
 
@@ -53,8 +37,8 @@ describe.each(ledgerKinds)('createLedgerReader over $name', (kind) => {
   });
 
   it('lets SQL aggregate over the view', async () => {
-    await kind.insert(db, [...received('T1', 'pi_1', 1500), ...received('T2', 'pi_1', 1500)]);
-    const ledger = await createLedgerReader(db, kind.mapping);
+    await kind.insert(testDb(), [...received('T1', 'pi_1', 1500), ...received('T2', 'pi_1', 1500)]);
+    const ledger = await createLedgerReader(testDb(), kind.mapping);
 
     const sums = await ledger.query<{ reference: string; net: string }>(
       `select reference, sum(amount_minor) as net from ${ledger.view} as l where account = 'bank' group by reference`,
@@ -112,11 +96,11 @@ describe('createLedgerReader mapping checks', () => {
   });
 
   it('quotes identifiers, so odd names and schema-qualified tables work', async () => {
-    await db.exec(`create schema if not exists books;
+    await testDb().exec(`create schema if not exists books;
       create table if not exists books."Entries" ("Txn" text, "Account Code" text, "Amount" bigint, "Ccy" text, "Ref" text);
       delete from books."Entries";
       insert into books."Entries" values ('t', 'bank', 5, 'myr', 'x'), ('t', 'sales', -5, 'myr', 'x');`);
-    const ledger = await createLedgerReader(db, {
+    const ledger = await createLedgerReader(testDb(), {
       table: 'books.Entries',
       columns: { txnId: 'Txn', account: 'Account Code', amount: 'Amount', currency: 'Ccy', reference: 'Ref' },
       cashAccounts: ['bank'],
@@ -125,19 +109,19 @@ describe('createLedgerReader mapping checks', () => {
   });
 
   it('rows() refuses amounts beyond safe integers', async () => {
-    await debitCreditJournal.insert(db, [['T1', 'bank', 2 ** 53, 'MYR', 'x']]);
-    await db.query(`update journal set dr = dr + 1`);
-    const ledger = await createLedgerReader(db, base);
+    await debitCreditJournal.insert(testDb(), [['T1', 'bank', 2 ** 53, 'MYR', 'x']]);
+    await testDb().query(`update journal set dr = dr + 1`);
+    const ledger = await createLedgerReader(testDb(), base);
     await expect(ledger.rows()).rejects.toThrow(/not a safe integer/);
   });
 });
 
 describe('createEntityReader', () => {
   it('reads statuses through the mapping and applies the per-provider status map case-insensitively', async () => {
-    await db.exec(
+    await testDb().exec(
       `insert into shop_orders values ('shopee', 'O1', 'completed'), ('FPX', 'S1', 'OK'), ('fpx', 'S2', 'pending'), ('stripe', 'pi_1', 'Succeeded')`,
     );
-    const entities = await createEntityReader(db, {
+    const entities = await createEntityReader(testDb(), {
       table: 'shop_orders',
       columns: { provider: 'src', entity: 'order_no', status: 'state' },
       statusMap: { fpx: { ok: 'approved', PENDING: 'pending' } },
@@ -154,7 +138,7 @@ describe('createEntityReader', () => {
   });
 
   it('names a missing column', async () => {
-    const error = await createEntityReader(db, {
+    const error = await createEntityReader(testDb(), {
       sql: 'select src, order_no, state from shop_orders',
       columns: { provider: 'src', entity: 'order_ref', status: 'state' },
     }).catch((e: unknown) => e);

@@ -1,24 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.ts';
-import { openPglite } from '../db/pglite/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { noEffectFromFailedOrPending } from './no-effect-from-unsettled.ts';
-import {
-  contextFor,
-  createTestSchemas,
-  failedEvent,
-  ledgerKinds,
-  paymentEvent,
-  received,
-  resetTestSchemas,
-} from './_testing/ledgers.ts';
+import { contextFor, failedEvent, ledgerKinds, paymentEvent, received, useTestLedgerDb } from './_testing/ledgers.ts';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openPglite();
-  await createTestSchemas(db);
-});
-afterAll(() => db.close());
-beforeEach(() => resetTestSchemas.reset(db));
+const testDb = useTestLedgerDb();
 
 const events = () => [
   paymentEvent('pi_ok', 1500),
@@ -29,24 +13,24 @@ const events = () => [
 
 describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
   it('holds when only expected references move cash', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_ok', 1500),
       ...received('T2', 'pi_retried', 700),
       // a failed payment may leave non-cash rows (e.g. a memo posting)
       ['T3', 'suspense', 5, 'MYR', 'pi_failed'],
       ['T3', 'sales', -5, 'MYR', 'pi_failed'],
     ]);
-    expect(await noEffectFromFailedOrPending.check(await contextFor(db, kind, { events: events() }))).toEqual([]);
+    expect(await noEffectFromFailedOrPending.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
   });
 
   it('names a failed reference that moved cash', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_ok', 1500),
       ...received('T2', 'pi_retried', 700),
       ...received('T3', 'pi_failed', 900),
     ]);
 
-    const violations = await noEffectFromFailedOrPending.check(await contextFor(db, kind, { events: events() }));
+    const violations = await noEffectFromFailedOrPending.check(await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'reference pi_failed was failed or pending but has 1 cash-account row(s) in 1 transaction(s), net 900',
@@ -57,7 +41,7 @@ describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
   });
 
   it('flags cash moved under a reference no event expects, and under no reference, as an effect from nowhere', async () => {
-    await kind.insert(db, [
+    await kind.insert(testDb(), [
       ...received('T1', 'pi_ok', 1500),
       ...received('T2', 'pi_ghost', 300, 'psp_clearing'),
       ['T3', 'bank', -50, 'MYR', ''],
@@ -65,7 +49,7 @@ describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
     ]);
 
     const violations = await noEffectFromFailedOrPending.check(
-      await contextFor(db, kind, { events: [paymentEvent('pi_ok', 1500)] }),
+      await contextFor(testDb(), kind, { events: [paymentEvent('pi_ok', 1500)] }),
     );
 
     expect(violations.map((v) => v.message)).toEqual([

@@ -1,3 +1,5 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { openPglite } from '../../db/pglite/pglite.ts';
 /**
  * Test support: hand-made ledgers in two schemas that are NOT the reference service's, so the
  * invariants are exercised through the mapping. Rows are written debit-positive and each kind
@@ -79,6 +81,21 @@ export async function createTestSchemas(db: Database): Promise<void> {
 }
 
 export const resetTestSchemas = truncateAll();
+
+/**
+ * One PGlite for a test file (it takes seconds to start) with the test ledgers created, emptied
+ * before each test. Returns a getter, since the database exists only once beforeAll has run.
+ */
+export function useTestLedgerDb(): () => Database {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await openPglite();
+    await createTestSchemas(db);
+  });
+  afterAll(() => db?.close());
+  beforeEach(() => resetTestSchemas.reset(db!));
+  return () => db!;
+}
 
 /** A payment received: debit the cash account, credit sales. */
 export const received = (
