@@ -209,7 +209,9 @@ createServer((req, res) => {
       await pool.query("insert into journal values ($1, 'cash', $2, 'MYR', $3), ($1, 'revenue', $4, 'MYR', $3)", [e.id, amt, ref, -amt]);
     };
     if (e.type === 'payment_intent.succeeded') await post(o.id, o.amount_received);
-    if (e.type.startsWith('refund.') && o.status === 'succeeded') await post(o.id, -o.amount);
+    // A refund.updated whose previous_attributes lack "status" (a metadata edit) moves no money.
+    const statusChanged = !e.data.previous_attributes || 'status' in e.data.previous_attributes;
+    if (e.type.startsWith('refund.') && o.status === 'succeeded' && statusChanged) await post(o.id, -o.amount);
     res.end('{}');
   });
 }).listen(Number(process.env.PORT), '127.0.0.1');

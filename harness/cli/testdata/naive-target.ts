@@ -21,7 +21,10 @@ export async function startNaive(db: Database): Promise<RunningTarget> {
       void (async () => {
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           type: string;
-          data: { object: { id: string; amount: number; amount_received?: number; status: string } };
+          data: {
+            object: { id: string; amount: number; amount_received?: number; status: string };
+            previous_attributes?: Record<string, unknown>;
+          };
         };
         const o = event.data.object;
         const post = async (ref: string, amount: number, cash: 'dr' | 'cr'): Promise<void> => {
@@ -31,7 +34,9 @@ export async function startNaive(db: Database): Promise<RunningTarget> {
           await db.query(`insert into journal (batch, acct, ${other}, ccy, ext_ref) values ($1, 'revenue', $2, 'MYR', $3)`, [b, amount, ref]);
         };
         if (event.type === 'payment_intent.succeeded') await post(o.id, o.amount_received ?? o.amount, 'dr');
-        if (event.type.startsWith('refund.') && o.status === 'succeeded') await post(o.id, o.amount, 'cr');
+        // A refund.updated whose previous_attributes lack "status" (a metadata edit) moves no money.
+        const statusChanged = !('previous_attributes' in event.data) || 'status' in (event.data.previous_attributes ?? {});
+        if (event.type.startsWith('refund.') && o.status === 'succeeded' && statusChanged) await post(o.id, o.amount, 'cr');
         res.writeHead(200).end('{}');
       })().catch((e: unknown) => res.writeHead(500).end(String(e)));
     });
