@@ -1,3 +1,4 @@
+import { IdemgateError } from '../../errors.ts';
 import { exchangeSchema, type Exchange, type Tape, type TapeHeader } from '../../tape/schema.ts';
 
 /** Builds an in-memory tape for tests: one exchange per body, seq 1…n. */
@@ -28,4 +29,15 @@ export function tapeOf(
       }),
     ),
   };
+}
+
+/** Runs `fn` and returns the IdemgateError it throws; fails the test if it throws nothing or something else. */
+export function caught(fn: () => unknown): IdemgateError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof IdemgateError) return e;
+    throw e;
+  }
+  throw new Error('expected an IdemgateError');
 }

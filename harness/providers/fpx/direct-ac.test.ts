@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdemgateError } from '../../errors.ts';
-import { tapeOf } from '../_internals/test-tape.ts';
+import { caught, tapeOf } from '../_internals/test-tape.ts';
 import { formatAc, parseAc } from './ac.ts';
 import { checksumSource, verifyChecksum } from './checksum.ts';
 import { fpxDirectAc } from './direct-ac.ts';
@@ -38,16 +37,6 @@ const ac = (over: Record<string, string> = {}): string =>
 const describeOne = (body: string) => {
   const tape = tapeOf('fpx', '/webhooks/fpx/direct-ac', [body]);
   return fpxDirectAc.describe(tape.exchanges[0]!, tape);
-};
-
-const caught = (fn: () => unknown): IdemgateError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdemgateError) return e;
-    throw e;
-  }
-  throw new Error('expected an IdemgateError');
 };
 
 describe('fpxDirectAc.describe', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IdemgateError } from '../../errors.ts';
 import type { SigningContext } from '../provider.ts';
-import { tapeOf } from '../_internals/test-tape.ts';
+import { caught, tapeOf } from '../_internals/test-tape.ts';
 import { shopeePush } from './push.ts';
 import { pushSignature } from './signature.ts';
 
@@ -18,16 +17,6 @@ const escrow = {
       },
     },
   },
-};
-
-const caught = (fn: () => unknown): IdemgateError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdemgateError) return e;
-    throw e;
-  }
-  throw new Error('expected an IdemgateError');
 };
 
 describe('shopeePush.describe', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdemgateError } from '../../errors.ts';
-import { tapeOf } from '../_internals/test-tape.ts';
+import { caught, tapeOf } from '../_internals/test-tape.ts';
 import { verifySignatureHeader } from './signature.ts';
 import { stripeWebhook } from './webhook.ts';
 
@@ -41,16 +40,6 @@ const refund = (status: string, amount = 5000) => ({
 const describeOne = (body: string) => {
   const tape = tapeOf('stripe', '/webhooks/stripe', [body]);
   return stripeWebhook.describe(tape.exchanges[0]!, tape);
-};
-
-const caught = (fn: () => unknown): IdemgateError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdemgateError) return e;
-    throw e;
-  }
-  throw new Error('expected an IdemgateError');
 };
 
 describe('stripeWebhook.describe', () => {
