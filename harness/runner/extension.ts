@@ -1,5 +1,6 @@
 import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
+import type { ProviderEvent } from '../providers/provider.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
@@ -9,6 +10,8 @@ import type { Session } from './session.ts';
 export interface ExtensionContext {
   session: Session;
   tape: Tape;
+  /** What each of the tape's exchanges means, as the runner described it once (index = exchange). */
+  events: readonly ProviderEvent[];
   schedule: Schedule;
 }
 

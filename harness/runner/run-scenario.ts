@@ -117,7 +117,7 @@ export async function executeSchedule(
 ): Promise<ExecutedSchedule> {
   const { session, prepared, invariants, extensions, replayer } = run;
   await session.reset();
-  const extCtx = { session, tape: prepared.tape, schedule };
+  const extCtx = { session, tape: prepared.tape, events: prepared.events, schedule };
   for (const ext of extensions) await ext.before?.(extCtx, draw.extensions?.[ext.name]);
   const deliveries = await replayer.replay(schedule);
   const extras: Record<string, unknown> = {};

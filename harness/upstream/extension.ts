@@ -3,8 +3,6 @@ import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
 import { upstreamInvariants, type ClientKeyedRequest, type ClientKeyFacts } from '../invariants/upstream/index.ts';
 import type { RetryPolicy } from '../invariants/upstream/policy.ts';
-import { adapterResolver } from '../providers/registry.ts';
-import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import type { ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { UpstreamFacts, UpstreamTrigger } from './call-log.ts';
@@ -49,21 +47,6 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
  */
 export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtension {
   const pspProviders = new Set(options.pspProviders ?? ['merchant-client']);
-  const events = new WeakMap<Tape, (ProviderEvent | undefined)[]>();
-  const eventsOf = (tape: Tape, adapterOf: (name: string) => Provider): (ProviderEvent | undefined)[] => {
-    let list = events.get(tape);
-    if (list === undefined) {
-      list = tape.exchanges.map((exchange) => {
-        try {
-          return adapterOf(exchange.provider).describe(exchange, tape);
-        } catch {
-          return undefined;
-        }
-      });
-      events.set(tape, list);
-    }
-    return list;
-  };
   // The replay's clock starts right after `before`; deliveries' times are relative to it.
   let replayStartMs = 0;
 
@@ -74,7 +57,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
       session.upstream.load((plan as UpstreamFaultPlan | undefined) ?? []);
       replayStartMs = performance.now();
     },
-    after: async ({ session, tape, deliveries }): Promise<UpstreamFacts & ClientKeyFacts> => {
+    after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts & ClientKeyFacts> => {
       await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
       if (deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout')) {
         const deadline = performance.now() + (options.idleTimeoutMs ?? 10_000);
@@ -84,12 +67,11 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
           await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
         }
       }
-      const described = eventsOf(tape, adapterResolver(session.config.adapters));
       const triggers: UpstreamTrigger[] = [];
       const pspSubjects = new Set<string>();
       const clientRequests = new Map<number, ClientKeyedRequest>();
       for (const delivery of deliveries) {
-        const event = described[delivery.exchange];
+        const event = events[delivery.exchange];
         const subject = event?.effect?.reference;
         const key = idempotencyKeyOf(tape, delivery.exchange);
         if (key !== undefined) {
