@@ -27,6 +27,8 @@ export interface RunOptions {
   path?: string;
   /** Where to save the shrunk schedule; none = not saved. */
   reportsDir?: string;
+  /** The scenario's tape when the caller has already read it (`loadScenarioTape`); read from disk otherwise. */
+  tape?: Tape;
   /** Called after every schedule (progress bars). */
   onSchedule?: (info: { done: number; failed: boolean; shrinking: boolean }) => void;
 }
@@ -179,7 +181,8 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   let invariantChecks = 0;
   let replayer: Replayer | undefined;
   try {
-    const prepared = prepareTape(await loadScenarioTape(scenario, session.rootDir), adapterResolver(session.config.adapters));
+    const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
+    const prepared = prepareTape(tape, adapterResolver(session.config.adapters));
     replayer = replayerFor(session, prepared.tape);
     const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer };
     const allGroups = unique(prepared.groups);

@@ -65,6 +65,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(options.path === undefined ? {} : { path: options.path }),
           reportsDir: options.reportsDir,
+          tape: tapes[i]!,
           onSchedule: (info) => options.progress?.schedule(scenario, info),
         };
         const result = await runScenario(session, scenario, runOptions);
