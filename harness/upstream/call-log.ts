@@ -19,6 +19,12 @@ export interface UpstreamCallRecord {
   startedAtMs: number;
   /** When the answer was written or the connection dropped. */
   endedAtMs: number;
+  /**
+   * When the target closed the connection before the answer was written (its own timeout gave
+   * up). The upstream may still have acted on the call (`status` says what it answered), but for
+   * the target's retry logic the call has no answer: read it through `seenByTarget`.
+   */
+  clientGaveUpAtMs?: number;
   /** The injected fault, if any. */
   fault?: UpstreamFaultKind;
   /** `answered` with `status`, or the connection was dropped (`reset`, `lost-answer`). */
@@ -50,4 +56,16 @@ export interface UpstreamFacts {
   pspSubjects: string[];
   /** The longest Retry-After the plan could advertise (the default 5xx backoff floor). */
   longestRetryAfterMs: number;
+}
+
+/**
+ * The call as the target saw it: the status it read (none when the connection dropped or the
+ * target gave up waiting first) and when it stopped waiting.
+ *
+ * @example
+ * seenByTarget({ ...call, status: 200, endedAtMs: 600, clientGaveUpAtMs: 300 }); // { endedAtMs: 300 }
+ */
+export function seenByTarget(call: UpstreamCallRecord): { status?: number; endedAtMs: number } {
+  if (call.clientGaveUpAtMs !== undefined && call.clientGaveUpAtMs < call.endedAtMs) return { endedAtMs: call.clientGaveUpAtMs };
+  return call.status === undefined ? { endedAtMs: call.endedAtMs } : { status: call.status, endedAtMs: call.endedAtMs };
 }

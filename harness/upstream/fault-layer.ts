@@ -141,6 +141,11 @@ export function createFaultLayer(options: {
         time: new Date().toISOString(),
       };
       calls.push(record);
+      const gaveUp = () => {
+        record.clientGaveUpAtMs ??= performance.now();
+      };
+      if (request.signal.aborted) gaveUp();
+      else request.signal.addEventListener('abort', gaveUp, { once: true });
 
       const headers = new Headers(request.headers);
       headers.delete(PROCESSING_DELAY_HEADER);
@@ -162,6 +167,7 @@ export function createFaultLayer(options: {
         response = faultResponse(route, fault);
       }
       record.endedAtMs = performance.now();
+      request.signal.removeEventListener('abort', gaveUp);
       if (response.type === 'error') record.outcome = 'dropped';
       else record.status = response.status;
       if (fault?.kind === 'throttle') record.retryAfterMs = fault.retryAfterMs;

@@ -181,6 +181,18 @@ describe('upstream faults seen by a plain undici client', () => {
     expect(upstream.psp.ledger).toHaveLength(0); // still held
     await upstream.idle();
     expect(upstream.psp.ledger).toHaveLength(1);
+    // The call log keeps both views: the PSP answered 200 (and charged); the client had gone.
+    const [record] = upstream.calls;
+    expect(record).toMatchObject({ outcome: 'answered', status: 200 });
+    expect(record!.clientGaveUpAtMs).toBeGreaterThanOrEqual(record!.startedAtMs + 90);
+    expect(record!.clientGaveUpAtMs).toBeLessThan(record!.endedAtMs);
+  });
+
+  it('records no give-up for a call whose answer the client read', async () => {
+    upstream = await createUpstream({ tape });
+    const res = await post(upstream.env['PSP_API_BASE']!, '/v1/payment_intents', charge, { 'idempotency-key': 'kr' });
+    expect(res.status).toBe(200);
+    expect(upstream.calls[0]?.clientGaveUpAtMs).toBeUndefined();
   });
 
   it('a reset drops the connection and charges nothing; a lost answer drops it after charging', async () => {

@@ -24,7 +24,7 @@ export interface ServedHandlers {
   close(): Promise<void>;
 }
 
-function toFetchRequest(req: http.IncomingMessage, baseUrl: string, body: Buffer): Request {
+function toFetchRequest(req: http.IncomingMessage, baseUrl: string, body: Buffer, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -35,6 +35,7 @@ function toFetchRequest(req: http.IncomingMessage, baseUrl: string, body: Buffer
     method,
     headers,
     body: method === 'GET' || method === 'HEAD' || body.length === 0 ? undefined : body,
+    signal,
   });
 }
 
@@ -64,9 +65,15 @@ export async function serveHandlers(
 ): Promise<ServedHandlers> {
   let baseUrl = '';
   const server = http.createServer((req, res) => {
+    // The request's signal aborts when the client closes the connection before the answer is
+    // written (its timeout gave up): handlers and the call log can tell a held answer nobody read.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     void (async () => {
       try {
-        const request = toFetchRequest(req, baseUrl, await readBody(req));
+        const request = toFetchRequest(req, baseUrl, await readBody(req), gone.signal);
         const response = await getResponse([...handlers], request, { baseUrl });
         if (response?.type === 'error') {
           // msw's HttpResponse.error(): a network error, i.e. the connection drops with no answer.

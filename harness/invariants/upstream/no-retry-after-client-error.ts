@@ -1,3 +1,4 @@
+import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
@@ -23,7 +24,8 @@ export function noRetryAfterClientError(overrides: Partial<RetryPolicy> = {}): I
       if (facts === undefined) return [];
       const violations: Violation[] = [];
       for (const [previous, retry] of retries(attemptSequences(facts, policy))) {
-        if (previous.status === undefined || !policy.noRetryAfter(previous.status)) continue;
+        const { status } = seenByTarget(previous);
+        if (status === undefined || !policy.noRetryAfter(status)) continue;
         violations.push({
           invariant: NAME,
           message: `${previous.operation} was retried after HTTP ${previous.status} (call ${previous.seq} → call ${retry.seq})`,

@@ -1,3 +1,4 @@
+import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
@@ -19,8 +20,9 @@ export function retryAfterHonoured(overrides: Partial<RetryPolicy> = {}): Invari
       if (facts === undefined) return [];
       const violations: Violation[] = [];
       for (const [previous, retry] of retries(attemptSequences(facts, policy))) {
-        if (previous.status !== 429 || previous.retryAfterMs === undefined) continue;
-        const waited = retry.startedAtMs - previous.endedAtMs;
+        const seen = seenByTarget(previous);
+        if (seen.status !== 429 || previous.retryAfterMs === undefined) continue;
+        const waited = retry.startedAtMs - seen.endedAtMs;
         if (waited + policy.toleranceMs >= previous.retryAfterMs) continue;
         violations.push({
           invariant: NAME,

@@ -1,4 +1,5 @@
 import { KEYED_ROUTES, type UpstreamRoute } from '../../upstream/fault-plan.ts';
+import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations, groupBy } from '../_internals/evidence.ts';
 import { callRow, upstreamFacts } from './sequences.ts';
@@ -38,7 +39,8 @@ export function retriesCarrySameKey(routes: readonly UpstreamRoute[] = KEYED_ROU
           if (call.idempotencyKey === previous.idempotencyKey) continue;
           const definite = calls
             .slice(0, i)
-            .some((c) => c.status !== undefined && ((c.status >= 200 && c.status < 300) || (c.status >= 400 && c.status < 500 && c.status !== 409 && c.status !== 429)));
+            .map((c) => seenByTarget(c).status)
+            .some((s) => s !== undefined && ((s >= 200 && s < 300) || (s >= 400 && s < 500 && s !== 409 && s !== 429)));
           if (definite) continue;
           violations.push({
             invariant: NAME,

@@ -1,4 +1,4 @@
-import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
+import { seenByTarget, type UpstreamCallRecord, type UpstreamFacts } from '../../upstream/call-log.ts';
 import { groupBy } from '../_internals/evidence.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
 
@@ -21,12 +21,13 @@ export function attemptSequences(
   const floor = policy.serverErrorMinBackoffMs ?? facts.longestRetryAfterMs;
   const allowedRetry = (sequence: AttemptSequence, call: UpstreamCallRecord): boolean => {
     const previous = sequence.at(-1)!;
+    const seen = seenByTarget(previous);
     if (sequence.length >= policy.maxAttempts) return false;
-    if (previous.status !== undefined && previous.status >= 200 && previous.status < 300) return false;
-    if (previous.status !== undefined && policy.noRetryAfter(previous.status)) return false;
-    const waited = call.startedAtMs - previous.endedAtMs + policy.toleranceMs;
-    if (previous.status === 429 && previous.retryAfterMs !== undefined && waited < previous.retryAfterMs) return false;
-    if (previous.status !== undefined && previous.status >= 500 && waited < floor) return false;
+    if (seen.status !== undefined && seen.status >= 200 && seen.status < 300) return false;
+    if (seen.status !== undefined && policy.noRetryAfter(seen.status)) return false;
+    const waited = call.startedAtMs - seen.endedAtMs + policy.toleranceMs;
+    if (seen.status === 429 && previous.retryAfterMs !== undefined && waited < previous.retryAfterMs) return false;
+    if (seen.status !== undefined && seen.status >= 500 && waited < floor) return false;
     return true;
   };
   const result = new Map<string, AttemptSequence[]>();
@@ -63,10 +64,16 @@ export const callRow = (c: UpstreamCallRecord): Record<string, unknown> => ({
   subject: c.subject,
   ...(c.idempotencyKey === undefined ? {} : { idempotencyKey: c.idempotencyKey }),
   ...(c.fault === undefined ? {} : { fault: c.fault }),
-  outcome: c.outcome === 'dropped' ? 'connection dropped' : String(c.status),
+  outcome:
+    c.outcome === 'dropped'
+      ? 'connection dropped'
+      : seenByTarget(c).status === undefined
+        ? `${c.status} after the client gave up`
+        : String(c.status),
   ...(c.retryAfterMs === undefined ? {} : { retryAfterMs: c.retryAfterMs }),
   startedAtMs: Math.round(c.startedAtMs * 10) / 10,
   endedAtMs: Math.round(c.endedAtMs * 10) / 10,
+  ...(c.clientGaveUpAtMs === undefined ? {} : { clientGaveUpAtMs: Math.round(c.clientGaveUpAtMs * 10) / 10 }),
 });
 
 /** Pairs (previous attempt, retry) of every sequence. */

@@ -1,3 +1,4 @@
+import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
@@ -21,8 +22,9 @@ export function serverErrorBackoff(overrides: Partial<RetryPolicy> = {}): Invari
       const floor = policy.serverErrorMinBackoffMs ?? facts.longestRetryAfterMs;
       const violations: Violation[] = [];
       for (const [previous, retry] of retries(attemptSequences(facts, policy))) {
-        if (previous.status === undefined || previous.status < 500) continue;
-        const waited = retry.startedAtMs - previous.endedAtMs;
+        const seen = seenByTarget(previous);
+        if (seen.status === undefined || seen.status < 500) continue;
+        const waited = retry.startedAtMs - seen.endedAtMs;
         if (waited + policy.toleranceMs >= floor) continue;
         violations.push({
           invariant: NAME,

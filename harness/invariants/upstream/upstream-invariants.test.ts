@@ -98,6 +98,17 @@ describe('upstream-server-error-backoff', () => {
     expect(await serverErrorBackoff().check(ctx(log))).toHaveLength(1);
     expect(await serverErrorBackoff({ serverErrorMinBackoffMs: 40 }).check(ctx(log))).toEqual([]);
   });
+
+  it('reads a 2xx the target gave up waiting for as no answer: its retries and a redelivery’s attempt stay apart', async () => {
+    // The first request timed out on a held 200 (committed upstream), retried through three 500s;
+    // the client's redelivery, waiting on the key, then took over at once. Two requests, no early retry.
+    const gaveUp = call(0, 200, { fault: 'timeout', endedAtMs: 600, clientGaveUpAtMs: 300 });
+    const log = facts([gaveUp, call(405, 500), call(610, 500), call(1015, 500), call(1030, 200)], {
+      triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 5 }],
+    });
+    expect(await serverErrorBackoff().check(ctx(log))).toEqual([]);
+    expect(await retriesBounded().check(ctx(log))).toEqual([]);
+  });
 });
 
 describe('upstream-retries-bounded', () => {
@@ -130,6 +141,12 @@ describe('upstream-retries-same-idempotency-key', () => {
   it('breaks when retries carry no key at all', async () => {
     const [v] = await retriesCarrySameKey().check(ctx(facts([call(10, 503, { idempotencyKey: undefined }), call(200, 200, { idempotencyKey: undefined })])));
     expect(v?.message).toContain('without an Idempotency-Key');
+  });
+
+  it('does not take a 2xx the target never received for a definite answer', async () => {
+    const gaveUp = call(10, 200, { fault: 'timeout', endedAtMs: 600, clientGaveUpAtMs: 310 });
+    const [v] = await retriesCarrySameKey().check(ctx(facts([gaveUp, call(700, 200, { idempotencyKey: 'k2' })])));
+    expect(v?.message).toContain('new Idempotency-Key (k1 → k2)');
   });
 
   it('allows a new key once an attempt got a definite answer', async () => {
