@@ -36,10 +36,12 @@ export {
   concurrentDuplicates,
   deliveryFaults,
   lostAcks,
+  overtakeWithinEntity,
   raceSameEntity,
   reorderWithin,
   sequentialDuplicates,
   type FaultArbitrary,
+  type PositionalFault,
 } from './faults/index.ts';
 
 export { defineInvariant } from './invariants/invariant.ts';

@@ -1,4 +1,4 @@
-import { billplzRetries, concurrentDuplicates, defineScenario, raceSameEntity, reorderWithin } from '../harness/index.ts';
+import { billplzRetries, concurrentDuplicates, defineScenario, overtakeWithinEntity, raceSameEntity, reorderWithin } from '../harness/index.ts';
 
 /**
  * Billplz bills: the server callback and the buyer's redirect of one bill arrive in either order
@@ -10,7 +10,7 @@ export const billplzCallbacks = defineScenario({
   name: 'billplz-callbacks',
   description: 'Billplz callback vs redirect races, duplicates and the 5-attempt callback retry schedule',
   tapes: ['fixtures/tapes/billplz.jsonl'],
-  faults: [raceSameEntity(), reorderWithin({ window: 3 }), concurrentDuplicates({ maxWidth: 3 }), billplzRetries()],
+  faults: [raceSameEntity(), reorderWithin({ window: 3 }), overtakeWithinEntity(), concurrentDuplicates({ maxWidth: 3 }), billplzRetries()],
   maxEdits: 4,
   runs: 40,
 });

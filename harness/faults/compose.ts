@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { ProviderEvent } from '../providers/provider.ts';
 import type { FaultEdit } from '../schedule/schedule.ts';
 import { requireInteger, type FaultArbitrary } from './types.ts';
 
@@ -14,9 +15,12 @@ import { requireInteger, type FaultArbitrary } from './types.ts';
 export function composeFaults(
   faults: readonly FaultArbitrary[],
   { maxEdits = 8 }: { maxEdits?: number } = {},
-): (stepCount: number) => fc.Arbitrary<FaultEdit[]> {
+): (stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit[]> {
   if (faults.length === 0) throw new RangeError('composeFaults: give at least one fault');
   requireInteger('composeFaults', 'maxEdits', maxEdits, 0);
-  return (stepCount) =>
-    fc.array(fc.oneof(...faults.map((fault) => fault(stepCount))), { maxLength: maxEdits });
+  return (stepCount, events) => {
+    // A fault with nothing to work on in this tape (no entity changes status) is left out.
+    const usable = faults.map((fault) => fault(stepCount, events)).filter((a): a is fc.Arbitrary<FaultEdit> => a !== undefined);
+    return usable.length === 0 ? fc.constant([]) : fc.array(fc.oneof(...usable), { maxLength: maxEdits });
+  };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { FaultEdit } from '../schedule/schedule.ts';
-import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
+import { lastStep, requireInteger, type PositionalFault } from './types.ts';
 
 /**
  * A provider fires the same event `width` times at once (2..maxWidth simultaneous deliveries,
@@ -9,7 +9,7 @@ import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
  * @example
  * fc.sample(concurrentDuplicates({ maxWidth: 4 })(10), 1); // [{ kind: 'concurrent-duplicates', at: 7, width: 3 }]
  */
-export function concurrentDuplicates({ maxWidth = 4 }: { maxWidth?: number } = {}): FaultArbitrary {
+export function concurrentDuplicates({ maxWidth = 4 }: { maxWidth?: number } = {}): PositionalFault {
   requireInteger('concurrentDuplicates', 'maxWidth', maxWidth, 2);
   return (stepCount) =>
     fc

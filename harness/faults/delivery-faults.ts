@@ -1,12 +1,14 @@
 import { concurrentDuplicates } from './concurrent-duplicates.ts';
 import { lostAcks } from './lost-acks.ts';
+import { overtakeWithinEntity } from './overtake.ts';
 import { reorderWithin } from './reorder.ts';
 import { sequentialDuplicates } from './sequential-duplicates.ts';
 import type { FaultArbitrary } from './types.ts';
 
 /**
- * The four faults every webhook provider produces, together: redeliveries, concurrent
- * duplicates, reordering within a window and lost acknowledgements.
+ * The faults every webhook provider produces, together: redeliveries, concurrent duplicates,
+ * reordering within a window, a later status of one entity overtaking an earlier one, and lost
+ * acknowledgements.
  *
  * @example
  * defineScenario({ name: 'stripe', tapes: ['stripe.jsonl'], faults: deliveryFaults({ window: 6 }) });
@@ -16,5 +18,5 @@ export function deliveryFaults({
   maxWidth = 4,
   window = 6,
 }: { maxGap?: number; maxWidth?: number; window?: number } = {}): FaultArbitrary[] {
-  return [sequentialDuplicates({ maxGap }), concurrentDuplicates({ maxWidth }), reorderWithin({ window }), lostAcks({})];
+  return [sequentialDuplicates({ maxGap }), concurrentDuplicates({ maxWidth }), reorderWithin({ window }), overtakeWithinEntity(), lostAcks({})];
 }

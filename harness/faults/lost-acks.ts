@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { FaultEdit } from '../schedule/schedule.ts';
-import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
+import { lastStep, requireInteger, type PositionalFault } from './types.ts';
 
 /**
  * The target's answer never reaches the provider: the delivery at step `at` is aborted
@@ -14,7 +14,7 @@ import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
 export function lostAcks({
   maxAbortAfterMs = 30,
   maxRedeliverAfter = 5,
-}: { maxAbortAfterMs?: number; maxRedeliverAfter?: number } = {}): FaultArbitrary {
+}: { maxAbortAfterMs?: number; maxRedeliverAfter?: number } = {}): PositionalFault {
   requireInteger('lostAcks', 'maxAbortAfterMs', maxAbortAfterMs, 1);
   requireInteger('lostAcks', 'maxRedeliverAfter', maxRedeliverAfter, 0);
   return (stepCount) =>

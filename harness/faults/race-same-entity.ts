@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { FaultEdit } from '../schedule/schedule.ts';
-import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
+import { lastStep, requireInteger, type PositionalFault } from './types.ts';
 
 /**
  * Two different exchanges of one entity arrive at the same moment: step `at` and the step `with`
@@ -14,7 +14,7 @@ import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
  * @example
  * defineScenario({ …, faults: [raceSameEntity()] }); // { kind: 'race', at: 4, with: 1 }
  */
-export function raceSameEntity({ window = 1 }: { window?: number } = {}): FaultArbitrary {
+export function raceSameEntity({ window = 1 }: { window?: number } = {}): PositionalFault {
   requireInteger('raceSameEntity', 'window', window, 1);
   return (stepCount) =>
     fc

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { FaultEdit } from '../schedule/schedule.ts';
-import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
+import { lastStep, requireInteger, type PositionalFault } from './types.ts';
 
 /**
  * Deliveries arrive out of order: step `at` is moved 1..window steps later (a move by 0 would
@@ -9,7 +9,7 @@ import { lastStep, requireInteger, type FaultArbitrary } from './types.ts';
  * @example
  * fc.sample(reorderWithin({ window: 5 })(10), 1); // [{ kind: 'reorder', at: 2, offset: 4 }]
  */
-export function reorderWithin({ window = 5 }: { window?: number } = {}): FaultArbitrary {
+export function reorderWithin({ window = 5 }: { window?: number } = {}): PositionalFault {
   requireInteger('reorderWithin', 'window', window, 1);
   return (stepCount) =>
     fc

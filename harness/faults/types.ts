@@ -1,11 +1,17 @@
 import type fc from 'fast-check';
+import type { ProviderEvent } from '../providers/provider.ts';
 import type { FaultEdit } from '../schedule/schedule.ts';
 
 /**
- * A fault family: given how many steps the schedule has, an arbitrary of one edit.
- * The step count is passed lazily so one fault definition serves tapes of any length.
+ * A fault family: given how many steps the schedule has (and what each exchange of the tape
+ * means, for faults that need entities and statuses), an arbitrary of one edit, or undefined when
+ * the tape offers this fault nothing to work on. Passed lazily so one fault definition serves
+ * tapes of any length.
  */
-export type FaultArbitrary = (stepCount: number) => fc.Arbitrary<FaultEdit>;
+export type FaultArbitrary = (stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit> | undefined;
+
+/** A fault that needs only positions: always has something to draw. */
+export type PositionalFault = (stepCount: number) => fc.Arbitrary<FaultEdit>;
 
 /** Largest valid step index for a schedule of `stepCount` steps (0 for an empty one: applyEdits skips it). */
 export const lastStep = (stepCount: number): number => Math.max(0, Math.floor(stepCount) - 1);

@@ -29,6 +29,11 @@ export interface RunOptions {
   reportsDir?: string;
   /** The scenario's tape when the caller has already read it (`loadScenarioTape`); read from disk otherwise. */
   tape?: Tape;
+  /**
+   * Stop shrinking this long after the first failing schedule and report the smallest failing
+   * schedule found by then (the mutation matrix bounds its time this way). Default: shrink fully.
+   */
+  shrinkBudgetMs?: number;
   /** Called after every schedule (progress bars). */
   onSchedule?: (info: { done: number; failed: boolean; shrinking: boolean }) => void;
 }
@@ -212,7 +217,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const editsArb: fc.Arbitrary<FaultEdit[]> =
       scenario.faults.length === 0
         ? fc.constant([])
-        : composeFaults(scenario.faults, { maxEdits: scenario.maxEdits })(prepared.tape.exchanges.length);
+        : composeFaults(scenario.faults, { maxEdits: scenario.maxEdits })(prepared.tape.exchanges.length, prepared.events);
     const extensionArbs: Record<string, fc.Arbitrary<unknown>> = {};
     for (const ext of scenario.extensions) if (ext.draw) extensionArbs[ext.name] = ext.draw(prepared.tape);
     const drawArb: fc.Arbitrary<ScheduleDraw> =
@@ -222,7 +227,11 @@ export async function runScenario(session: Session, scenario: Scenario, options:
 
     const failures = new Map<string, Counterexample>();
     let firstFailureSeen = false;
+    let firstFailureAt = 0;
     const property = fc.asyncProperty(drawArb, async (draw: ScheduleDraw) => {
+      // Out of shrinking budget: the remaining candidates count as passing without a replay, so
+      // fast-check ends on the smallest failure found so far.
+      if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
       const schedule = scheduleFor(prepared, draw);
       const executed = await executeSchedule(run, schedule, draw, baselineFor(prepared, baselineRows, draw.groups));
       schedules++;
@@ -230,6 +239,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       const failed = executed.violations.length > 0;
       options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
       if (!failed) return true;
+      if (!firstFailureSeen) firstFailureAt = performance.now();
       firstFailureSeen = true;
       failures.set(JSON.stringify(draw), {
         draw,

@@ -48,7 +48,14 @@ export type FaultEdit =
    * payment). The partner step is taken out of its place. Past the end, the partner is the last
    * step; a one-step schedule is left as it is.
    */
-  | { kind: 'race'; at: number; with: number };
+  | { kind: 'race'; at: number; with: number }
+  /**
+   * The step delivering exchange `exchange` (its first delivery) is moved to just before the step
+   * delivering exchange `before`: a later message overtakes an earlier one. Unlike the
+   * positional edits it names exchanges, so it means the same on any subset of the tape; when
+   * either exchange is not in the schedule, or `exchange` already comes first, nothing changes.
+   */
+  | { kind: 'overtake'; exchange: number; before: number };
 
 /** The schedule a provider would produce with no faults: every exchange once, in tape order. */
 export function cleanSchedule(exchangeCount: number): Schedule {
@@ -78,6 +85,12 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
   const steps: Step[] = base.steps.map((s) => structuredClone(s));
   for (const edit of edits) {
     if (steps.length === 0) break;
+    if (edit.kind === 'overtake') {
+      const from = steps.findIndex((s) => stepExchanges(s).includes(edit.exchange));
+      const to = steps.findIndex((s) => stepExchanges(s).includes(edit.before));
+      if (from > to && to !== -1) steps.splice(to, 0, ...steps.splice(from, 1));
+      continue;
+    }
     // Non-negative modulo: a hand-written or negative `at` still names a real step.
     const at = ((Math.trunc(edit.at) % steps.length) + steps.length) % steps.length;
     const step = steps[at]!;

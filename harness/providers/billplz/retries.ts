@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { FaultArbitrary } from '../../faults/types.ts';
+import type { PositionalFault } from '../../faults/types.ts';
 import { lastStep, requireInteger } from '../../faults/types.ts';
 import type { FaultEdit } from '../../schedule/schedule.ts';
 
@@ -30,7 +30,7 @@ export function billplzRetries({
   maxAbortAfterMs = 20,
   maxJitterMs = 5 * SECOND,
   stepGaps = [0, 2, 2, 8],
-}: { maxAbortAfterMs?: number; maxJitterMs?: number; stepGaps?: readonly number[] } = {}): FaultArbitrary {
+}: { maxAbortAfterMs?: number; maxJitterMs?: number; stepGaps?: readonly number[] } = {}): PositionalFault {
   requireInteger('billplzRetries', 'maxAbortAfterMs', maxAbortAfterMs, 1);
   requireInteger('billplzRetries', 'maxJitterMs', maxJitterMs, 0);
   if (stepGaps.length !== BILLPLZ_RETRY_DELAYS_MS.length) {
