@@ -107,6 +107,13 @@ export interface MutationConfig {
    * schema again, e.g. drizzle-kit generate. `{copyDir}` is substituted in args; cwd is the copy.
    */
   regenerate?: { command: string; args?: string[] };
+  /**
+   * Mutants not run, by id (a guard name for marked mutants), each with the reason no scenario
+   * can reach it, e.g. a crash-recovery path. They are listed in the matrix as "ignored" with the
+   * reason and count neither as killed nor as survived; an id that matches no mutant is an error,
+   * so a stale entry cannot hide a guard. `--mutant ID` still runs an ignored mutant.
+   */
+  ignore?: Record<string, string>;
 }
 
 /**

@@ -10,7 +10,7 @@ import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 export const MUTATE_HELP = `idemgate mutate — prove every dropped idempotency guard fails the build
 
 Usage:
-  idemgate mutate [--operators LIST] [--mutant ID]... [--scenario NAME]... [--runs N] [--seed N]
+  idemgate mutate [--operators LIST] [--mutant ID]... [--scenario NAME]... [--runs N] [--rounds N] [--seed N]
                   [--timeout S] [--timeout-kills] [--jobs N] [--pglite] [--list] [--config FILE] [--reports DIR]
 
 Makes one mutant of the target per guard (config \`mutation\`: the source root and how to start a
@@ -25,6 +25,9 @@ Options:
   --mutant ID       run only this mutant (a guard name, or an id from --list); repeatable
   --scenario NAME   run only this scenario against each mutant (repeatable; default all)
   --runs N          schedules per scenario per mutant (default 60)
+  --rounds N        spread the runs over N rounds, each running every scenario with its share and
+                    seed+round, so a mutant one scenario catches is found early (default 3)
+  --shrink-budget S seconds to shrink a killing schedule before the verdict (default 20)
   --seed N          fast-check seed, the same for every mutant (default 1)
   --timeout S       seconds per mutant before it is stopped and reported "timed out"
                     (default: 120, or 4 × the unmutated run's time when longer)
@@ -42,6 +45,8 @@ async function mutate(argv: string[]): Promise<number> {
       mutant: { type: 'string', multiple: true },
       scenario: { type: 'string', multiple: true },
       runs: { type: 'string' },
+      rounds: { type: 'string' },
+      'shrink-budget': { type: 'string' },
       seed: { type: 'string' },
       timeout: { type: 'string' },
       'timeout-kills': { type: 'boolean' },
@@ -64,6 +69,8 @@ async function mutate(argv: string[]): Promise<number> {
     return n;
   };
   const runs = int('runs', values.runs, 1);
+  const rounds = int('rounds', values.rounds, 1);
+  const shrinkS = int('shrink-budget', values['shrink-budget'], 0);
   const seed = int('seed', values.seed, 0);
   const timeoutS = int('timeout', values.timeout, 1);
   const jobs = int('jobs', values.jobs, 1);
@@ -89,6 +96,8 @@ async function mutate(argv: string[]): Promise<number> {
     ...(operators === undefined ? {} : { operators }),
     ...(values.mutant === undefined ? {} : { only: values.mutant }),
     ...(runs === undefined ? {} : { runs }),
+    ...(rounds === undefined ? {} : { rounds }),
+    ...(shrinkS === undefined ? {} : { shrinkBudgetMs: shrinkS * 1000 }),
     ...(seed === undefined ? {} : { seed }),
     ...(timeoutS === undefined ? {} : { timeoutMs: timeoutS * 1000 }),
     ...(jobs === undefined ? {} : { concurrency: jobs }),
@@ -96,7 +105,7 @@ async function mutate(argv: string[]): Promise<number> {
     ...(values.pglite ? { databaseUrl: null } : {}),
     onClean: (c) => console.log(`idemgate mutate: unmutated target ${c.status} in ${c.seconds.toFixed(1)} s${c.message ? ` — ${c.message}` : ''}`),
     onResult: (r, done, total) =>
-      console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''} (${r.seconds.toFixed(1)} s)`),
+      console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''}${r.reason ? ` — ${r.reason}` : ''} (${r.seconds.toFixed(1)} s)`),
   });
   console.log(`\n${formatMatrix(result)}`);
   if (result.clean.status === 'failed') {

@@ -18,7 +18,7 @@ const mutant = (over: Partial<MutantResult>): MutantResult => ({
 const matrix = (mutants: MutantResult[], over: Partial<MatrixResult> = {}): MatrixResult => ({
   clean: { status: 'passed', seconds: 2, schedules: 10 },
   mutants,
-  settings: { runs: 5, seed: 1, operators: ['marked'], timeoutS: 120, timeoutKills: false, concurrency: 2, database: 'pglite', scenarios: ['s'] },
+  settings: { runs: 5, rounds: 1, seed: 1, operators: ['marked'], timeoutS: 120, timeoutKills: false, concurrency: 2, database: 'pglite', scenarios: ['s'] },
   wallSeconds: 9,
   ...over,
 });
@@ -29,6 +29,11 @@ describe('matrixExitCode', () => {
     expect(matrixExitCode(matrix([mutant({}), mutant({ id: 'h', status: 'survived' })]))).toBe(1);
     expect(matrixExitCode(matrix([], { clean: { status: 'failed', seconds: 1, schedules: 1, scenario: 's' } }))).toBe(1);
     expect(matrixExitCode(matrix([mutant({ status: 'errored', error: 'boom' })]))).toBe(2);
+  });
+
+  it('leaves ignored mutants out: neither killed nor survived', () => {
+    expect(matrixExitCode(matrix([mutant({}), mutant({ id: 'h', status: 'ignored', reason: 'crash only' })]))).toBe(0);
+    expect(matrixExitCode(matrix([mutant({ status: 'survived' }), mutant({ id: 'h', status: 'ignored', reason: 'crash only' })]))).toBe(1);
   });
 
   it('counts a timed-out mutant as killed only with timeoutKills', () => {
@@ -53,5 +58,11 @@ describe('formatMatrix', () => {
     expect(text).toContain('mutants: 2, killed 1 (50%), survived 1');
     expect(text).toContain('no scenario protects guard refund-cap');
     expect(matrixMarkdown(result)).toContain('| `refund-cap` | marked | src/h.ts:9 | SURVIVED |');
+  });
+
+  it('lists an ignored mutant with the config’s reason, outside the kill rate', () => {
+    const text = formatMatrix(matrix([mutant({}), mutant({ id: 'lock-expiry', guard: 'lock-expiry', status: 'ignored', reason: 'needs a crash' })]));
+    expect(text).toMatch(/^lock-expiry\s+marked\s+src\/h\.ts:3\s+ignored\s+config: needs a crash/m);
+    expect(text).toContain('mutants: 1, killed 1 (100%), survived 0, timed out 0, errored 0; 1 ignored by the config (not run)');
   });
 });

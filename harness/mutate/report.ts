@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isKilled, type MatrixResult, type MutantResult } from './result.ts';
+import { isKilled, ranMutants, type MatrixResult, type MutantResult } from './result.ts';
 
 const STATUS_LABEL: Record<MutantResult['status'], string> = {
   killed: 'killed',
   survived: 'SURVIVED',
   'timed-out': 'timed out',
   errored: 'ERRORED',
+  ignored: 'ignored',
 };
 
 interface Row {
@@ -25,7 +26,14 @@ function rows(result: MatrixResult): Row[] {
     operator: m.operator,
     where: `${m.file}:${m.line}`,
     status: STATUS_LABEL[m.status],
-    invariant: m.status === 'killed' ? `${(m.invariants ?? []).join(', ')} (${m.scenario})` : m.status === 'errored' ? (m.error ?? '').split('\n')[0]!.slice(0, 80) : '',
+    invariant:
+      m.status === 'killed'
+        ? `${(m.invariants ?? []).join(', ')} (${m.scenario})`
+        : m.status === 'errored'
+          ? (m.error ?? '').split('\n')[0]!.slice(0, 80)
+          : m.status === 'ignored'
+            ? `config: ${m.reason ?? ''}`
+            : '',
     shrunk: m.shrunkLength === undefined ? '' : String(m.shrunkLength),
     seconds: m.seconds.toFixed(1),
   }));
@@ -35,13 +43,15 @@ const HEADERS: Row = { mutant: 'guard / mutant', operator: 'operator', where: 'f
 const COLUMNS = Object.keys(HEADERS) as (keyof Row)[];
 
 function summaryLines(result: MatrixResult): string[] {
-  const { mutants, settings, clean } = result;
+  const { settings, clean } = result;
+  const mutants = ranMutants(result);
+  const ignored = result.mutants.length - mutants.length;
   const killed = mutants.filter((m) => isKilled(m, settings.timeoutKills)).length;
   const count = (s: MutantResult['status']): number => mutants.filter((m) => m.status === s).length;
   const lines = [
     `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules, ${clean.seconds.toFixed(1)} s)`,
-    `mutants: ${mutants.length}, killed ${killed} (${mutants.length === 0 ? 100 : Math.round((killed / mutants.length) * 100)}%), survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}`,
-    `runs ${settings.runs} per scenario, seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${result.wallSeconds.toFixed(1)} s`,
+    `mutants: ${mutants.length}, killed ${killed} (${mutants.length === 0 ? 100 : Math.round((killed / mutants.length) * 100)}%), survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}${ignored === 0 ? '' : `; ${ignored} ignored by the config (not run)`}`,
+    `runs ${settings.runs} per scenario in ${settings.rounds} round(s), seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${result.wallSeconds.toFixed(1)} s`,
   ];
   for (const m of mutants.filter((x) => x.status === 'survived')) {
     lines.push(`no scenario protects ${m.guard === m.id ? `guard ${m.guard}` : `${m.id} (${m.description})`}`);

@@ -1,6 +1,6 @@
 import type { MutationOperatorName } from '../config.ts';
 
-export type MutantStatus = 'killed' | 'survived' | 'timed-out' | 'errored';
+export type MutantStatus = 'killed' | 'survived' | 'timed-out' | 'errored' | 'ignored';
 
 export interface MutantResult {
   id: string;
@@ -23,6 +23,8 @@ export interface MutantResult {
   /** Schedules executed, shrinking included. */
   schedules: number;
   error?: string;
+  /** Why the config's `mutation.ignore` leaves it out (status `ignored`). */
+  reason?: string;
 }
 
 export interface CleanResult {
@@ -39,6 +41,8 @@ export interface MatrixResult {
   mutants: MutantResult[];
   settings: {
     runs: number;
+    /** Rounds the runs were spread over (see MatrixOptions.rounds). */
+    rounds: number;
     seed: number;
     operators: MutationOperatorName[];
     timeoutS: number;
@@ -53,10 +57,13 @@ export interface MatrixResult {
 export const isKilled = (r: MutantResult, timeoutKills: boolean): boolean =>
   r.status === 'killed' || (r.status === 'timed-out' && timeoutKills);
 
-/** 0 every mutant killed and the clean target passes; 1 a survivor or a failing clean target; 2 harness errors. */
+/** The mutants that ran (everything but the ignored ones). */
+export const ranMutants = (result: Pick<MatrixResult, 'mutants'>): MutantResult[] => result.mutants.filter((m) => m.status !== 'ignored');
+
+/** 0 every mutant that ran was killed and the clean target passes; 1 a survivor or a failing clean target; 2 harness errors. */
 export function matrixExitCode(result: MatrixResult): number {
   if (result.clean.status === 'errored') return 2;
   if (result.clean.status === 'failed') return 1;
   if (result.mutants.some((m) => m.status === 'errored')) return 2;
-  return result.mutants.every((m) => isKilled(m, result.settings.timeoutKills)) ? 0 : 1;
+  return ranMutants(result).every((m) => isKilled(m, result.settings.timeoutKills)) ? 0 : 1;
 }

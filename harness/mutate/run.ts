@@ -22,6 +22,13 @@ export interface MatrixOptions {
   only?: readonly string[];
   /** Schedules per scenario per mutant. Default 60. */
   runs?: number;
+  /**
+   * The runs are spread over this many rounds, each running every scenario with its share of the
+   * runs and its own seed (`seed + round`): a mutant that one scenario catches is found after a
+   * few schedules of each scenario instead of after every schedule of the scenarios before it.
+   * Default 3.
+   */
+  rounds?: number;
   /** fast-check seed, the same for every mutant. Default 1. */
   seed?: number;
   /**
@@ -30,6 +37,11 @@ export interface MatrixOptions {
    */
   timeoutMs?: number;
   timeoutKills?: boolean;
+  /**
+   * How long a killed mutant's failing schedule is shrunk before its verdict is taken (the
+   * reported length is then the smallest found in that time). Default 20 s.
+   */
+  shrinkBudgetMs?: number;
   /** Mutants at once. Default os.cpus().length. */
   concurrency?: number;
   /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
@@ -124,9 +136,9 @@ async function runSuite(
     });
     signal.onCancel = () => session.close();
     try {
-      for (const scenario of options.scenarios) {
+      for (const { scenario, runs, seed } of suitePlan(options)) {
         if (signal.cancelled) break;
-        const result = await runScenario(session, scenario, { runs: options.runs ?? 60, seed: options.seed ?? 1 });
+        const result = await runScenario(session, scenario, { runs, seed, shrinkBudgetMs: options.shrinkBudgetMs ?? 20_000 });
         schedules += result.schedules;
         if (result.status === 'errored') {
           return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}` };
@@ -154,6 +166,29 @@ async function runSuite(
   }
 }
 
+/**
+ * The order the scenarios run in against every copy (the clean one included, so a mutant meets
+ * exactly the schedules the clean target passed): round by round, each scenario with its share.
+ *
+ * @example
+ * suitePlan({ scenarios: [a, b], runs: 10, rounds: 3, seed: 1 });
+ * // a 4 runs seed 1, b 4 runs seed 1, a 3 runs seed 2, b 3 runs seed 2, a 3 runs seed 3, b 3 runs seed 3
+ */
+export function suitePlan(
+  options: Pick<MatrixOptions, 'scenarios' | 'runs' | 'rounds' | 'seed'>,
+): { scenario: Scenario; runs: number; seed: number; round: number }[] {
+  const total = options.runs ?? 60;
+  const rounds = Math.max(1, Math.min(options.rounds ?? 3, total));
+  const seed = options.seed ?? 1;
+  const plan: { scenario: Scenario; runs: number; seed: number; round: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // The first rounds take the remainder, so the shares add up to `total`.
+    const runs = Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
+    for (const scenario of options.scenarios) plan.push({ scenario, runs, seed: seed + round, round });
+  }
+  return plan;
+}
+
 async function withTimeout(
   run: (signal: { cancelled: boolean; onCancel?: () => Promise<void> }) => Promise<SuiteOutcome>,
   timeoutMs: number,
@@ -174,6 +209,20 @@ async function withTimeout(
   return 'timed-out';
 }
 
+/**
+ * The config's `mutation.ignore`, checked against the mutants there are: an entry naming no
+ * mutant of any operator is an error. Mutants asked for by id (`only`) are never ignored.
+ */
+function ignoredMutants(options: MatrixOptions, sources: readonly SourceFile[]): Map<string, string> {
+  const ignore = mutationConfig(options.config).ignore ?? {};
+  const known = new Set(collectMutants(sources, ALL_OPERATORS).map((m) => m.id));
+  const stale = Object.keys(ignore).filter((id) => !known.has(id));
+  if (stale.length > 0) {
+    throw new IdemgateError('CONFIG_INVALID', `mutation.ignore names no mutant: ${stale.join(', ')} (a guard renamed or removed? drop the entry)`);
+  }
+  return new Map(Object.entries(ignore).filter(([id]) => !(options.only ?? []).includes(id)));
+}
+
 const elapsed = (since: number): number => Math.round((performance.now() - since) / 100) / 10;
 
 /**
@@ -185,6 +234,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now();
   const operators = [...(options.operators ?? options.config.mutation?.operators ?? ALL_OPERATORS)];
   const { sources, mutants } = await planMutants(options.config, options.rootDir, operators, options.only);
+  const ignore = ignoredMutants(options, sources);
   if (options.scenarios.length === 0) throw new IdemgateError('USAGE', 'no scenarios to run against the mutants');
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
   let timeoutMs = options.timeoutMs ?? 120_000;
@@ -192,6 +242,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const url = options.databaseUrl === null ? undefined : (options.databaseUrl || options.config.database?.url || process.env.DATABASE_URL || undefined);
   const settings: MatrixResult['settings'] = {
     runs: options.runs ?? 60,
+    rounds: suitePlan(options).at(-1)!.round + 1,
     seed: options.seed ?? 1,
     operators,
     timeoutS: 0,
@@ -227,6 +278,14 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const worker = async (): Promise<void> => {
     for (let i = next++; i < mutants.length; i = next++) {
       const mutant = mutants[i]!;
+      const reason = ignore.get(mutant.id);
+      if (reason !== undefined) {
+        const { id, operator, guard, file, line, description } = mutant;
+        const result: MutantResult = { id, operator, guard, file, line, description, status: 'ignored', reason, seconds: 0, schedules: 0 };
+        results[i] = result;
+        options.onResult?.(result, ++done, mutants.length);
+        continue;
+      }
       const t0 = performance.now();
       const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal), timeoutMs);
       const base = {
@@ -248,7 +307,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
           scenario: outcome.scenario!,
           invariants: outcome.invariants ?? [],
           shrunkLength: outcome.shrunkLength ?? 0,
-          replayCommand: `npx idemgate mutate --mutant ${mutant.id} --seed ${settings.seed} --runs ${settings.runs}`,
+          replayCommand: `npx idemgate mutate --mutant ${mutant.id} --seed ${settings.seed} --runs ${settings.runs} --rounds ${settings.rounds}`,
         };
       } else if (outcome.status === 'passed') result = { ...base, status: 'survived', schedules: outcome.schedules };
       else result = { ...base, status: 'errored', schedules: outcome.schedules, error: outcome.message ?? 'unknown error' };
