@@ -10,7 +10,7 @@ import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 export const MUTATE_HELP = `idemgate mutate — prove every dropped idempotency guard fails the build
 
 Usage:
-  idemgate mutate [--operators LIST] [--mutant ID]... [--scenario NAME]... [--runs N] [--rounds N] [--seed N]
+  idemgate mutate [--operators LIST] [--mutant ID]... [--scenario NAME]... [--runs N] [--rounds N] [--shrink-budget S] [--subsets] [--seed N]
                   [--timeout S] [--timeout-kills] [--jobs N] [--pglite] [--list] [--config FILE] [--reports DIR]
 
 Makes one mutant of the target per guard (config \`mutation\`: the source root and how to start a
@@ -28,6 +28,8 @@ Options:
   --rounds N        spread the runs over N rounds, each running every scenario with its share and
                     seed+round, so a mutant one scenario catches is found early (default 3)
   --shrink-budget S seconds to shrink a killing schedule before the verdict (default 20)
+  --subsets         explore entity subsets as the scenarios do (default: every entity of the tape in
+                    every schedule, so each fault lands on traffic that is there)
   --seed N          fast-check seed, the same for every mutant (default 1)
   --timeout S       seconds per mutant before it is stopped and reported "timed out"
                     (default: 120, or 4 × the unmutated run's time when longer)
@@ -47,6 +49,7 @@ async function mutate(argv: string[]): Promise<number> {
       runs: { type: 'string' },
       rounds: { type: 'string' },
       'shrink-budget': { type: 'string' },
+      subsets: { type: 'boolean' },
       seed: { type: 'string' },
       timeout: { type: 'string' },
       'timeout-kills': { type: 'boolean' },
@@ -98,6 +101,7 @@ async function mutate(argv: string[]): Promise<number> {
     ...(runs === undefined ? {} : { runs }),
     ...(rounds === undefined ? {} : { rounds }),
     ...(shrinkS === undefined ? {} : { shrinkBudgetMs: shrinkS * 1000 }),
+    ...(values.subsets ? { wholeTapes: false } : {}),
     ...(seed === undefined ? {} : { seed }),
     ...(timeoutS === undefined ? {} : { timeoutMs: timeoutS * 1000 }),
     ...(jobs === undefined ? {} : { concurrency: jobs }),

@@ -61,6 +61,13 @@ describe('mutation matrix on the reference service', () => {
     expect(formatMatrix(result)).toMatch(/mutants: 3, killed 3 \(100%\)/);
   });
 
+  it('refuses a mutation.ignore entry that names no mutant, before running anything', async () => {
+    const stale = { ...config, mutation: { ...config.mutation!, ignore: { 'no-such-guard': 'renamed long ago' } } };
+    await expect(runMatrix({ config: stale, rootDir, scenarios: [stripe], operators: ['marked'], runs: 1, databaseUrl: null })).rejects.toThrow(
+      /mutation\.ignore names no mutant: no-such-guard/,
+    );
+  });
+
   it('reports a survivor and exits 1 when no scenario exercises the guard', async () => {
     const result = await runMatrix({
       config,

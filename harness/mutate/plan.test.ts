@@ -16,3 +16,10 @@ describe('suitePlan', () => {
     expect(suitePlan({ scenarios: [a, b], runs: 7, rounds: 1, seed: 1 }).map(row)).toEqual(['a:7@1', 'b:7@1']);
   });
 });
+
+describe('suitePlan with measured costs', () => {
+  it('runs the cheapest scenarios of each round first, with the same runs and seeds', () => {
+    const cost = new Map([['a', 90], ['b', 10]]);
+    expect(suitePlan({ scenarios: [a, b], runs: 4, rounds: 2, seed: 1 }, cost).map(row)).toEqual(['b:2@1', 'a:2@1', 'b:2@2', 'a:2@2']);
+  });
+});

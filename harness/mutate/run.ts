@@ -42,6 +42,12 @@ export interface MatrixOptions {
    * reported length is then the smallest found in that time). Default 20 s.
    */
   shrinkBudgetMs?: number;
+  /**
+   * Replay every entity of each tape in every schedule (RunOptions.subsetEntities false), so each
+   * drawn fault lands on traffic that is there: with the few runs a matrix affords, subsets of one
+   * or two entities rarely hold the pair a guard is about. Default true.
+   */
+  wholeTapes?: boolean;
   /** Mutants at once. Default os.cpus().length. */
   concurrency?: number;
   /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
@@ -95,6 +101,8 @@ function runCommand(command: string, args: string[], cwd: string): Promise<void>
 }
 
 interface SuiteOutcome {
+  /** Wall ms per schedule of each scenario (what the mutants' scenario order is sorted by). */
+  msPerSchedule: Map<string, number>;
   status: 'passed' | 'failed' | 'errored';
   scenario?: string;
   invariants?: string[];
@@ -111,7 +119,11 @@ async function runSuite(
   sources: readonly SourceFile[],
   mutant: Mutant | undefined,
   signal: { cancelled: boolean; onCancel?: () => Promise<void> },
+  cost?: ReadonlyMap<string, number>,
 ): Promise<SuiteOutcome> {
+  const spent = new Map<string, { ms: number; schedules: number }>();
+  const msPerSchedule = (): Map<string, number> =>
+    new Map([...spent].map(([name, s]) => [name, s.ms / Math.max(1, s.schedules)]));
   const mutation = mutationConfig(options.config);
   const root = resolve(options.rootDir, mutation.root);
   const copy = await copyTarget(root, sources, mutant);
@@ -127,7 +139,7 @@ async function runSuite(
       target: { ...options.config.target, start: mutation.start(copy.dir) },
       database: { ...options.config.database, migrate: undefined },
     };
-    if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled' };
+    if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled', msPerSchedule: msPerSchedule() };
     const session = await openSession({
       config,
       rootDir: options.rootDir,
@@ -136,12 +148,19 @@ async function runSuite(
     });
     signal.onCancel = () => session.close();
     try {
-      for (const { scenario, runs, seed } of suitePlan(options)) {
+      for (const { scenario, runs, seed } of suitePlan(options, cost)) {
         if (signal.cancelled) break;
-        const result = await runScenario(session, scenario, { runs, seed, shrinkBudgetMs: options.shrinkBudgetMs ?? 20_000 });
+        const result = await runScenario(session, scenario, {
+          runs,
+          seed,
+          shrinkBudgetMs: options.shrinkBudgetMs ?? 20_000,
+          ...(options.wholeTapes === false ? {} : { subsetEntities: false }),
+        });
         schedules += result.schedules;
+        const s = spent.get(scenario.name) ?? { ms: 0, schedules: 0 };
+        spent.set(scenario.name, { ms: s.ms + result.durationMs, schedules: s.schedules + result.schedules });
         if (result.status === 'errored') {
-          return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}` };
+          return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}`, msPerSchedule: msPerSchedule() };
         }
         if (result.status === 'failed') {
           const invariants = [...new Set(result.counterexample.violations.map((v) => v.invariant))];
@@ -152,23 +171,27 @@ async function runSuite(
             shrunkLength: result.counterexample.steps.length,
             replayCommand: result.replayCommand,
             schedules,
+            msPerSchedule: msPerSchedule(),
           };
         }
       }
-      return { status: 'passed', schedules };
+      return { status: 'passed', schedules, msPerSchedule: msPerSchedule() };
     } finally {
       await session.close();
     }
   } catch (e) {
-    return { status: 'errored', schedules, message: describeError(e) };
+    return { status: 'errored', schedules, message: describeError(e), msPerSchedule: msPerSchedule() };
   } finally {
     await copy.remove();
   }
 }
 
 /**
- * The order the scenarios run in against every copy (the clean one included, so a mutant meets
- * exactly the schedules the clean target passed): round by round, each scenario with its share.
+ * What runs against every copy (the clean one included, so a mutant meets exactly the schedules
+ * the clean target passed): round by round, each scenario with its share of the runs and the
+ * round's seed. With `cost` (ms per schedule, measured on the clean target) the scenarios of each
+ * round run cheapest first, so a mutant that a cheap scenario catches never waits on an
+ * expensive one; the schedules are the same in any order (each starts from an empty database).
  *
  * @example
  * suitePlan({ scenarios: [a, b], runs: 10, rounds: 3, seed: 1 });
@@ -176,6 +199,7 @@ async function runSuite(
  */
 export function suitePlan(
   options: Pick<MatrixOptions, 'scenarios' | 'runs' | 'rounds' | 'seed'>,
+  cost?: ReadonlyMap<string, number>,
 ): { scenario: Scenario; runs: number; seed: number; round: number }[] {
   const total = options.runs ?? 60;
   const rounds = Math.max(1, Math.min(options.rounds ?? 3, total));
@@ -184,7 +208,8 @@ export function suitePlan(
   for (let round = 0; round < rounds; round++) {
     // The first rounds take the remainder, so the shares add up to `total`.
     const runs = Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
-    for (const scenario of options.scenarios) plan.push({ scenario, runs, seed: seed + round, round });
+    const ordered = cost === undefined ? options.scenarios : [...options.scenarios].sort((a, b) => (cost.get(a.name) ?? Infinity) - (cost.get(b.name) ?? Infinity));
+    for (const scenario of ordered) plan.push({ scenario, runs, seed: seed + round, round });
   }
   return plan;
 }
@@ -271,6 +296,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   if (options.timeoutMs === undefined) timeoutMs = Math.max(timeoutMs, Math.ceil(clean.seconds * 4) * 1000);
   settings.timeoutS = timeoutMs / 1000;
   if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started) };
+  const cost = cleanRun === 'timed-out' ? undefined : cleanRun.msPerSchedule;
 
   const results: MutantResult[] = new Array(mutants.length);
   let next = 0;
@@ -287,7 +313,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         continue;
       }
       const t0 = performance.now();
-      const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal), timeoutMs);
+      const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal, cost), timeoutMs);
       const base = {
         id: mutant.id,
         operator: mutant.operator,

@@ -34,6 +34,12 @@ export interface RunOptions {
    * schedule found by then (the mutation matrix bounds its time this way). Default: shrink fully.
    */
   shrinkBudgetMs?: number;
+  /**
+   * Overrides the scenario's `subsetEntities`: `false` replays every entity of the tape in every
+   * schedule (more traffic per schedule, so each fault lands on a real pair; fewer, longer
+   * schedules and less shrinking). The mutation matrix uses it to decide with few runs.
+   */
+  subsetEntities?: boolean;
   /** Called after every schedule (progress bars). */
   onSchedule?: (info: { done: number; failed: boolean; shrinking: boolean }) => void;
 }
@@ -210,7 +216,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     }
     const baselineRows = await session.ledger.rows();
 
-    const groupsArb = scenario.subsetEntities
+    const groupsArb = (options.subsetEntities ?? scenario.subsetEntities)
       ? fc.subarray(allGroups, { minLength: 1 })
       : fc.constant(allGroups);
     // No faults: every schedule is a clean replay (of a subset of entities, if subsetting).

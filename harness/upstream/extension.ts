@@ -25,7 +25,9 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
   /**
    * After a schedule with aborted deliveries, wait until the upstream has seen no call for this
    * long, so a target still retrying for an abandoned request finishes before the next schedule
-   * (a child-process target cannot say when it is done). Default 500 ms.
+   * (a child-process target cannot say when it is done). It must be longer than the target's
+   * longest wait between two attempts, or a late retry lands in the next schedule's call log with
+   * no delivery to explain it (seen as a false "retried after 4xx" under CPU load). Default 1000 ms.
    */
   quietMs?: number;
 }
@@ -63,7 +65,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
         const deadline = performance.now() + (options.idleTimeoutMs ?? 10_000);
         for (let seen = -1; seen !== session.upstream.calls.length && performance.now() < deadline; ) {
           seen = session.upstream.calls.length;
-          await sleep(options.quietMs ?? 500);
+          await sleep(options.quietMs ?? 1000);
           await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
         }
       }

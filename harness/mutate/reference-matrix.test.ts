@@ -1,0 +1,58 @@
+/*
+ * The guard-mutation matrix against the reference merchant service, as CI runs it: the real CLI
+ * (`idemgate mutate`, marked guards, every scenario in scenarios/), each mutant in its own copy
+ * started as a child process with its own database (PostgreSQL when DATABASE_URL is set, else
+ * PGlite), two at a time. Fails if the unmutated service fails or any guard survives. Runs are
+ * bounded so the matrix takes under 5 minutes on 2 cores (vitest.config.ts runs this file alone,
+ * after the rest of the suite).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import config from '../../idemgate.config.ts';
+import type { MatrixResult } from './result.ts';
+
+const repo = resolve(import.meta.dirname, '../..');
+/** Schedules per scenario per mutant, spread over two rounds; shrinking bounded to 5 s. */
+const CI_MATRIX_ARGS = ['--operators', 'marked', '--runs', '10', '--rounds', '2', '--shrink-budget', '5', '--jobs', '2'];
+
+const reports = await mkdtemp(join(tmpdir(), 'idemgate-reference-matrix-'));
+afterAll(() => rm(reports, { recursive: true, force: true }));
+
+function mutate(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(repo, 'harness/cli/bin.js'), 'mutate', ...args], {
+      cwd: repo,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    // The reference service logs failed upstream calls on stderr during the upstream scenarios.
+    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8').split('\n').filter((l) => !l.startsWith('merchant-service:')).join('\n')));
+    child.on('exit', (code) => done({ code, out }));
+  });
+}
+
+describe('guard-mutation matrix on the reference service', () => {
+  it('kills every marked guard with the scenarios, and the unmutated service passes', async () => {
+    const { code, out } = await mutate([...CI_MATRIX_ARGS, '--reports', reports]);
+    console.log(out.slice(out.indexOf('guard / mutant')));
+    const result = JSON.parse(await readFile(join(reports, 'mutation.json'), 'utf8')) as MatrixResult;
+
+    expect(result.clean.status, out).toBe('passed');
+    const notKilled = result.mutants.filter((m) => m.status !== 'killed' && m.status !== 'ignored');
+    expect(notKilled.map((m) => `${m.id}: ${m.status}`), out).toEqual([]);
+    expect(code, out).toBe(0);
+    // Only what the config ignores (with its reason) is left out, and the catalogue is real.
+    const ignored = result.mutants.filter((m) => m.status === 'ignored').map((m) => m.id);
+    expect(ignored.sort()).toEqual(Object.keys(config.mutation?.ignore ?? {}).sort());
+    const killed = result.mutants.filter((m) => m.status === 'killed');
+    expect(killed.length).toBeGreaterThanOrEqual(12);
+    for (const m of killed) expect(m.invariants?.length, m.id).toBeGreaterThan(0);
+    const files = new Set(killed.map((m) => m.file));
+    for (const handler of ['src/handlers/stripe.ts', 'src/handlers/fpx.ts', 'src/handlers/shopee.ts']) expect(files).toContain(handler);
+  }, 420_000);
+});
