@@ -39,6 +39,16 @@ export interface SessionOptions {
   databaseUrl?: string | null;
 }
 
+/**
+ * The PostgreSQL URL a session opens: the one given, else `config.database.url`, else
+ * `DATABASE_URL` (an empty value counts as unset); undefined means embedded PGlite, and so does
+ * `null` whatever is set.
+ */
+export function databaseUrlFor(databaseUrl: string | null | undefined, config: Pick<IdemgateConfig, 'database'>): string | undefined {
+  if (databaseUrl === null) return undefined;
+  return databaseUrl || config.database?.url || process.env.DATABASE_URL || undefined;
+}
+
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { config } = options;
   const cleanups: (() => Promise<void>)[] = [];
@@ -46,9 +56,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
   };
   try {
-    const url =
-      options.databaseUrl === null ? undefined : (options.databaseUrl || config.database?.url || process.env.DATABASE_URL || undefined);
-    const database = await openDatabase({ url, isolate: true });
+    const database = await openDatabase({ url: databaseUrlFor(options.databaseUrl, config), isolate: true });
     cleanups.push(() => database.close());
     const needsUrl = config.target.start.kind !== 'in-process';
     if (needsUrl) await database.serve();
