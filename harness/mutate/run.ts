@@ -5,7 +5,7 @@ import type { IdemgateConfig, MutationConfig, MutationOperatorName } from '../co
 import { describeError, IdemgateError } from '../errors.ts';
 import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { openSession } from '../runner/session.ts';
+import { databaseUrlFor, openSession } from '../runner/session.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Mutant, SourceFile } from './mutant.ts';
 import { ALL_OPERATORS, collectMutants } from './operators/index.ts';
@@ -101,8 +101,6 @@ function runCommand(command: string, args: string[], cwd: string): Promise<void>
 }
 
 interface SuiteOutcome {
-  /** Wall ms per schedule of each scenario (what the mutants' scenario order is sorted by). */
-  msPerSchedule: Map<string, number>;
   status: 'passed' | 'failed' | 'errored';
   scenario?: string;
   invariants?: string[];
@@ -112,18 +110,35 @@ interface SuiteOutcome {
   message?: string;
 }
 
-/** Copies, mutates and starts one target, then runs the scenarios until the first one fails. */
+/** Wall time and schedules each scenario took on one copy (the clean run's set the mutants' order). */
+type ScenarioTimings = Map<string, { ms: number; schedules: number }>;
+
+/**
+ * The config a copy of the target runs under: started from the copy as `mutation.start` says
+ * (with `env` added for a command), migrating itself — the harness must not migrate with the
+ * original schema.
+ */
+export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Record<string, string>): IdemgateConfig {
+  const start = mutationConfig(config).start(copyDir);
+  return {
+    ...config,
+    target: { ...config.target, start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start },
+    database: { ...config.database, migrate: undefined },
+  };
+}
+
+/**
+ * Copies, mutates and starts one target, then runs the scenarios until the first one fails. With
+ * `timings` it records each scenario's time there; with `cost` it runs the cheapest first.
+ */
 async function runSuite(
   options: MatrixOptions,
   tapes: readonly Tape[],
   sources: readonly SourceFile[],
   mutant: Mutant | undefined,
   signal: { cancelled: boolean; onCancel?: () => Promise<void> },
-  cost?: ReadonlyMap<string, number>,
+  { cost, timings }: { cost?: ReadonlyMap<string, number>; timings?: ScenarioTimings } = {},
 ): Promise<SuiteOutcome> {
-  const spent = new Map<string, { ms: number; schedules: number }>();
-  const msPerSchedule = (): Map<string, number> =>
-    new Map([...spent].map(([name, s]) => [name, s.ms / Math.max(1, s.schedules)]));
   const mutation = mutationConfig(options.config);
   const root = resolve(options.rootDir, mutation.root);
   const copy = await copyTarget(root, sources, mutant);
@@ -133,13 +148,8 @@ async function runSuite(
       const args = (mutation.regenerate.args ?? []).map((a) => a.replaceAll('{copyDir}', copy.dir));
       await runCommand(mutation.regenerate.command, args, copy.dir);
     }
-    // The copy migrates itself (or its start command does): the harness must not migrate with the original schema.
-    const config: IdemgateConfig = {
-      ...options.config,
-      target: { ...options.config.target, start: mutation.start(copy.dir) },
-      database: { ...options.config.database, migrate: undefined },
-    };
-    if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled', msPerSchedule: msPerSchedule() };
+    const config = configForCopy(options.config, copy.dir);
+    if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled' };
     const session = await openSession({
       config,
       rootDir: options.rootDir,
@@ -157,10 +167,10 @@ async function runSuite(
           ...(options.wholeTapes === false ? {} : { subsetEntities: false }),
         });
         schedules += result.schedules;
-        const s = spent.get(scenario.name) ?? { ms: 0, schedules: 0 };
-        spent.set(scenario.name, { ms: s.ms + result.durationMs, schedules: s.schedules + result.schedules });
+        const spent = timings?.get(scenario.name) ?? { ms: 0, schedules: 0 };
+        timings?.set(scenario.name, { ms: spent.ms + result.durationMs, schedules: spent.schedules + result.schedules });
         if (result.status === 'errored') {
-          return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}`, msPerSchedule: msPerSchedule() };
+          return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}` };
         }
         if (result.status === 'failed') {
           const invariants = [...new Set(result.counterexample.violations.map((v) => v.invariant))];
@@ -171,16 +181,15 @@ async function runSuite(
             shrunkLength: result.counterexample.steps.length,
             replayCommand: result.replayCommand,
             schedules,
-            msPerSchedule: msPerSchedule(),
           };
         }
       }
-      return { status: 'passed', schedules, msPerSchedule: msPerSchedule() };
+      return { status: 'passed', schedules };
     } finally {
       await session.close();
     }
   } catch (e) {
-    return { status: 'errored', schedules, message: describeError(e), msPerSchedule: msPerSchedule() };
+    return { status: 'errored', schedules, message: describeError(e) };
   } finally {
     await copy.remove();
   }
@@ -202,7 +211,7 @@ export function suitePlan(
   cost?: ReadonlyMap<string, number>,
 ): { scenario: Scenario; runs: number; seed: number; round: number }[] {
   const total = options.runs ?? 60;
-  const rounds = Math.max(1, Math.min(options.rounds ?? 3, total));
+  const rounds = roundsOf(options);
   const seed = options.seed ?? 1;
   const plan: { scenario: Scenario; runs: number; seed: number; round: number }[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -213,6 +222,9 @@ export function suitePlan(
   }
   return plan;
 }
+
+/** Rounds the runs are spread over: as asked (default 3), at least 1, never more than the runs. */
+const roundsOf = (options: Pick<MatrixOptions, 'runs' | 'rounds'>): number => Math.max(1, Math.min(options.rounds ?? 3, options.runs ?? 60));
 
 async function withTimeout(
   run: (signal: { cancelled: boolean; onCancel?: () => Promise<void> }) => Promise<SuiteOutcome>,
@@ -264,10 +276,10 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
   let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
-  const url = options.databaseUrl === null ? undefined : (options.databaseUrl || options.config.database?.url || process.env.DATABASE_URL || undefined);
+  const url = databaseUrlFor(options.databaseUrl, options.config);
   const settings: MatrixResult['settings'] = {
     runs: options.runs ?? 60,
-    rounds: suitePlan(options).at(-1)!.round + 1,
+    rounds: roundsOf(options),
     seed: options.seed ?? 1,
     operators,
     timeoutS: 0,
@@ -280,7 +292,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const cleanStart = performance.now();
   // The clean run sets the pace; it only has to be stopped if it truly hangs.
   const cleanTimeoutMs = options.timeoutMs ?? 600_000;
-  const cleanRun = await withTimeout((signal) => runSuite(options, tapes, sources, undefined, signal), cleanTimeoutMs);
+  const timings: ScenarioTimings = new Map();
+  const cleanRun = await withTimeout((signal) => runSuite(options, tapes, sources, undefined, signal, { timings }), cleanTimeoutMs);
   const clean: CleanResult =
     cleanRun === 'timed-out'
       ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, message: `the unmutated target timed out after ${cleanTimeoutMs / 1000} s` }
@@ -296,7 +309,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   if (options.timeoutMs === undefined) timeoutMs = Math.max(timeoutMs, Math.ceil(clean.seconds * 4) * 1000);
   settings.timeoutS = timeoutMs / 1000;
   if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started) };
-  const cost = cleanRun === 'timed-out' ? undefined : cleanRun.msPerSchedule;
+  const cost = new Map([...timings].map(([name, t]) => [name, t.ms / Math.max(1, t.schedules)]));
 
   const results: MutantResult[] = new Array(mutants.length);
   let next = 0;
@@ -313,7 +326,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         continue;
       }
       const t0 = performance.now();
-      const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal, cost), timeoutMs);
+      const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal, { cost }), timeoutMs);
       const base = {
         id: mutant.id,
         operator: mutant.operator,

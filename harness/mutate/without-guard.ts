@@ -7,7 +7,7 @@ import type { Scenario } from '../runner/scenario.ts';
 import { openSession } from '../runner/session.ts';
 import { markedMutants } from './regions.ts';
 import { copyTarget, readSources } from './sources.ts';
-import { mutationConfig } from './run.ts';
+import { configForCopy, mutationConfig } from './run.ts';
 
 export interface WithoutGuardOptions {
   config: IdemgateConfig;
@@ -45,15 +45,8 @@ export async function runWithoutGuard(options: WithoutGuardOptions): Promise<Sce
   const copy = await copyTarget(root, sources, mutant);
   try {
     await options.edit?.(copy.dir);
-    const start = mutation.start(copy.dir);
-    const withEnv = start.kind === 'command' && options.env ? { ...start, env: { ...start.env, ...options.env } } : start;
-    const config: IdemgateConfig = {
-      ...options.config,
-      target: { ...options.config.target, start: withEnv },
-      database: { ...options.config.database, migrate: undefined },
-    };
     const session = await openSession({
-      config,
+      config: configForCopy(options.config, copy.dir, options.env),
       rootDir: options.rootDir,
       tapes: [await loadScenarioTape(options.scenario, options.rootDir)],
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
