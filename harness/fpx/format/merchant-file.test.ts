@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdemgateError } from '../../errors.ts';
+import { caught } from '../../providers/_internals/test-tape.ts';
 import { addDays, compactDate } from '../calendar.ts';
 import { detectShape, fpxHolidayFormat, fpxMerchantFormat, fpxRegularFormat } from './merchant-file.ts';
 import type { ReconFile, ReconRow } from './types.ts';
@@ -89,16 +89,6 @@ const HOLIDAY = fpxHolidayFormat.write({
   rows: [row(), row({ fpxTxnId: '2603140015352782', txnTime: '20260314001535', amountMinor: 2048399 })],
 });
 
-const errorOf = (fn: () => unknown): IdemgateError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdemgateError) return e;
-    throw e;
-  }
-  throw new Error('expected RECON_FILE_INVALID');
-};
-
 describe('FPX merchant file: the layouts', () => {
   it('writes the documented records', () => {
     expect(REGULAR).toBe(
@@ -147,7 +137,7 @@ describe('FPX merchant file: every malformed file is an error naming file and li
     ['a bad settlement date', edit(REGULAR, 1, 'H|EX00011235|20260230|20260313'), 'r.txt:1: settlement date "20260230" is not a date yyyyMMdd'],
     ['a blank line', REGULAR.replace('\nT|', '\n\nT|'), 'r.txt:4: blank line'],
   ])('regular: %s', (_label, text, message) => {
-    const e = errorOf(() => fpxMerchantFormat.parse(text, 'r.txt'));
+    const e = caught(() => fpxMerchantFormat.parse(text, 'r.txt'));
     expect(e.code).toBe('RECON_FILE_INVALID');
     expect(e.message).toContain(message);
   });
@@ -161,14 +151,14 @@ describe('FPX merchant file: every malformed file is an error naming file and li
     ['a trailer total that disagrees', edit(HOLIDAY, 7, 'T|2|1'), 'h.txt:7: trailer total 1 sen but the detail rows sum to 2118149 sen'],
     ['a regular-layout row (columns not shifted)', edit(HOLIDAY, 2, 'D|1|2603131128194738|ORD-1|MB2U0227|20260313112819|697.50|00'), 'h.txt:2: detail record has 8 fields, expected 9'],
   ])('holiday: %s', (_label, text, message) => {
-    const e = errorOf(() => fpxMerchantFormat.parse(text, 'h.txt'));
+    const e = caught(() => fpxMerchantFormat.parse(text, 'h.txt'));
     expect(e.code).toBe('RECON_FILE_INVALID');
     expect(e.message).toContain(message);
   });
   it('a holiday file given to the regular-only parser says what it looks like', () => {
-    expect(errorOf(() => fpxRegularFormat.parse(HOLIDAY, 'h.txt')).message).toBe(
+    expect(caught(() => fpxRegularFormat.parse(HOLIDAY, 'h.txt')).message).toBe(
       'h.txt:1: regular header has 5 fields, expected 4 (this looks like a holiday-shaped file)',
     );
-    expect(errorOf(() => fpxMerchantFormat.parse('H|x\nT|0|0\n', 'q.txt')).message).toContain('q.txt:1: header "H|x" is neither');
+    expect(caught(() => fpxMerchantFormat.parse('H|x\nT|0|0\n', 'q.txt')).message).toContain('q.txt:1: header "H|x" is neither');
   });
 });
