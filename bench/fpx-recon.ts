@@ -12,7 +12,8 @@ import type { ReconFile } from '../harness/fpx/format/types.ts';
 import { buildExpectations } from '../harness/invariants/expectations.ts';
 import { createLedgerReader } from '../harness/invariants/ledger-reader.ts';
 import { reconInvariants } from '../harness/invariants/recon/index.ts';
-import type { ReconFacts } from '../harness/invariants/recon/facts.ts';
+import { RECON_FACTS, type ReconFacts } from '../harness/invariants/recon/facts.ts';
+import { fact, factsOf } from '../harness/invariants/facts.ts';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const id = (i: number) => `26031${String(i).padStart(11, '0')}`;
@@ -62,7 +63,7 @@ try {
     files: [{ name: 'bench.txt', settlementDate: parsed.settlementDate, shape: 'regular', naturalShape: 'regular', statuses: [200], rows: parsed.rows.map((r) => ({ ...r, txnDate: '2026-03-12', foreign: false })) }],
     reingest: { before: { ledger: [], matches: [], exceptions: [] }, after: { ledger: [], matches: [], exceptions: [] } },
   };
-  const ctx = { ledger, entities: undefined, expected, deliveries: [], baseline: undefined, database: db, extras: { 'recon-files': facts } };
+  const ctx = { ledger, entities: undefined, expected, deliveries: [], baseline: undefined, database: db, facts: factsOf(fact(RECON_FACTS, facts)) };
   for (const inv of reconInvariants) {
     t = performance.now();
     const v = await inv.check(ctx);

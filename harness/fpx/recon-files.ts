@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import type { ScenarioExtension } from '../runner/extension.ts';
+import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
 import type { Session } from '../runner/session.ts';
 import type { Tape } from '../tape/schema.ts';
 import { IdemgateError } from '../errors.ts';
 import { reconInvariants } from '../invariants/recon/index.ts';
 import { booksOf } from '../invariants/recon/expected.ts';
-import { mappedView, RECON_EXTENSION, type DeliveredReconFile, type ReconFacts, type ReconMapping, type ReconSnapshot } from '../invariants/recon/facts.ts';
+import { mappedView, RECON_FACTS, type DeliveredReconFile, type ReconFacts, type ReconMapping, type ReconSnapshot } from '../invariants/recon/facts.ts';
 import { compactDate, createMalaysianCalendar, expandDate, type MalaysianCalendar, type MalaysianCalendarOptions } from './calendar.ts';
 import { fpxMerchantFormat } from './format/merchant-file.ts';
 import type { ReconFile, ReconFormat, ReconRow } from './format/types.ts';
@@ -140,9 +140,9 @@ export function reconFiles(options: ReconFilesOptions): ScenarioExtension {
     if (t === undefined) cache.set(tape, (t = fpxTransactionsOf(tape)));
     return t;
   };
-  return {
-    name: RECON_EXTENSION,
-    draw(tape): fc.Arbitrary<unknown> {
+  return defineExtension({
+    key: RECON_FACTS,
+    draw(tape): fc.Arbitrary<ReconDraw> {
       const n = settlementDatesOf(transactionsOf(tape), calendar).length;
       const none = <T>() => fc.constant<T[]>([]);
       const file = fc.nat(Math.max(0, n - 1));
@@ -153,8 +153,7 @@ export function reconFiles(options: ReconFilesOptions): ScenarioExtension {
         foreign: faults.foreignRows ? fc.array(fc.record({ file, kind: fc.constantFrom('unknown' as const, 'failed' as const), pick: fc.nat(99) }), { maxLength: 2 }) : none(),
       });
     },
-    async after({ session, tape }, data): Promise<ReconFacts> {
-      const draw = data as ReconDraw | undefined;
+    async after({ session, tape }, draw): Promise<ReconFacts> {
       const planned = planReconFiles(transactionsOf(tape), calendar, draw);
       const names = new Map<string, number>();
       const files: (DeliveredReconFile & { text: string })[] = planned.map((p) => {
@@ -184,6 +183,6 @@ export function reconFiles(options: ReconFilesOptions): ScenarioExtension {
       const after = await snapshot(session, mapping);
       return { mapping, files: files.map(({ text: _, ...f }) => f), reingest: { before, after } };
     },
-    invariants: [...reconInvariants],
-  };
+    invariants: reconInvariants,
+  });
 }

@@ -1,3 +1,4 @@
+import { noFacts } from './facts.ts';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Database } from '../db/database.ts';
@@ -35,7 +36,7 @@ const ctx = (deliveries: DeliveryOutcome[]): InvariantContext => ({
   deliveries,
   baseline: undefined,
   database: undefined as unknown as Database,
-  extras: {},
+  facts: noFacts,
 });
 
 describe('everyEventAcknowledged', () => {

@@ -14,6 +14,7 @@ const keyOf = (provider: string, entity: string): string => `${provider.toLowerC
 export const finalStatusIsHighest = defineInvariant({
   name: NAME,
   describe: "each entity's stored status is the highest-ranked status delivered (ties: the latest)",
+  requires: ['entities'],
   async check({ entities, expected }) {
     if (entities === undefined || expected.finalStatus.size === 0) return [];
     const stored = new Map<string, EntityRow[]>();

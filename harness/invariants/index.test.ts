@@ -1,3 +1,4 @@
+import { noFacts } from './facts.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
 import { openPglite } from '../db/pglite/pglite.ts';
@@ -99,7 +100,7 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
       deliveries,
       baseline,
       database: db,
-      extras: {},
+      facts: noFacts,
     };
   }
 
@@ -148,12 +149,12 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
 describe('invariantApplies', () => {
   it('final-status needs entities, the clean-replay oracle a baseline, the others nothing', () => {
     const entities = { rows: async () => [] };
-    expect(invariantApplies(finalStatusIsHighest, { entities: undefined, baseline: [] })).toBe(false);
-    expect(invariantApplies(finalStatusIsHighest, { entities, baseline: undefined })).toBe(true);
-    expect(invariantApplies(ledgerMatchesCleanReplay, { entities, baseline: undefined })).toBe(false);
-    expect(invariantApplies(ledgerMatchesCleanReplay, { entities: undefined, baseline: [] })).toBe(true);
+    expect(invariantApplies(finalStatusIsHighest, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
+    expect(invariantApplies(finalStatusIsHighest, { entities, baseline: undefined, facts: noFacts })).toBe(true);
+    expect(invariantApplies(ledgerMatchesCleanReplay, { entities, baseline: undefined, facts: noFacts })).toBe(false);
+    expect(invariantApplies(ledgerMatchesCleanReplay, { entities: undefined, baseline: [], facts: noFacts })).toBe(true);
     const others = defaultInvariants.filter((i) => i !== finalStatusIsHighest && i !== ledgerMatchesCleanReplay);
     for (const invariant of others)
-      expect(invariantApplies(invariant, { entities: undefined, baseline: undefined })).toBe(true);
+      expect(invariantApplies(invariant, { entities: undefined, baseline: undefined, facts: noFacts })).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
 import { everyEventAcknowledged } from './deliveries-acknowledged.ts';
 
 export { defineInvariant } from './invariant.ts';
+export { fact, factsKey, factsOf, noFacts, type Fact, type FactsKey, type FactsReader } from './facts.ts';
 export type {
   EntityReader,
   EntityRow,
@@ -16,6 +17,7 @@ export type {
   InvariantContext,
   LedgerReader,
   LedgerRow,
+  Requirement,
   Violation,
 } from './invariant.ts';
 export type { EntityMapping, LedgerMapping } from './ledger-mapping.ts';
@@ -43,15 +45,17 @@ export const defaultInvariants: readonly Invariant[] = [
 ];
 
 /**
- * Whether an invariant can be judged in this context: final-status needs the entity mapping,
- * the differential oracle needs the clean replay's ledger. A runner reports the others as
- * "not applicable" instead of "passed".
+ * Whether an invariant can be judged in this context: everything it `requires` is there (the
+ * entity mapping for final-status, the clean replay's ledger for the differential oracle, an
+ * extension's facts). A runner reports the others as "not applicable" instead of "passed".
  *
  * @example
  * const results = defaultInvariants.filter((i) => invariantApplies(i, ctx));
  */
-export function invariantApplies(invariant: Invariant, ctx: Pick<InvariantContext, 'entities' | 'baseline'>): boolean {
-  if (invariant.name === finalStatusIsHighest.name) return ctx.entities !== undefined;
-  if (invariant.name === ledgerMatchesCleanReplay.name) return ctx.baseline !== undefined;
-  return true;
+export function invariantApplies(invariant: Invariant, ctx: Pick<InvariantContext, 'entities' | 'baseline' | 'facts'>): boolean {
+  return (invariant.requires ?? []).every((need) => {
+    if (need === 'entities') return ctx.entities !== undefined;
+    if (need === 'baseline') return ctx.baseline !== undefined;
+    return ctx.facts(need) !== undefined;
+  });
 }

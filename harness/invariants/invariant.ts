@@ -1,6 +1,7 @@
 import type { EntityStatus, LedgerEffect, ProviderEvent } from '../providers/provider.ts';
 import type { Database } from '../db/database.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
+import type { FactsKey, FactsReader } from './facts.ts';
 
 /** One ledger posting as every invariant sees it, whatever the target's own schema. */
 export interface LedgerRow {
@@ -57,9 +58,19 @@ export interface InvariantContext {
   /** The ledger after the clean replay of the same tape, for the differential oracle. */
   baseline: readonly LedgerRow[] | undefined;
   database: Database;
-  /** Facts contributed by scenario extensions (upstream call logs, ingested files), by extension name. */
-  extras: Readonly<Record<string, unknown>>;
+  /**
+   * What the scenario's extensions saw (upstream call logs, ingested files), read by their key:
+   * `ctx.facts(UPSTREAM_FACTS)`. Undefined when that extension is not in the scenario.
+   */
+  facts: FactsReader;
 }
+
+/**
+ * What an invariant needs before it can judge anything: the entity mapping (`'entities'`), the
+ * clean replay's ledger (`'baseline'`), or an extension's facts (its key). An invariant whose
+ * requirement is missing is not applicable: it is not run and never counted as held.
+ */
+export type Requirement = 'entities' | 'baseline' | FactsKey<unknown>;
 
 export interface Violation {
   invariant: string;
@@ -71,6 +82,8 @@ export interface Violation {
 export interface Invariant {
   readonly name: string;
   readonly describe: string;
+  /** What must be there for the invariant to apply. Default: nothing beyond the ledger. */
+  readonly requires?: readonly Requirement[];
   check(ctx: InvariantContext): Promise<Violation[]>;
 }
 

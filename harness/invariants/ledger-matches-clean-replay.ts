@@ -11,6 +11,7 @@ const NAME = 'ledger-matches-clean-replay';
 export const ledgerMatchesCleanReplay = defineInvariant({
   name: NAME,
   describe: 'the multiset of postings (account, amount, currency, reference) equals the clean replay’s',
+  requires: ['baseline'],
   async check({ ledger, baseline }) {
     if (baseline === undefined) return [];
     const diff = await ledger.query<{

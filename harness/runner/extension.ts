@@ -1,4 +1,5 @@
 import type fc from 'fast-check';
+import type { FactsKey } from '../invariants/facts.ts';
 import type { Invariant } from '../invariants/invariant.ts';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
@@ -15,28 +16,71 @@ export interface ExtensionContext {
   schedule: Schedule;
 }
 
+/** What an extension sees once the schedule has been replayed and is quiescent. */
+export type AfterContext = ExtensionContext & { deliveries: readonly DeliveryOutcome[] };
+
+/**
+ * An extension as its author writes it, typed by what it draws (`D`, plain data that fast-check
+ * shrinks and a seed replays) and what it hands its invariants (`F`, published under `key`).
+ * `data` is undefined in the clean replay, which draws nothing.
+ */
+export interface ExtensionDefinition<D, F> {
+  /** Names the extension (unique among a scenario's) and types its facts. */
+  key: FactsKey<F>;
+  draw?: (tape: Tape) => fc.Arbitrary<D>;
+  /** After the database reset, before the replay. */
+  before?: (ctx: ExtensionContext, data: D | undefined) => Promise<void>;
+  /** Once the replay is quiescent: the facts its invariants read with `ctx.facts(key)`. */
+  after?: (ctx: AfterContext, data: D | undefined) => Promise<F>;
+  /** Invariants the extension adds to the scenario's (they usually `require` its key). */
+  invariants?: readonly Invariant[];
+}
+
+/**
+ * A scenario extension as the runner holds it: the draw and facts types are sealed inside by
+ * `defineExtension`, so extensions of different types sit in one list.
+ */
+export interface ScenarioExtension {
+  /** `key.name`: the key of its draw in a schedule draw and of its facts. */
+  readonly name: string;
+  readonly key: FactsKey<unknown>;
+  readonly invariants: readonly Invariant[];
+  draw?(tape: Tape): fc.Arbitrary<unknown>;
+  before(ctx: ExtensionContext, data: unknown): Promise<void>;
+  /** Undefined when the extension publishes no facts. */
+  after(ctx: AfterContext, data: unknown): Promise<unknown>;
+}
+
 /**
  * A seam for traffic and faults beyond webhook deliveries (upstream API faults, reconciliation
- * files, …), so they can be added without touching the runner. Per schedule, fast-check draws the
- * extension's data (plain, shrinkable, replayable by seed); `before` applies it after the database
- * reset and before the replay; `after` runs once the replay is quiescent and returns the facts its
- * invariants read from `InvariantContext.extras[name]`.
+ * files, a cron the merchant runs), so they can be added without touching the runner. Per
+ * schedule, fast-check draws the extension's data; `before` applies it after the database reset
+ * and before the replay; `after` runs once the replay is quiescent and returns the facts its
+ * invariants read with `ctx.facts(key)`.
  *
  * @example
- * const upstreamFaults: ScenarioExtension<FaultPlan> = {
- *   name: 'upstream',
- *   draw: () => faultPlanArbitrary,
- *   before: async ({ session }, plan) => upstream.load(plan),
- *   after: async () => ({ calls: upstream.log }),
- *   invariants: [retriesCarrySameKey],
- * };
+ * export const UPSTREAM_FACTS = factsKey<UpstreamFacts>('upstream');
+ * export const upstream = (options: Options): ScenarioExtension =>
+ *   defineExtension({
+ *     key: UPSTREAM_FACTS,
+ *     draw: () => upstreamFaultPlan(options),
+ *     before: async ({ session }, plan) => session.upstream.load(plan ?? []),
+ *     after: async ({ session }) => ({ calls: session.upstream.calls, … }),
+ *     invariants: [retriesCarrySameKey], // each with `requires: [UPSTREAM_FACTS]`
+ *   });
  */
-export interface ScenarioExtension<D = unknown> {
-  /** Unique among a scenario's extensions; the key of its draw and extras. */
-  readonly name: string;
-  draw?: (tape: Tape) => fc.Arbitrary<D>;
-  before?: (ctx: ExtensionContext, data: D) => Promise<void>;
-  after?: (ctx: ExtensionContext & { deliveries: readonly DeliveryOutcome[] }, data: D) => Promise<unknown>;
-  /** Invariants the extension adds to the scenario's. */
-  invariants?: Invariant[];
+export function defineExtension<D, F>(definition: ExtensionDefinition<D, F>): ScenarioExtension {
+  // The runner hands `before`/`after` back exactly the value this extension's own `draw` produced
+  // (or undefined for the clean replay), kept per extension name in the schedule draw: the one
+  // place where the draw's type is restored.
+  const { key, draw, before, after } = definition;
+  const restore = (data: unknown): D | undefined => data as D | undefined;
+  return {
+    name: key.name,
+    key,
+    invariants: definition.invariants ?? [],
+    ...(draw === undefined ? {} : { draw: (tape: Tape) => draw(tape) }),
+    before: async (ctx, data) => before?.(ctx, restore(data)),
+    after: async (ctx, data) => after?.(ctx, restore(data)),
+  };
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { composeFaults } from '../faults/index.ts';
 import { describeError, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
+import { factsOf, type Fact } from '../invariants/facts.ts';
 import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
 import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invariants/invariant.ts';
 import type { Provider, ProviderEvent } from '../providers/provider.ts';
@@ -131,11 +132,12 @@ export async function executeSchedule(
   const { session, prepared, invariants, extensions, replayer } = run;
   await session.reset();
   const extCtx = { session, tape: prepared.tape, events: prepared.events, schedule };
-  for (const ext of extensions) await ext.before?.(extCtx, draw.extensions?.[ext.name]);
+  for (const ext of extensions) await ext.before(extCtx, draw.extensions?.[ext.name]);
   const deliveries = await replayer.replay(schedule);
-  const extras: Record<string, unknown> = {};
+  const published: Fact[] = [];
   for (const ext of extensions) {
-    if (ext.after) extras[ext.name] = await ext.after({ ...extCtx, deliveries }, draw.extensions?.[ext.name]);
+    const value = await ext.after({ ...extCtx, deliveries }, draw.extensions?.[ext.name]);
+    if (value !== undefined) published.push({ key: ext.key, value });
   }
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
   const expected = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
@@ -146,7 +148,7 @@ export async function executeSchedule(
     deliveries,
     baseline,
     database: session.database,
-    extras,
+    facts: factsOf(...published),
   };
   const violations: Violation[] = [];
   let checked = 0;
@@ -181,7 +183,7 @@ export function replayCommand(scenario: string, seed: number, path: string): str
 export async function runScenario(session: Session, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
-  const invariants = [...(scenario.invariants ?? defaultInvariants), ...scenario.extensions.flatMap((e) => e.invariants ?? [])];
+  const invariants = [...(scenario.invariants ?? defaultInvariants), ...scenario.extensions.flatMap((e) => e.invariants)];
   const base = {
     scenario: scenario.name,
     database: session.database.kind,

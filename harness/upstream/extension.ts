@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
-import { upstreamInvariants, type ClientKeyedRequest, type ClientKeyFacts } from '../invariants/upstream/index.ts';
+import { upstreamInvariants, type ClientKeyedRequest } from '../invariants/upstream/index.ts';
 import type { RetryPolicy } from '../invariants/upstream/policy.ts';
-import type { ScenarioExtension } from '../runner/extension.ts';
+import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
-import type { UpstreamFacts, UpstreamTrigger } from './call-log.ts';
+import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './call-log.ts';
 import {
   longestRetryAfterMs,
   upstreamFaultPlan,
@@ -52,14 +52,14 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
   // The replay's clock starts right after `before`; deliveries' times are relative to it.
   let replayStartMs = 0;
 
-  return {
-    name: 'upstream',
-    draw: (): fc.Arbitrary<unknown> => upstreamFaultPlan(options),
+  return defineExtension({
+    key: UPSTREAM_FACTS,
+    draw: (): fc.Arbitrary<UpstreamFaultPlan> => upstreamFaultPlan(options),
     before: async ({ session }, plan) => {
-      session.upstream.load((plan as UpstreamFaultPlan | undefined) ?? []);
+      session.upstream.load(plan ?? []);
       replayStartMs = performance.now();
     },
-    after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts & ClientKeyFacts> => {
+    after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts> => {
       await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
       if (deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout')) {
         const deadline = performance.now() + (options.idleTimeoutMs ?? 10_000);
@@ -113,7 +113,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
       };
     },
     invariants: options.invariants ?? upstreamInvariants(options.policy),
-  };
+  });
 }
 
 /** The Idempotency-Key a tape exchange carries (any header case), if any. */

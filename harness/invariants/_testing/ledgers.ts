@@ -1,3 +1,4 @@
+import { noFacts } from '../facts.ts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openPglite } from '../../db/pglite/pglite.ts';
 /**
@@ -147,7 +148,7 @@ export async function contextFor(
     entities: options.entities,
     expected: buildExpectations(options.events ?? []),
     deliveries: options.deliveries ?? [],
-    extras: {},
+    facts: noFacts,
     baseline: options.baseline,
     database: db,
   };

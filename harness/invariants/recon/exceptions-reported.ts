@@ -1,3 +1,4 @@
+import { RECON_FACTS } from './facts.ts';
 import { defineInvariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
@@ -9,6 +10,7 @@ const NAME = 'recon-exceptions-reported';
 export const reconExceptionsReported = defineInvariant({
   name: NAME,
   describe: 'a file row for an unknown or failed transaction is reported as an exception, never credited or settled',
+  requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);
     if (facts === undefined) return [];

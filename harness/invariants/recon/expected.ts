@@ -2,7 +2,7 @@ import type { InvariantContext, LedgerReader } from '../invariant.ts';
 import { createLedgerReader } from '../ledger-reader.ts';
 import type { LedgerMapping } from '../ledger-mapping.ts';
 import type { DeliveredReconFile, ReconFacts, ReconMapping } from './facts.ts';
-import { RECON_EXTENSION } from './facts.ts';
+import { RECON_FACTS } from './facts.ts';
 
 export interface RowPlace {
   file: string;
@@ -19,8 +19,7 @@ export interface ReconExpectation {
   report: Map<string, RowPlace & { why: string }>;
 }
 
-export const reconFacts = (ctx: InvariantContext): ReconFacts | undefined =>
-  ctx.extras[RECON_EXTENSION] as ReconFacts | undefined;
+export const reconFacts = (ctx: Pick<InvariantContext, 'facts'>): ReconFacts | undefined => ctx.facts(RECON_FACTS);
 
 export function expectRecon(files: readonly DeliveredReconFile[], ctx: Pick<InvariantContext, 'expected'>): ReconExpectation {
   const settle = new Map<string, RowPlace>();

@@ -1,3 +1,4 @@
+import { factsKey } from '../facts.ts';
 import type { CivilDate } from '../../fpx/calendar.ts';
 import type { ReconRow, ReconShape } from '../../fpx/format/types.ts';
 import type { LedgerMapping } from '../ledger-mapping.ts';
@@ -48,7 +49,7 @@ export interface ReconSnapshot {
   exceptions: string[];
 }
 
-/** What the reconFiles extension hands its invariants (`InvariantContext.extras['recon-files']`). */
+/** What the reconFiles extension hands its invariants (`ctx.facts(RECON_FACTS)`). */
 export interface ReconFacts {
   mapping: ReconMapping;
   files: DeliveredReconFile[];
@@ -56,7 +57,8 @@ export interface ReconFacts {
   reingest: { before: ReconSnapshot; after: ReconSnapshot };
 }
 
-export const RECON_EXTENSION = 'recon-files';
+/** The key the reconFiles extension publishes its facts under. */
+export const RECON_FACTS = factsKey<ReconFacts>('recon-files');
 
 /** A SELECT with the mapping's columns renamed to the given keys. */
 export function mappedView<K extends string>(m: ReconTableMapping<K>): string {

@@ -6,7 +6,7 @@ import { reconSettlementTotals } from './settlement-totals.ts';
 import { reconShapeEquivalence } from './shape-equivalence.ts';
 
 export { reconExceptionsReported, reconMatchedExactlyOnce, reconReingestIdempotent, reconSettlementTotals, reconShapeEquivalence };
-export { RECON_EXTENSION, mappedView } from './facts.ts';
+export { RECON_FACTS, mappedView } from './facts.ts';
 export type { DeliveredReconFile, ReconFacts, ReconMapping, ReconSnapshot, ReconTableMapping } from './facts.ts';
 
 /** The five reconciliation invariants, in reporting order. */

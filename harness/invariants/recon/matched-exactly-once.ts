@@ -1,3 +1,4 @@
+import { RECON_FACTS } from './facts.ts';
 import { defineInvariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
@@ -9,6 +10,7 @@ const NAME = 'recon-matched-exactly-once';
 export const reconMatchedExactlyOnce = defineInvariant({
   name: NAME,
   describe: 'every approved transaction in the reconciliation files is matched and settled exactly once across all files',
+  requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);
     if (facts === undefined) return [];

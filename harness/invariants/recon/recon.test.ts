@@ -1,3 +1,5 @@
+import { fact, factsOf, noFacts } from '../facts.ts';
+import { RECON_FACTS } from './facts.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import { openPglite } from '../../db/pglite/pglite.ts';
@@ -65,7 +67,7 @@ async function ctxWith(facts: Partial<ReconFacts>, postings: Posting[], settled:
   for (const [ref, date] of settled) await db.query('insert into settled values ($1, $2)', [ref, date]);
   for (const ref of reported) await db.query(`insert into exc values ($1, 'x')`, [ref]);
   const ctx = await contextFor(db, { ...debitCreditJournal, mapping: { ...debitCreditJournal.mapping, cashAccounts: ['psp_clearing'] } }, { events });
-  return { ...ctx, extras: { 'recon-files': { mapping, files: [MONDAY], reingest: { before: empty, after: empty }, ...facts } } };
+  return { ...ctx, facts: factsOf(fact(RECON_FACTS, { mapping, files: [MONDAY], reingest: { before: empty, after: empty }, ...facts })) };
 }
 
 const credits = [...received('T1', 'A', 1000, 'psp_clearing'), ...received('T2', 'B', 2500, 'psp_clearing')];
@@ -79,7 +81,7 @@ describe('reconciliation invariants on hand-made books', () => {
   });
 
   it('are not applicable without the extension facts', async () => {
-    const ctx = { ...(await contextFor(db, debitCreditJournal, {})), extras: {} };
+    const ctx = { ...(await contextFor(db, debitCreditJournal, {})), facts: noFacts };
     for (const inv of all) expect(await inv.check(ctx)).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { RECON_FACTS } from './facts.ts';
 import { defineInvariant } from '../invariant.ts';
 import { firstRows } from '../_internals/evidence.ts';
 import { reconFacts } from './expected.ts';
@@ -23,6 +24,7 @@ export function snapshotDiff(before: readonly string[], after: readonly string[]
 export const reconReingestIdempotent = defineInvariant({
   name: NAME,
   describe: 're-ingesting any reconciliation file changes nothing (ledger, matches, exceptions)',
+  requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);
     if (facts === undefined) return [];

@@ -1,3 +1,4 @@
+import { RECON_FACTS } from './facts.ts';
 import { defineInvariant, type Violation } from '../invariant.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
 import { mappedView } from './facts.ts';
@@ -8,6 +9,7 @@ const NAME = 'recon-settlement-totals';
 export const reconSettlementTotals = defineInvariant({
   name: NAME,
   describe: "per settlement date, the files' approved total equals the ledger's settled total",
+  requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);
     if (facts === undefined) return [];

@@ -1,3 +1,4 @@
+import { RECON_FACTS } from './facts.ts';
 import { defineInvariant, type Violation } from '../invariant.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
 import { mappedView } from './facts.ts';
@@ -11,6 +12,7 @@ const NAME = 'recon-shape-equivalence';
 export const reconShapeEquivalence = defineInvariant({
   name: NAME,
   describe: 'a holiday-window settlement gives the ledger the equivalent regular files give, per transaction date',
+  requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);
     if (facts === undefined) return [];

@@ -1,3 +1,5 @@
+import { fact, factsOf, noFacts } from '../facts.ts';
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
@@ -57,7 +59,7 @@ const ctx = (clientRequests: ClientKeyedRequest[] | undefined, calls: UpstreamCa
     deliveries: [],
     baseline: undefined,
     database: undefined as unknown as Database,
-    extras: { upstream },
+    facts: factsOf(fact(UPSTREAM_FACTS, upstream)),
   };
 };
 
@@ -103,7 +105,7 @@ describe('client-keys-eventually-answered', () => {
 
   it('has nothing to judge without the upstream extension or keyed requests', async () => {
     expect(await invariant.check(ctx(undefined))).toEqual([]);
-    expect(await invariant.check({ ...ctx([]), extras: {} })).toEqual([]);
+    expect(await invariant.check({ ...ctx([]), facts: noFacts })).toEqual([]);
   });
 });
 

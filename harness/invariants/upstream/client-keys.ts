@@ -1,41 +1,14 @@
-import type { UpstreamFacts } from '../../upstream/call-log.ts';
-import type { DeliveryOutcome } from '../../replay/outcome.ts';
+import type { FactsReader } from '../facts.ts';
+import { UPSTREAM_FACTS, type ClientKeyAnswer, type ClientKeyedRequest, type UpstreamFacts } from '../../upstream/call-log.ts';
 
-/** One delivery of a keyed client request, on the upstream call log's clock (ms). */
-export interface ClientKeyAnswer {
-  step: number;
-  origin: DeliveryOutcome['origin'];
-  result: DeliveryOutcome['result'];
-  status?: number;
-  body?: string;
-  startedAtMs: number;
-  endedAtMs: number;
-}
-
-/**
- * A request of the target's own clients that carries an `Idempotency-Key` (POST /charges, …),
- * with every delivery it got in the schedule and the redelivery sweep.
- */
-export interface ClientKeyedRequest {
-  /** Index of the exchange in the tape, and its seq (for messages). */
-  exchange: number;
-  seq: number;
-  provider: string;
-  idempotencyKey: string;
-  /** The reference its upstream calls are about (order_ref, refund_ref), when the provider names one. */
-  subject?: string;
-  /** In the order they started. */
-  answers: ClientKeyAnswer[];
-}
+export type { ClientKeyAnswer, ClientKeyedRequest } from '../../upstream/call-log.ts';
 
 /** What the upstream extension adds to its facts for the client-key invariants. */
-export interface ClientKeyFacts {
-  clientRequests?: ClientKeyedRequest[];
-}
+export type ClientKeyFacts = Pick<UpstreamFacts, 'clientRequests'>;
 
 /** The keyed client requests the upstream extension recorded, or undefined without the extension. */
-export const clientRequestsOf = (extras: Readonly<Record<string, unknown>>): ClientKeyedRequest[] | undefined =>
-  (extras['upstream'] as (UpstreamFacts & ClientKeyFacts) | undefined)?.clientRequests;
+export const clientRequestsOf = (facts: FactsReader): ClientKeyedRequest[] | undefined =>
+  facts(UPSTREAM_FACTS)?.clientRequests;
 
 /** One answer as evidence. */
 export const answerRow = (a: ClientKeyAnswer): Record<string, unknown> => ({

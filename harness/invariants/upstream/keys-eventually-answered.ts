@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations, firstRows } from '../_internals/evidence.ts';
 import { answered, answerRow, clientRequestsOf } from './client-keys.ts';
@@ -14,8 +15,9 @@ export function clientKeysEventuallyAnswered(): Invariant {
   return defineInvariant({
     name: NAME,
     describe: 'a client request answered 409 for its Idempotency-Key gets another answer within the redelivery sweep',
-    async check({ extras }) {
-      const requests = clientRequestsOf(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const requests = clientRequestsOf(reader);
       if (requests === undefined) return [];
       const violations: Violation[] = [];
       for (const request of requests) {

@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import type { PspLedgerEntry } from '../../upstream/psp-api.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations, groupBy } from '../_internals/evidence.ts';
@@ -23,8 +24,9 @@ export function upstreamLedgerAgrees(subjectOf: PspEntrySubject = defaultPspEntr
   return defineInvariant({
     name: NAME,
     describe: 'charges and refunds the PSP made agree with what the target booked (none twice, none missing)',
-    async check({ extras, ledger }) {
-      const facts = upstreamFacts(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader, ledger }) {
+      const facts = upstreamFacts(reader);
       if (facts === undefined) return [];
       const upstreamBySubject = groupBy(facts.pspLedger, subjectOf);
       const subjects = [...new Set([...facts.pspSubjects, ...upstreamBySubject.keys()])].sort();

@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations, firstRows } from '../_internals/evidence.ts';
 import { upstreamFacts, callRow } from './sequences.ts';
@@ -16,9 +17,10 @@ export function noCached5xx(): Invariant {
   return defineInvariant({
     name: NAME,
     describe: 'a 5xx answer to a client request is not replayed as the answer of its Idempotency-Key',
-    async check({ extras }) {
-      const requests = clientRequestsOf(extras);
-      const calls = upstreamFacts(extras)?.calls ?? [];
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const requests = clientRequestsOf(reader);
+      const calls = upstreamFacts(reader)?.calls ?? [];
       if (requests === undefined) return [];
       const violations: Violation[] = [];
       for (const request of requests) {

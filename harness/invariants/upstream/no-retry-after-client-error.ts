@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
@@ -19,8 +20,9 @@ export function noRetryAfterClientError(overrides: Partial<RetryPolicy> = {}): I
   return defineInvariant({
     name: NAME,
     describe: 'no upstream call is retried after a 4xx other than 409/429 (401 is never retried)',
-    async check({ extras }) {
-      const facts = upstreamFacts(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const facts = upstreamFacts(reader);
       if (facts === undefined) return [];
       const violations: Violation[] = [];
       for (const [previous, retry] of retries(attemptSequences(facts, policy))) {

@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
@@ -11,8 +12,9 @@ export function retriesBounded(overrides: Partial<RetryPolicy> = {}): Invariant 
   return defineInvariant({
     name: NAME,
     describe: `one request makes at most ${policy.maxAttempts} attempts per upstream operation`,
-    async check({ extras }) {
-      const facts = upstreamFacts(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const facts = upstreamFacts(reader);
       if (facts === undefined) return [];
       const violations: Violation[] = [];
       for (const [operation, sequences] of attemptSequences(facts, policy)) {

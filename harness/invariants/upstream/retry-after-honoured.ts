@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
@@ -15,8 +16,9 @@ export function retryAfterHonoured(overrides: Partial<RetryPolicy> = {}): Invari
   return defineInvariant({
     name: NAME,
     describe: 'after a 429 the next attempt waits at least Retry-After',
-    async check({ extras }) {
-      const facts = upstreamFacts(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const facts = upstreamFacts(reader);
       if (facts === undefined) return [];
       const violations: Violation[] = [];
       for (const [previous, retry] of retries(attemptSequences(facts, policy))) {

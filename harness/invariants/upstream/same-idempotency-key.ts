@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { KEYED_ROUTES, type UpstreamRoute } from '../../upstream/fault-plan.ts';
 import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
@@ -17,8 +18,9 @@ export function retriesCarrySameKey(routes: readonly UpstreamRoute[] = KEYED_ROU
   return defineInvariant({
     name: NAME,
     describe: 'every retry of a charge or refund carries the same Idempotency-Key',
-    async check({ extras }) {
-      const facts = upstreamFacts(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const facts = upstreamFacts(reader);
       if (facts === undefined) return [];
       const violations: Violation[] = [];
       const relevant = facts.calls.filter((c) => keyed.has(c.route));

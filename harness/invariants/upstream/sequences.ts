@@ -1,4 +1,5 @@
-import { seenByTarget, type UpstreamCallRecord, type UpstreamFacts } from '../../upstream/call-log.ts';
+import type { FactsReader } from '../facts.ts';
+import { seenByTarget, UPSTREAM_FACTS, type UpstreamCallRecord, type UpstreamFacts } from '../../upstream/call-log.ts';
 import { groupBy } from '../_internals/evidence.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
 
@@ -54,8 +55,7 @@ export function attemptSequences(
 }
 
 /** The facts the upstream extension left for its invariants, or undefined when it is not in the scenario. */
-export const upstreamFacts = (extras: Readonly<Record<string, unknown>>): UpstreamFacts | undefined =>
-  extras['upstream'] as UpstreamFacts | undefined;
+export const upstreamFacts = (facts: FactsReader): UpstreamFacts | undefined => facts(UPSTREAM_FACTS);
 
 /** One call as evidence. */
 export const callRow = (c: UpstreamCallRecord): Record<string, unknown> => ({

@@ -1,3 +1,4 @@
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { seenByTarget } from '../../upstream/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
 import { capViolations } from '../_internals/evidence.ts';
@@ -16,8 +17,9 @@ export function serverErrorBackoff(overrides: Partial<RetryPolicy> = {}): Invari
   return defineInvariant({
     name: NAME,
     describe: 'after a 5xx the next attempt backs off at least as long as after a 429',
-    async check({ extras }) {
-      const facts = upstreamFacts(extras);
+    requires: [UPSTREAM_FACTS],
+    async check({ facts: reader }) {
+      const facts = upstreamFacts(reader);
       if (facts === undefined) return [];
       const floor = policy.serverErrorMinBackoffMs ?? facts.longestRetryAfterMs;
       const violations: Violation[] = [];

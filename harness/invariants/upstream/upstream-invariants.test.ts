@@ -1,3 +1,5 @@
+import { fact, factsOf } from '../facts.ts';
+import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
@@ -55,7 +57,7 @@ const ctx = (upstream: UpstreamFacts, ledger: LedgerReader = ledgerOf({})): Inva
   deliveries: [],
   baseline: undefined,
   database: undefined as unknown as Database,
-  extras: { upstream },
+  facts: factsOf(fact(UPSTREAM_FACTS, upstream)),
 });
 
 describe('upstream-no-retry-after-client-error', () => {

@@ -1,13 +1,17 @@
-import type { ScenarioExtension } from '../../runner/extension.ts';
+import { factsKey } from '../../invariants/facts.ts';
+import { defineExtension, type ScenarioExtension } from '../../runner/extension.ts';
 import { FPX_ENQUIRY_JOB_PATH } from './tick.ts';
 
-/** What the closing cron run did (in `InvariantContext.extras['fpx-enquiry-cron']`). */
+/** What the closing cron run did (`ctx.facts(FPX_ENQUIRY_CRON_FACTS)`). */
 export interface FpxEnquiryCronFacts {
   /** HTTP status of each attempt, in order (the last is the one that counted). */
   statuses: number[];
   /** The last answer's body (the reference service reports its counts there). */
   body: string;
 }
+
+/** The key the cron extension publishes what its closing run did under. */
+export const FPX_ENQUIRY_CRON_FACTS = factsKey<FpxEnquiryCronFacts>('fpx-enquiry-cron');
 
 /**
  * The merchant's cron keeps ticking after the recorded traffic stops: once a schedule has been
@@ -20,9 +24,9 @@ export interface FpxEnquiryCronFacts {
  * @example
  * defineScenario({ name: 'fpx-enquiry', tapes: ['fixtures/tapes/fpx-enquiry.jsonl'], faults, extensions: [fpxEnquiryCron()] });
  */
-export function fpxEnquiryCron({ attempts = 3 }: { attempts?: number } = {}): ScenarioExtension<unknown> {
-  return {
-    name: 'fpx-enquiry-cron',
+export function fpxEnquiryCron({ attempts = 3 }: { attempts?: number } = {}): ScenarioExtension {
+  return defineExtension({
+    key: FPX_ENQUIRY_CRON_FACTS,
     async after({ session, tape }): Promise<FpxEnquiryCronFacts> {
       const ticks = tape.exchanges.filter((x) => x.provider === 'fpx-enquiry-tick');
       const path = session.config.target.endpoints?.['fpx-enquiry-tick'] ?? ticks.at(-1)?.path ?? FPX_ENQUIRY_JOB_PATH;
@@ -40,5 +44,5 @@ export function fpxEnquiryCron({ attempts = 3 }: { attempts?: number } = {}): Sc
       await session.upstream.idle(1000);
       return facts;
     },
-  };
+  });
 }
