@@ -214,7 +214,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
         violations: cleanRun.violations,
         deliveries: cleanRun.deliveries,
       };
-      return finish({ status: 'failed', runs: 0, path: '', counterexample, replayCommand: replayCommand(scenario.name, seed, '') });
+      return await failed(0, '', counterexample);
     }
     const baselineRows = await session.ledger.rows();
 
@@ -272,7 +272,20 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     if (counterexample === undefined) {
       throw new IdemgateError('SCHEDULE_INVALID', 'fast-check reported a failure but no counterexample was recorded');
     }
-    const path = details.counterexamplePath ?? '';
+    return await failed(runs, details.counterexamplePath ?? '', counterexample);
+  } catch (e) {
+    const error = e instanceof IdemgateError ? { code: e.code, message: describeError(e) } : { code: 'INTERNAL', message: describeError(e) };
+    return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
+  } finally {
+    await replayer?.close();
+  }
+
+  function finish(r: { status: 'passed'; runs: number }): ScenarioResult {
+    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks };
+  }
+
+  /** Every failure, the clean replay's included, is reported the same way and saved when asked. */
+  async function failed(runs: number, path: string, counterexample: Counterexample): Promise<ScenarioResult> {
     const result: ScenarioResult & { status: 'failed' } = {
       ...base,
       status: 'failed',
@@ -286,17 +299,6 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     };
     if (options.reportsDir) result.savedTo = await saveCounterexample(options.reportsDir, result);
     return result;
-  } catch (e) {
-    const error = e instanceof IdemgateError ? { code: e.code, message: describeError(e) } : { code: 'INTERNAL', message: describeError(e) };
-    return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
-  } finally {
-    await replayer?.close();
-  }
-
-  function finish(
-    r: { status: 'passed'; runs: number } | { status: 'failed'; runs: number; path: string; counterexample: Counterexample; replayCommand: string },
-  ): ScenarioResult {
-    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks };
   }
 }
 
