@@ -1,5 +1,5 @@
-import type { ScenarioExtension } from '../../runner/extension.ts';
-import { FPX_ENQUIRY_JOB_PATH } from './tick.ts';
+import type { ScenarioExtension } from '../runner/extension.ts';
+import { FPX_ENQUIRY_JOB_PATH } from '../providers/fpx-enquiry-tick/tick.ts';
 
 /** What the closing cron run did (in `InvariantContext.extras['fpx-enquiry-cron']`). */
 export interface FpxEnquiryCronFacts {
