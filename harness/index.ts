@@ -32,6 +32,7 @@ export { builtinProviders, providerFor } from './providers/registry.ts';
 
 export { applyEdits, cleanSchedule, describeSchedule, type Schedule, type Step, type FaultEdit } from './schedule/schedule.ts';
 export {
+  billplzRetries,
   composeFaults,
   concurrentDuplicates,
   deliveryFaults,
@@ -103,7 +104,7 @@ export {
 
 // FPX Indirect AC and Billplz.
 export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
-export { billplzCallback, billplzSignature, billplzSignatureSource, billplzRetries } from './providers/billplz/index.ts';
+export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
 
 export { upstream, upstreamFaultPlan, createUpstream, UPSTREAM_ROUTES } from './upstream/index.ts';
 export type {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { PositionalFault } from '../../faults/types.ts';
-import { lastStep, requireInteger } from '../../faults/types.ts';
-import type { FaultEdit } from '../../schedule/schedule.ts';
+import type { PositionalFault } from './types.ts';
+import { lastStep, requireInteger } from './types.ts';
+import type { FaultEdit } from '../schedule/schedule.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
