@@ -120,7 +120,7 @@ export async function startTarget(start: TargetStart, ctx: TargetContext): Promi
     case 'command':
       return startCommand(start, ctx, start.port ?? (await freePort()));
     case 'url': {
-      if (start.healthPath !== undefined) await waitHealthy(`${start.baseUrl}${start.healthPath}`, 10_000);
+      if (start.healthPath !== undefined) await waitHealthy(`${start.baseUrl}${start.healthPath}`, start.startTimeoutMs ?? 10_000);
       return { baseUrl: start.baseUrl, stop: async () => {} };
     }
   }

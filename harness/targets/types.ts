@@ -37,8 +37,8 @@ export type TargetStart =
       port?: number;
       startTimeoutMs?: number;
     }
-  /** Already running elsewhere on loopback; the harness only talks to it. */
-  | { kind: 'url'; baseUrl: string; healthPath?: string };
+  /** Already running elsewhere on loopback; the harness only talks to it. `startTimeoutMs`: how long `healthPath` may take to answer 2xx (default 10 s). */
+  | { kind: 'url'; baseUrl: string; healthPath?: string; startTimeoutMs?: number };
 
 export interface TargetConfig {
   start: TargetStart;
