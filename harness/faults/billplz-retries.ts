@@ -8,8 +8,9 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /**
- * Billplz's callback retries (domain.md [doc]): at most 5 attempts; after a failed one it waits
- * 15 s (plus jitter), then 15 min, 15 min and 24 h. Entry `i` is the wait before retry `i + 1`.
+ * Billplz's callback retries, as its API documentation describes them (https://www.billplz.com/api,
+ * payment completion): at most 5 attempts; after a failed one it waits 15 s (plus jitter), then
+ * 15 min, 15 min and 24 h. Entry `i` is the wait before retry `i + 1`.
  */
 export const BILLPLZ_RETRY_DELAYS_MS: readonly number[] = Object.freeze([15 * SECOND, 15 * MINUTE, 15 * MINUTE, 24 * HOUR]);
 export const BILLPLZ_MAX_ATTEMPTS = BILLPLZ_RETRY_DELAYS_MS.length + 1;
