@@ -1,5 +1,4 @@
 import { defineScenario, deliveryFaults } from '../harness/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 
 /** FPX Direct ACs: resent until `OK`, B2B 99→00 and 09→00 pending-then-approved, failures that must not credit. */
 export const fpxDirectAc = defineScenario({
@@ -9,5 +8,3 @@ export const fpxDirectAc = defineScenario({
   faults: deliveryFaults(),
   runs: 100,
 });
-
-scenarioTest(fpxDirectAc);

@@ -1,5 +1,4 @@
 import { concurrentDuplicates, defineScenario, lostAcks, raceSameEntity, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 
 /** The browser's Indirect AC races the Direct AC in either order; the payment is credited once. */
 export const fpxIndirectAc = defineScenario({
@@ -9,5 +8,3 @@ export const fpxIndirectAc = defineScenario({
   faults: [raceSameEntity(), reorderWithin({ window: 4 }), concurrentDuplicates({ maxWidth: 3 }), sequentialDuplicates({ maxGap: 3 }), lostAcks({})],
   runs: 40,
 });
-
-scenarioTest(fpxIndirectAc);

@@ -1,5 +1,4 @@
 import { defineScenario, deliveryFaults } from '../harness/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 
 /** All three providers interleaved in recorded-time order, as one merchant sees a busy evening. */
 export const mixedTraffic = defineScenario({
@@ -10,5 +9,3 @@ export const mixedTraffic = defineScenario({
   maxEdits: 8,
   runs: 100,
 });
-
-scenarioTest(mixedTraffic);

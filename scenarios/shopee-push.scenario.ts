@@ -1,5 +1,4 @@
 import { defineScenario, deliveryFaults } from '../harness/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 
 /** Shopee order-status pushes: repeated pushes, lifecycle out of order, escrow posted once on COMPLETED. */
 export const shopeePush = defineScenario({
@@ -9,5 +8,3 @@ export const shopeePush = defineScenario({
   faults: deliveryFaults(),
   runs: 100,
 });
-
-scenarioTest(shopeePush);

@@ -1,5 +1,4 @@
 import { defineScenario, deliveryFaults } from '../harness/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 
 /** Stripe-style webhooks: redeliveries, racing duplicates, out-of-order events, lost acks. */
 export const stripeWebhooks = defineScenario({
@@ -9,5 +8,3 @@ export const stripeWebhooks = defineScenario({
   faults: deliveryFaults(),
   runs: 100,
 });
-
-scenarioTest(stripeWebhooks);

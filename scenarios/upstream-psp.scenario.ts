@@ -1,6 +1,5 @@
 import { concurrentDuplicates, defineScenario, lostAcks, sequentialDuplicates } from '../harness/index.ts';
 import { upstream } from '../harness/upstream/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 import { UPSTREAM_TIMEOUT_MS } from '../idemgate.config.ts';
 
 /**
@@ -27,5 +26,3 @@ export const upstreamPsp = defineScenario({
     }),
   ],
 });
-
-scenarioTest(upstreamPsp);

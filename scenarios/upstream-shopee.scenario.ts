@@ -1,6 +1,5 @@
 import { concurrentDuplicates, defineScenario, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
 import { upstream } from '../harness/upstream/index.ts';
-import { scenarioTest } from '../harness/vitest.ts';
 import { UPSTREAM_TIMEOUT_MS } from '../idemgate.config.ts';
 
 /** Shopee pushes whose COMPLETED status makes the merchant fetch escrow detail from a throttling, failing API. */
@@ -22,5 +21,3 @@ export const upstreamShopee = defineScenario({
     }),
   ],
 });
-
-scenarioTest(upstreamShopee);

@@ -1,0 +1,4 @@
+import { scenarioTest } from '../harness/vitest.ts';
+import { upstreamPsp } from './upstream-psp.scenario.ts';
+
+scenarioTest(upstreamPsp);
