@@ -7,12 +7,12 @@
  */
 import pg from 'pg';
 import { openDatabase } from '../harness/db/open.ts';
-import { fpxMerchantFormat } from '../harness/fpx/format/merchant-file.ts';
-import type { ReconFile } from '../harness/fpx/format/types.ts';
+import { fpxMerchantFormat } from '../harness/recon/format/merchant-file.ts';
+import type { ReconFile } from '../harness/recon/format/types.ts';
 import { buildExpectations } from '../harness/invariants/expectations.ts';
 import { createLedgerReader } from '../harness/invariants/ledger-reader.ts';
-import { reconInvariants } from '../harness/invariants/recon/index.ts';
-import { RECON_FACTS, type ReconFacts } from '../harness/invariants/recon/facts.ts';
+import { reconInvariants } from '../harness/recon/invariants/index.ts';
+import { RECON_FACTS, type ReconFacts } from '../harness/recon/facts.ts';
 import { fact, factsOf } from '../harness/invariants/facts.ts';
 
 const n = Number(process.argv[2] ?? 1_000_000);

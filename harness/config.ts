@@ -1,55 +1,9 @@
 import type { Database, ResetStrategy } from './db/database.ts';
 import type { EntityMapping, LedgerMapping } from './invariants/ledger-mapping.ts';
 import type { Provider, ProviderSecrets } from './providers/provider.ts';
+import type { TargetConfig, TargetStart } from './targets/types.ts';
 
-/** What an in-process target is given when the harness starts it. */
-export interface TargetContext {
-  database: Database;
-  /** Secrets per provider, as configured (the target verifies what the harness signs). */
-  secrets: Readonly<Record<string, ProviderSecrets>>;
-  /** Environment the harness would give a child-process target (upstream API bases etc.). */
-  env: Readonly<Record<string, string>>;
-}
-
-export interface RunningTarget {
-  /** Base URL the target listens on (loopback). */
-  baseUrl: string;
-  /** Number of requests still being handled, if the target can tell (used to wait for quiescence). */
-  inFlight?: () => number;
-  stop(): Promise<void>;
-}
-
-export type TargetStart =
-  /** A Node app started in this process: return its base URL. */
-  | { kind: 'in-process'; start: (ctx: TargetContext) => Promise<RunningTarget> }
-  /**
-   * Any service in any language, started as a child process. `{port}`, `{databaseUrl}` and
-   * every env key of the context are substituted in args and env values.
-   */
-  | {
-      kind: 'command';
-      command: string;
-      args?: string[];
-      cwd?: string;
-      env?: Record<string, string>;
-      /** Path polled until it answers 2xx. */
-      healthPath: string;
-      /** Fixed port; default: a free loopback port passed as {port} / PORT. */
-      port?: number;
-      startTimeoutMs?: number;
-    }
-  /** Already running elsewhere on loopback; the harness only talks to it. */
-  | { kind: 'url'; baseUrl: string; healthPath?: string };
-
-export interface TargetConfig {
-  start: TargetStart;
-  /** Path on the target per provider name (`/webhooks/stripe`, …). Default: the tape's recorded path. */
-  endpoints?: Record<string, string>;
-  /** Per-request timeout for deliveries. Default 5000 ms. */
-  requestTimeoutMs?: number;
-  /** How long to wait after a schedule with aborted requests for a child-process target to finish them. Default 250 ms. */
-  settleMs?: number;
-}
+export type { RunningTarget, TargetConfig, TargetContext, TargetStart } from './targets/types.ts';
 
 export interface DatabaseConfig {
   /** postgres:// URL; default `process.env.DATABASE_URL`, else embedded PGlite. */

@@ -32,6 +32,7 @@ export { builtinProviders, providerFor } from './providers/registry.ts';
 
 export { applyEdits, cleanSchedule, describeSchedule, type Schedule, type Step, type FaultEdit } from './schedule/schedule.ts';
 export {
+  billplzRetries,
   composeFaults,
   concurrentDuplicates,
   deliveryFaults,
@@ -67,24 +68,43 @@ export { runScenario, type RunOptions } from './runner/run-scenario.ts';
 export { openSession, type Session } from './runner/session.ts';
 export type { ScenarioResult, Counterexample } from './runner/result.ts';
 
-// FPX reconciliation files, the Malaysian calendar, Indirect AC and Billplz (issue 5).
-export { createMalaysianCalendar, mytDateOf, type MalaysianCalendar, type MalaysianCalendarOptions, type CivilDate } from './fpx/calendar.ts';
-export { fpxMerchantFormat, fpxRegularFormat, fpxHolidayFormat, detectShape } from './fpx/format/merchant-file.ts';
-export type { ReconFile, ReconFormat, ReconRow, ReconShape } from './fpx/format/types.ts';
-export { fpxTransactionsOf, reconFilesFor, equivalentRegularFiles, reconFileName, type FpxTransaction } from './fpx/generate.ts';
-export { reconFiles, planReconFiles, type ReconFilesOptions, type ReconDraw } from './fpx/recon-files.ts';
+// FPX reconciliation files and the Malaysian calendar (one feature folder: harness/recon/).
 export {
+  createMalaysianCalendar,
+  mytDateOf,
+  fpxMerchantFormat,
+  fpxRegularFormat,
+  fpxHolidayFormat,
+  detectShape,
+  fpxTransactionsOf,
+  reconFilesFor,
+  equivalentRegularFiles,
+  reconFileName,
+  reconFiles,
+  planReconFiles,
   reconInvariants,
   reconMatchedExactlyOnce,
   reconSettlementTotals,
   reconExceptionsReported,
   reconReingestIdempotent,
   reconShapeEquivalence,
+  type MalaysianCalendar,
+  type MalaysianCalendarOptions,
+  type CivilDate,
+  type ReconFile,
+  type ReconFormat,
+  type ReconRow,
+  type ReconShape,
+  type FpxTransaction,
+  type ReconFilesOptions,
+  type ReconDraw,
   type ReconMapping,
   type ReconFacts,
-} from './invariants/recon/index.ts';
+} from './recon/index.ts';
+
+// FPX Indirect AC and Billplz.
 export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
-export { billplzCallback, billplzSignature, billplzSignatureSource, billplzRetries } from './providers/billplz/index.ts';
+export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
 
 export { upstream, upstreamFaultPlan, createUpstream, UPSTREAM_ROUTES } from './upstream/index.ts';
 export type {

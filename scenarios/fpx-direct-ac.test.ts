@@ -1,13 +1,4 @@
-import { defineScenario, deliveryFaults } from '../harness/index.ts';
 import { scenarioTest } from '../harness/vitest.ts';
-
-/** FPX Direct ACs: resent until `OK`, B2B 99→00 and 09→00 pending-then-approved, failures that must not credit. */
-export const fpxDirectAc = defineScenario({
-  name: 'fpx-direct-ac',
-  description: 'approved, pending-then-approved and failed FPX payments under redelivery, races and reordering',
-  tapes: ['fixtures/tapes/fpx.jsonl'],
-  faults: deliveryFaults(),
-  runs: 100,
-});
+import { fpxDirectAc } from './fpx-direct-ac.scenario.ts';
 
 scenarioTest(fpxDirectAc);

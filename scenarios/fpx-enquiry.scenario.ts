@@ -1,5 +1,5 @@
 import { concurrentDuplicates, defineScenario, lostAcks, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
-import { fpxEnquiryCron } from '../harness/providers/fpx-enquiry-tick/index.ts';
+import { fpxEnquiryCron } from '../harness/fpx-enquiry/index.ts';
 
 /**
  * FPX payments first seen as `09` (pending), resolved by the merchant's AE status-enquiry cron

@@ -1,5 +1,4 @@
-import { defineScenario, lostAcks, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
-import { reconFiles } from '../harness/fpx/recon-files.ts';
+import { defineScenario, lostAcks, reconFiles, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
 
 /** How the reference service records reconciliation (fixtures/merchant-service/src/handlers/recon.ts). */
 export const referenceRecon = {

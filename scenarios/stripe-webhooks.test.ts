@@ -1,13 +1,4 @@
-import { defineScenario, deliveryFaults } from '../harness/index.ts';
 import { scenarioTest } from '../harness/vitest.ts';
-
-/** Stripe-style webhooks: redeliveries, racing duplicates, out-of-order events, lost acks. */
-export const stripeWebhooks = defineScenario({
-  name: 'stripe-webhooks',
-  description: 'payments, partial and full refunds under duplicates, races, reordering and lost acks',
-  tapes: ['fixtures/tapes/stripe.jsonl'],
-  faults: deliveryFaults(),
-  runs: 100,
-});
+import { stripeWebhooks } from './stripe-webhooks.scenario.ts';
 
 scenarioTest(stripeWebhooks);

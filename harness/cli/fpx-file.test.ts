@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { fpxMerchantFormat } from '../fpx/format/merchant-file.ts';
+import { fpxMerchantFormat } from '../recon/format/merchant-file.ts';
 import { fpxFileCommand } from './fpx-file.ts';
 
 const TAPE = new URL('../../fixtures/tapes/fpx.jsonl', import.meta.url).pathname;

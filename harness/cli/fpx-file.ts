@@ -1,9 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
-import { checkCivilDate, createMalaysianCalendar } from '../fpx/calendar.ts';
-import { fpxMerchantFormat } from '../fpx/format/merchant-file.ts';
-import { fpxTransactionsOf, reconFileName, reconFilesFor } from '../fpx/generate.ts';
+import { checkCivilDate, createMalaysianCalendar, fpxMerchantFormat, fpxTransactionsOf, reconFileName, reconFilesFor } from '../recon/index.ts';
 import { readTape } from '../tape/read.ts';
 
 export const FPX_FILE_HELP = `idemgate fpx-file --tape FILE --date YYYY-MM-DD [--state 14] [--shape regular|holiday] [--holiday YYYY-MM-DD]... [--out FILE]

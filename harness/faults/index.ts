@@ -7,3 +7,4 @@ export { composeFaults } from './compose.ts';
 export { raceSameEntity } from './race-same-entity.ts';
 export { overtakeWithinEntity } from './overtake.ts';
 export { deliveryFaults } from './delivery-faults.ts';
+export { billplzRetries, BILLPLZ_MAX_ATTEMPTS, BILLPLZ_RETRY_DELAYS_MS } from './billplz-retries.ts';

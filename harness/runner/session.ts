@@ -5,7 +5,7 @@ import { truncateAll } from '../db/reset.ts';
 import { IdemgateError } from '../errors.ts';
 import { createEntityReader, createLedgerReader } from '../invariants/ledger-reader.ts';
 import type { EntityReader, LedgerReader } from '../invariants/invariant.ts';
-import { startTarget } from '../target/start.ts';
+import { startTarget } from '../targets/start.ts';
 import type { Tape } from '../tape/schema.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { createUpstream, type RunningUpstream } from '../upstream/serve.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billplzSignature, billplzSignatureSource } from './signature.ts';
 
-// domain.md's published vector (Billplz API docs, X-Signature).
+// The vector Billplz publishes for X-Signature (https://www.billplz.com/api, X Signature).
 const FIELDS = {
   name: 'Michael',
   email: 'api@billplz.com',

@@ -1,2 +1,1 @@
 export { FPX_ENQUIRY_JOB_PATH, fpxEnquiryTick } from './tick.ts';
-export { fpxEnquiryCron, type FpxEnquiryCronFacts } from './cron.ts';

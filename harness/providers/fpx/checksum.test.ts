@@ -29,7 +29,7 @@ const AC = {
   fpx_checkSum: 'IGNORED',
 };
 
-// Written out by hand from domain.md's field order, not produced by the code under test.
+// Written out by hand in FPX's checksum field order, not produced by the code under test.
 const SOURCE =
   'MAYBANK2U|MB2U0227|||AHMAD BIN ALI|00|9988776655|00|18273645|2603091021070123|20260309102107||01|AC|EX00012345|INV20260309001|SE00054321|INV20260309001|20260309102045|150.00|MYR';
 

@@ -3,9 +3,9 @@ import type { Tape } from '../../tape/schema.ts';
 import { isRecord } from '../_internals/exchange.ts';
 
 /**
- * AE (status enquiry) fields the merchant sends and the simulated FPX requires (domain.md: "A
- * `09` is resolved later by an AE status enquiry, answered with an AC"). A real AE carries the
- * AR's field set; these are the ones FPX needs to find the transaction.
+ * AE (status enquiry) fields the merchant sends and the simulated FPX requires (a `09` is resolved
+ * later by an AE status enquiry, answered with an AC). A real AE carries the AR's field set; these
+ * are the ones FPX needs to find the transaction.
  */
 export const FPX_AE_REQUIRED_FIELDS = [
   'fpx_msgType',

@@ -1,4 +1,4 @@
-/** Direct/Indirect AC form fields, in the order FPX lists them (domain.md). */
+/** Direct/Indirect AC form fields, in the order FPX's merchant integration specification lists them. */
 export const FPX_AC_FIELDS = [
   'fpx_msgType',
   'fpx_msgToken',
@@ -30,7 +30,7 @@ export type FpxAcMessage = Record<FpxAcField, string>;
 
 /**
  * The 21 values an AC checksum covers, in signing order (checked against a Direct AC signed by
- * FPX's UAT certificate; see domain.md). Empty values stay as empty segments.
+ * FPX's UAT certificate). Empty values stay as empty segments.
  */
 export const FPX_AC_CHECKSUM_FIELDS = [
   'fpx_buyerBankBranch',

@@ -7,7 +7,7 @@ import { apiSignature, pushSignature, verifyPushSignature } from './signature.ts
 //   printf '%s' "https://merchant.example.my/webhooks/shopee|$BODY" | openssl dgst -sha256 -hmac shpk_test_4f1c2a9e
 // and the API one also with Python's hmac module.
 const KEY = 'shpk_test_4f1c2a9e';
-// The order status push Shopee's documentation shows (domain.md).
+// The order status push Shopee Open Platform's push documentation shows.
 const DOC_PUSH =
   '{"data":{"items":[],"ordersn":"220810QSK8S7BX","status":"PROCESSED","completed_scenario":"","update_time":1660123127},"shop_id":727720655,"code":3,"timestamp":1660123127}';
 

@@ -1,6 +1,6 @@
 /**
  * Lifecycle rank of Shopee order statuses, for status monotonicity. Shopee does not publish an
- * order; this is idemgate's model (domain.md): the main path rises to COMPLETED, IN_CANCEL →
+ * order; this is idemgate's model: the main path rises to COMPLETED, IN_CANCEL →
  * CANCELLED and TO_RETURN are side branches. Equal ranks are ordered by `update_time`.
  */
 export const SHOPEE_STATUS_RANK: Readonly<Record<string, number>> = Object.freeze({

@@ -1,8 +1,8 @@
-import { RECON_FACTS } from './facts.ts';
-import { defineInvariant } from '../invariant.ts';
-import { firstRows } from '../_internals/evidence.ts';
+import { RECON_FACTS } from '../facts.ts';
+import { defineInvariant } from '../../invariants/invariant.ts';
+import { firstRows } from '../../invariants/_internals/evidence.ts';
 import { reconFacts } from './expected.ts';
-import type { ReconSnapshot } from './facts.ts';
+import type { ReconSnapshot } from '../facts.ts';
 
 const NAME = 'recon-reingest-idempotent';
 

@@ -1,6 +1,6 @@
-import { factsKey } from '../../invariants/facts.ts';
-import { defineExtension, type ScenarioExtension } from '../../runner/extension.ts';
-import { FPX_ENQUIRY_JOB_PATH } from './tick.ts';
+import { factsKey } from '../invariants/facts.ts';
+import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
+import { FPX_ENQUIRY_JOB_PATH } from '../providers/fpx-enquiry-tick/tick.ts';
 
 /** What the closing cron run did (`ctx.facts(FPX_ENQUIRY_CRON_FACTS)`). */
 export interface FpxEnquiryCronFacts {

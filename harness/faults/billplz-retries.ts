@@ -1,15 +1,16 @@
 import fc from 'fast-check';
-import type { PositionalFault } from '../../faults/types.ts';
-import { lastStep, requireInteger } from '../../faults/types.ts';
-import type { FaultEdit } from '../../schedule/schedule.ts';
+import type { PositionalFault } from './types.ts';
+import { lastStep, requireInteger } from './types.ts';
+import type { FaultEdit } from '../schedule/schedule.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /**
- * Billplz's callback retries (domain.md [doc]): at most 5 attempts; after a failed one it waits
- * 15 s (plus jitter), then 15 min, 15 min and 24 h. Entry `i` is the wait before retry `i + 1`.
+ * Billplz's callback retries, as its API documentation describes them (https://www.billplz.com/api,
+ * payment completion): at most 5 attempts; after a failed one it waits 15 s (plus jitter), then
+ * 15 min, 15 min and 24 h. Entry `i` is the wait before retry `i + 1`.
  */
 export const BILLPLZ_RETRY_DELAYS_MS: readonly number[] = Object.freeze([15 * SECOND, 15 * MINUTE, 15 * MINUTE, 24 * HOUR]);
 export const BILLPLZ_MAX_ATTEMPTS = BILLPLZ_RETRY_DELAYS_MS.length + 1;

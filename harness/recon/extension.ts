@@ -3,9 +3,9 @@ import { defineExtension, type ScenarioExtension } from '../runner/extension.ts'
 import type { Session } from '../runner/session.ts';
 import type { Tape } from '../tape/schema.ts';
 import { IdemgateError } from '../errors.ts';
-import { reconInvariants } from '../invariants/recon/index.ts';
-import { booksOf } from '../invariants/recon/expected.ts';
-import { mappedView, RECON_FACTS, type DeliveredReconFile, type ReconFacts, type ReconMapping, type ReconSnapshot } from '../invariants/recon/facts.ts';
+import { reconInvariants } from './invariants/index.ts';
+import { booksOf } from './invariants/expected.ts';
+import { mappedView, RECON_FACTS, type DeliveredReconFile, type ReconFacts, type ReconMapping, type ReconSnapshot } from './facts.ts';
 import { compactDate, createMalaysianCalendar, expandDate, type MalaysianCalendar, type MalaysianCalendarOptions } from './calendar.ts';
 import { fpxMerchantFormat } from './format/merchant-file.ts';
 import type { ReconFile, ReconFormat, ReconRow } from './format/types.ts';

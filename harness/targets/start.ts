@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { request } from 'undici';
 import { IdemgateError } from '../errors.ts';
-import type { RunningTarget, TargetContext, TargetStart } from '../config.ts';
+import type { RunningTarget, TargetContext, TargetStart } from './types.ts';
 
 /** A free TCP port on loopback (the OS picks it; tiny race accepted, as every test runner does). */
 export async function freePort(): Promise<number> {
@@ -120,7 +120,7 @@ export async function startTarget(start: TargetStart, ctx: TargetContext): Promi
     case 'command':
       return startCommand(start, ctx, start.port ?? (await freePort()));
     case 'url': {
-      if (start.healthPath !== undefined) await waitHealthy(`${start.baseUrl}${start.healthPath}`, 10_000);
+      if (start.healthPath !== undefined) await waitHealthy(`${start.baseUrl}${start.healthPath}`, start.startTimeoutMs ?? 10_000);
       return { baseUrl: start.baseUrl, stop: async () => {} };
     }
   }

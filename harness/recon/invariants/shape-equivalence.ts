@@ -1,7 +1,7 @@
-import { RECON_FACTS } from './facts.ts';
-import { defineInvariant, type Violation } from '../invariant.ts';
+import { RECON_FACTS } from '../facts.ts';
+import { defineInvariant, type Violation } from '../../invariants/invariant.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
-import { mappedView } from './facts.ts';
+import { mappedView } from '../facts.ts';
 
 const NAME = 'recon-shape-equivalence';
 

@@ -1,8 +1,8 @@
-import { factsKey } from '../facts.ts';
-import type { CivilDate } from '../../fpx/calendar.ts';
-import type { ReconRow, ReconShape } from '../../fpx/format/types.ts';
-import type { LedgerMapping } from '../ledger-mapping.ts';
-import { quoteIdent, quoteQualified } from '../_internals/sql.ts';
+import { factsKey } from '../invariants/facts.ts';
+import type { CivilDate } from './calendar.ts';
+import type { ReconRow, ReconShape } from './format/types.ts';
+import type { LedgerMapping } from '../invariants/ledger-mapping.ts';
+import { quoteIdent, quoteQualified } from '../invariants/_internals/sql.ts';
 
 /** Where the target keeps one kind of reconciliation outcome: a table and its columns, or a SELECT. */
 export interface ReconTableMapping<K extends string> {

@@ -1,6 +1,6 @@
 /**
- * The modelled FPX merchant reconciliation file (domain.md: not published; merchants report two
- * shapes). `|`-delimited, one record per line, LF line ends:
+ * The modelled FPX merchant reconciliation file (its layout is not published; merchants report
+ * two shapes). `|`-delimited, one record per line, LF line ends:
  *
  *   regular  H|sellerExId|settlementDate|txnDate
  *            D|seq|fpxTxnId|sellerOrderNo|buyerBankId|txnTime|amount|debitAuthCode

@@ -1,8 +1,8 @@
-import type { InvariantContext, LedgerReader } from '../invariant.ts';
-import { createLedgerReader } from '../ledger-reader.ts';
-import type { LedgerMapping } from '../ledger-mapping.ts';
-import type { DeliveredReconFile, ReconFacts, ReconMapping } from './facts.ts';
-import { RECON_FACTS } from './facts.ts';
+import type { InvariantContext, LedgerReader } from '../../invariants/invariant.ts';
+import { createLedgerReader } from '../../invariants/ledger-reader.ts';
+import type { LedgerMapping } from '../../invariants/ledger-mapping.ts';
+import type { DeliveredReconFile, ReconFacts, ReconMapping } from '../facts.ts';
+import { RECON_FACTS } from '../facts.ts';
 
 export interface RowPlace {
   file: string;

@@ -1,12 +1,12 @@
-import { fact, factsOf, noFacts } from '../facts.ts';
-import { RECON_FACTS } from './facts.ts';
+import { fact, factsOf, noFacts } from '../../invariants/facts.ts';
+import { RECON_FACTS } from '../facts.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import { openPglite } from '../../db/pglite/pglite.ts';
 import { truncateAll } from '../../db/reset.ts';
-import type { InvariantContext } from '../invariant.ts';
-import { contextFor, createTestSchemas, debitCreditJournal, failedEvent, paymentEvent, received, type Posting } from '../_testing/ledgers.ts';
-import type { DeliveredReconFile, ReconFacts, ReconMapping } from './facts.ts';
+import type { InvariantContext } from '../../invariants/invariant.ts';
+import { contextFor, createTestSchemas, debitCreditJournal, failedEvent, paymentEvent, received, type Posting } from '../../invariants/_testing/ledgers.ts';
+import type { DeliveredReconFile, ReconFacts, ReconMapping } from '../facts.ts';
 import {
   reconExceptionsReported,
   reconMatchedExactlyOnce,

@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replaySchedule } from '../../replay/replay.ts';
-import { applyEdits, cleanSchedule, describeSchedule, scheduleExchanges } from '../../schedule/schedule.ts';
-import type { Tape } from '../../tape/schema.ts';
-import { billplzCallback } from './billplz.ts';
-import { BILLPLZ_MAX_ATTEMPTS, BILLPLZ_RETRY_DELAYS_MS, billplzRetries } from './retries.ts';
+import { replaySchedule } from '../replay/replay.ts';
+import { applyEdits, cleanSchedule, describeSchedule, scheduleExchanges } from '../schedule/schedule.ts';
+import type { Tape } from '../tape/schema.ts';
+import { billplzCallback } from '../providers/billplz/billplz.ts';
+import { BILLPLZ_MAX_ATTEMPTS, BILLPLZ_RETRY_DELAYS_MS, billplzRetries } from './billplz-retries.ts';
 
 describe('billplzRetries', () => {
   it('models five attempts: 15 s + jitter, 15 min, 15 min, 24 h between them', () => {

@@ -1,8 +1,8 @@
-import { RECON_FACTS } from './facts.ts';
-import { defineInvariant, type Violation } from '../invariant.ts';
-import { capViolations } from '../_internals/evidence.ts';
+import { RECON_FACTS } from '../facts.ts';
+import { defineInvariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations } from '../../invariants/_internals/evidence.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
-import { mappedView } from './facts.ts';
+import { mappedView } from '../facts.ts';
 
 const NAME = 'recon-matched-exactly-once';
 
