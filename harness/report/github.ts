@@ -1,5 +1,6 @@
+import { violationsByInvariant } from './details.ts';
 import { ghData, ghProperty } from './escape.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from './model.ts';
 
 const MAX_MESSAGE = 2000;
 
@@ -20,9 +21,8 @@ export function githubAnnotations(report: RunReport): string[] {
       continue;
     }
     if (r.status !== 'failed') continue;
-    const byInvariant = new Map<string, string[]>();
-    for (const v of r.counterexample.violations) byInvariant.set(v.invariant, [...(byInvariant.get(v.invariant) ?? []), v.message]);
-    for (const [invariant, messages] of byInvariant) {
+    for (const [invariant, violations] of violationsByInvariant(r.counterexample.violations)) {
+      const messages = violations.map((v) => v.message);
       error(
         `idemgate: ${r.scenario} broke ${invariant}`,
         [...messages.slice(0, 5), ...(messages.length > 5 ? [`… ${messages.length - 5} more`] : []), `replay: ${r.replayCommand}`].join('\n'),

@@ -1,4 +1,4 @@
-import type { Violation } from '../invariants/invariant.ts';
+import type { Violation } from './model.ts';
 
 export interface LedgerDiffRow {
   side: 'expected' | 'actual';
