@@ -1,6 +1,6 @@
 import { violationsByInvariant } from './details.ts';
 import { secondsOfMs } from './format.ts';
-import { VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
+import { harnessErrorText, VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
 
 export interface Painter {
   red(s: string): string;
@@ -24,7 +24,7 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   const head = `${r.scenario}  ${r.schedules} schedules, ${r.invariantChecks} invariant checks, ${secondsOfMs(r.durationMs)} on ${r.database}`;
   if (r.status === 'passed') return [`${p.green('✓')} ${head}`];
   if (r.status === 'errored') {
-    return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${r.error.message}`];
+    return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${harnessErrorText(r.error)}`];
   }
   const lines = [`${p.red('✗')} ${p.bold(head)}`];
   for (const [name, violations] of violationsByInvariant(r.counterexample.violations)) {

@@ -1,6 +1,6 @@
 import { violationsByInvariant } from './details.ts';
 import { ghData, ghProperty } from './escape.ts';
-import type { RunReport } from './model.ts';
+import { harnessErrorText, type RunReport } from './model.ts';
 
 const MAX_MESSAGE = 2000;
 
@@ -17,7 +17,7 @@ export function githubAnnotations(report: RunReport): string[] {
   if (report.results.length === 0) error('idemgate: nothing ran', 'no scenario was run; the gate cannot pass on an empty run');
   for (const r of report.results) {
     if (r.status === 'errored') {
-      error(`idemgate: ${r.scenario} could not run`, `[${r.error.code}] ${r.error.message}`);
+      error(`idemgate: ${r.scenario} could not run`, harnessErrorText(r.error));
       continue;
     }
     if (r.status !== 'failed') continue;

@@ -11,6 +11,7 @@ describe('index.html', () => {
     expect(page).not.toMatch(/<(link|img|iframe)\b/);
     expect(page).not.toMatch(/\bsrc=|@import|url\((?!#)/);
     expect(page).toContain('<div class="banner v-errored" id="verdict">ERRORED — the harness could not run');
+    expect(page).toContain('<pre>[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file</pre>');
   });
 
   it('escapes everything from the result: a <script> in a violation message stays text', () => {

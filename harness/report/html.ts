@@ -2,7 +2,7 @@ import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
 import { secondsOfMs } from './format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
-import { exchangeLabel, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
+import { exchangeLabel, harnessErrorText, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
 import { renderTimelineSvg } from './timeline.ts';
 
 const secs = (ms: number): string => secondsOfMs(ms, { unit: false });
@@ -111,7 +111,7 @@ export function renderHtml(report: RunReport): string {
     .map((r, i) => {
       if (r.status === 'failed') return failureSection(report, r, i);
       if (r.status === 'errored') {
-        return `<section class="errored" id="${anchor(i)}"><h2>! ${html(r.scenario)}: harness error</h2><pre>${html(`[${r.error.code}] ${r.error.message}`)}</pre></section>`;
+        return `<section class="errored" id="${anchor(i)}"><h2>! ${html(r.scenario)}: harness error</h2><pre>${html(harnessErrorText(r.error))}</pre></section>`;
       }
       return '';
     })

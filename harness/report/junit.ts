@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { xmlAttr, xmlText } from './escape.ts';
 import { secondsOfMs } from './format.ts';
-import type { RunReport, ScenarioResult, Violation } from './model.ts';
+import { harnessErrorText, type RunReport, type ScenarioResult, type Violation } from './model.ts';
 
 /** The testcase an errored scenario reports its harness error on; its invariants are skipped. */
 export const SETUP_TESTCASE = '(harness set-up)';
@@ -42,7 +42,7 @@ function casesFor(r: ScenarioResult): Case[] {
   const invariants = reportedInvariants(r);
   if (r.status === 'errored') {
     return [
-      { name: SETUP_TESTCASE, timeMs: r.durationMs, outcome: { kind: 'error', type: r.error.code, message: r.error.message, text: `[${r.error.code}] ${r.error.message}` } },
+      { name: SETUP_TESTCASE, timeMs: r.durationMs, outcome: { kind: 'error', type: r.error.code, message: r.error.message, text: harnessErrorText(r.error) } },
       ...invariants.map((name): Case => ({ name, timeMs: 0, outcome: { kind: 'skipped', message: 'not checked: the harness could not run the scenario' } })),
     ];
   }

@@ -1,7 +1,7 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from './format.ts';
-import { VERDICTS, type RunReport, type Verdict } from './model.ts';
+import { harnessErrorText, VERDICTS, type RunReport, type Verdict } from './model.ts';
 
 const TONE_ICON = { good: '✅', bad: '❌', warn: '⚠️' } as const;
 const icon = (v: Verdict): string => TONE_ICON[VERDICTS[v].tone];
@@ -28,7 +28,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
   }
   for (const r of report.results) {
     if (r.status === 'errored') {
-      out.push(`### ⚠️ ${mdText(r.scenario)}: harness error`, '', mdCodeBlock(`[${r.error.code}] ${r.error.message}`), '');
+      out.push(`### ⚠️ ${mdText(r.scenario)}: harness error`, '', mdCodeBlock(harnessErrorText(r.error)), '');
       continue;
     }
     if (r.status !== 'failed') continue;
