@@ -80,4 +80,9 @@ describe('ledgerDiff', () => {
       { side: 'expected', count: 1, account: 'sales', amountMinor: '-5500', currency: 'MYR', reference: 'FPX-123' },
     ]);
   });
+
+  it('reads only the oracle’s own violations: a look-alike row from another invariant is not a diff', () => {
+    const lookalike = { invariant: 'custom', message: 'x', evidence: [{ side: 'only in actual', count: 1, account: 'a', amount_minor: '1', currency: 'MYR', reference: 'R' }] };
+    expect(ledgerDiff([lookalike])).toEqual([]);
+  });
 });

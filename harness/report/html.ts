@@ -2,7 +2,7 @@ import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
 import { secondsOfMs } from './format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
-import { exchangeLabel, harnessErrorText, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
+import { exchangeLabel, harnessErrorText, LEDGER_MATCHES_CLEAN_REPLAY, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
 import { renderTimelineSvg } from './timeline.ts';
 
 const secs = (ms: number): string => secondsOfMs(ms, { unit: false });
@@ -56,7 +56,7 @@ function genericTable(rows: readonly Record<string, unknown>[]): string {
 function ledgerDiffSection(r: ScenarioResult & { status: 'failed' }): string {
   const rows = ledgerDiff(r.counterexample.violations);
   if (rows.length === 0) {
-    const checked = reportedInvariants(r).includes('ledger-matches-clean-replay');
+    const checked = reportedInvariants(r).includes(LEDGER_MATCHES_CLEAN_REPLAY);
     return `<h3>Ledger diff</h3><p class="meta">${checked ? 'The ledger held the same postings as the clean replay.' : 'Not compared: the scenario does not run ledger-matches-clean-replay.'}</p>`;
   }
   const sorted = [...rows].sort((a, b) => a.reference.localeCompare(b.reference) || a.side.localeCompare(b.side));

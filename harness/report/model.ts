@@ -9,6 +9,7 @@ import type { Verdict } from '../runner/verdict.ts';
 import type { runReportSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
 
 export type { Violation } from '../invariants/invariant.ts';
+export { cleanReplayDiffRows, LEDGER_MATCHES_CLEAN_REPLAY, type CleanReplayDiffRow } from '../invariants/ledger-matches-clean-replay.ts';
 export type { DeliveryOutcome } from '../replay/outcome.ts';
 export type { Delivery } from '../schedule/schedule.ts';
 export type { Counterexample, ScenarioResult } from '../runner/result.ts';
