@@ -14,7 +14,7 @@ export function githubAnnotations(report: RunReport): string[] {
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
     lines.push(`::error title=${ghProperty(title)}::${ghData(text)}`);
   };
-  if (report.results.length === 0) error('idemgate: nothing ran', 'no scenario was run; the gate cannot pass on an empty run');
+  if (report.summary.verdict === 'nothing-ran') error('idemgate: nothing ran', 'no scenario was run; the gate cannot pass on an empty run');
   for (const r of report.results) {
     if (r.status === 'errored') {
       error(`idemgate: ${r.scenario} could not run`, harnessErrorText(r.error));
