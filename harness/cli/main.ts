@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
-import { exitCodeFor, formatSummary, painterFor } from '../report/console.ts';
+import { formatSummary, painterFor } from '../report/console.ts';
+import { runReport, type Signoff } from '../report/model.ts';
 import { createProgress } from '../report/progress.ts';
-import { githubOptionsFromEnv, writeReports, type Signoff } from '../report/run-report.ts';
+import { githubOptionsFromEnv, writeReports } from '../report/write.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { runSuite } from '../runner/suite.ts';
+import { exitCodeFor, type ExitCode } from '../runner/verdict.ts';
 
 const TOOL_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -159,12 +161,14 @@ async function run(argv: string[]): Promise<number> {
     ...(values.path === undefined ? {} : { path: values.path }),
     pglite: values.pglite === true,
     reportsDir,
-    toolVersion: TOOL_VERSION,
     progress: createProgress(process.stdout, p),
   });
   let exit = exitCodeFor(suite.summary);
-  const { report } = suite;
-  if (values.signoff) report.signoff = signoffRecord(rootDir, scenarios, seed!, runs);
+  const report = runReport(
+    suite,
+    { name: 'idemgate', version: TOOL_VERSION },
+    values.signoff ? { signoff: signoffRecord(rootDir, scenarios, seed!, runs) } : {},
+  );
   if (values.mutate && exit === 0) {
     const { mutateCommand } = await import('./mutate.ts');
     const mutateArgs = [
@@ -177,7 +181,7 @@ async function run(argv: string[]): Promise<number> {
       ...(values.scenario ?? []).flatMap((s) => ['--scenario', s]),
     ];
     const mutateExit = await mutateCommand(mutateArgs);
-    exit = Math.max(exit, mutateExit) as 0 | 1 | 2;
+    exit = Math.max(exit, mutateExit) as ExitCode;
   }
   const written = await writeReports(reportsDir, report, { github: githubOptionsFromEnv() });
   console.log(`\n${formatSummary(suite.summary, p)}`);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
 import { ALL_OPERATORS, parseOperators } from '../mutate/operators/index.ts';
 import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
+import { seconds } from '../report/format.ts';
 import { matrixExitCode } from '../mutate/result.ts';
 import { planMutants, runMatrix } from '../mutate/run.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
@@ -107,9 +108,9 @@ async function mutate(argv: string[]): Promise<number> {
     ...(jobs === undefined ? {} : { concurrency: jobs }),
     timeoutKills: values['timeout-kills'] ?? false,
     ...(values.pglite ? { databaseUrl: null } : {}),
-    onClean: (c) => console.log(`idemgate mutate: unmutated target ${c.status} in ${c.seconds.toFixed(1)} s${c.message ? ` — ${c.message}` : ''}`),
+    onClean: (c) => console.log(`idemgate mutate: unmutated target ${c.status} in ${seconds(c.seconds)}${c.message ? ` — ${c.message}` : ''}`),
     onResult: (r, done, total) =>
-      console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''}${r.reason ? ` — ${r.reason}` : ''} (${r.seconds.toFixed(1)} s)`),
+      console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''}${r.reason ? ` — ${r.reason}` : ''} (${seconds(r.seconds)})`),
   });
   console.log(`\n${formatMatrix(result)}`);
   if (result.clean.status === 'failed') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLedgerReader } from './ledger-reader.ts';
-import { ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
+import { cleanReplayDiffRows, ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
 import { contextFor, ledgerKinds, received, refunded, resetTestSchemas, useTestLedgerDb } from './_testing/ledgers.ts';
 import type { LedgerKind, Posting } from './_testing/ledgers.ts';
 
@@ -58,6 +58,7 @@ describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
         reference: 'ORDER42',
       },
     ]);
+    expect(cleanReplayDiffRows(violations)).toEqual(violations[0]!.evidence);
   });
 
   it('reports postings missing from the actual ledger and changed amounts', async () => {

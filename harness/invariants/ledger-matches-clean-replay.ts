@@ -1,8 +1,38 @@
+import { z } from 'zod';
 import { defineInvariant } from './invariant.ts';
 import type { Violation } from './invariant.ts';
 import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
 
 const NAME = 'ledger-matches-clean-replay';
+export const LEDGER_MATCHES_CLEAN_REPLAY = NAME;
+
+/**
+ * One evidence row of this invariant's violations: a posting the faulted ledger and the clean
+ * replay's hold a different number of times (`count` = the difference). Reports read these rows
+ * (the HTML ledger diff) through `cleanReplayDiffRows`, never by guessing at field names.
+ */
+export const cleanReplayDiffRowSchema = z.object({
+  side: z.enum(['only in actual', 'only in clean replay']),
+  count: z.int().min(1),
+  account: z.string(),
+  /** Signed minor units, as the database returns a bigint (text). */
+  amount_minor: z.string(),
+  currency: z.string(),
+  reference: z.string(),
+});
+export type CleanReplayDiffRow = z.infer<typeof cleanReplayDiffRowSchema>;
+
+/** The diff rows of this invariant's violations (evidence of other invariants is left out). */
+export function cleanReplayDiffRows(violations: readonly Violation[]): CleanReplayDiffRow[] {
+  return violations
+    .filter((v) => v.invariant === NAME)
+    .flatMap((v) =>
+      v.evidence.flatMap((row) => {
+        const parsed = cleanReplayDiffRowSchema.safeParse(row);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    );
+}
 
 /**
  * Differential oracle: whatever the faults, the books hold the same postings as after a clean,
@@ -44,7 +74,7 @@ export const ledgerMatchesCleanReplay = defineInvariant({
     if (diff.length === 0) return [];
     const violations: Violation[] = [];
     for (const [reference, rows] of groupBy(diff, (d) => d.reference)) {
-      const evidence = rows.map((r) => {
+      const evidence = rows.map((r): CleanReplayDiffRow => {
         const actual = Number(r.actual);
         const expected = Number(r.expected);
         return {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { seconds } from '../report/format.ts';
 import { isKilled, ranMutants, type MatrixResult, type MutantResult } from './result.ts';
 
 const STATUS_LABEL: Record<MutantResult['status'], string> = {
@@ -35,7 +36,7 @@ function rows(result: MatrixResult): Row[] {
             ? `config: ${m.reason ?? ''}`
             : '',
     shrunk: m.shrunkLength === undefined ? '' : String(m.shrunkLength),
-    seconds: m.seconds.toFixed(1),
+    seconds: seconds(m.seconds, { unit: false }),
   }));
 }
 
@@ -49,9 +50,9 @@ function summaryLines(result: MatrixResult): string[] {
   const killed = mutants.filter((m) => isKilled(m, settings.timeoutKills)).length;
   const count = (s: MutantResult['status']): number => mutants.filter((m) => m.status === s).length;
   const lines = [
-    `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules, ${clean.seconds.toFixed(1)} s)`,
+    `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules, ${seconds(clean.seconds)})`,
     `mutants: ${mutants.length}, killed ${killed} (${mutants.length === 0 ? 100 : Math.round((killed / mutants.length) * 100)}%), survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}${ignored === 0 ? '' : `; ${ignored} ignored by the config (not run)`}`,
-    `runs ${settings.runs} per scenario in ${settings.rounds} round(s), seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${result.wallSeconds.toFixed(1)} s`,
+    `runs ${settings.runs} per scenario in ${settings.rounds} round(s), seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${seconds(result.wallSeconds)}`,
   ];
   for (const m of mutants.filter((x) => x.status === 'survived')) {
     lines.push(`no scenario protects ${m.guard === m.id ? `guard ${m.guard}` : `${m.id} (${m.description})`}`);

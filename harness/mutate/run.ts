@@ -131,7 +131,7 @@ export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Rec
  * Copies, mutates and starts one target, then runs the scenarios until the first one fails. With
  * `timings` it records each scenario's time there; with `cost` it runs the cheapest first.
  */
-async function runSuite(
+async function runScenariosOnCopy(
   options: MatrixOptions,
   tapes: readonly Tape[],
   sources: readonly SourceFile[],
@@ -293,7 +293,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   // The clean run sets the pace; it only has to be stopped if it truly hangs.
   const cleanTimeoutMs = options.timeoutMs ?? 600_000;
   const timings: ScenarioTimings = new Map();
-  const cleanRun = await withTimeout((signal) => runSuite(options, tapes, sources, undefined, signal, { timings }), cleanTimeoutMs);
+  const cleanRun = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, undefined, signal, { timings }), cleanTimeoutMs);
   const clean: CleanResult =
     cleanRun === 'timed-out'
       ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, message: `the unmutated target timed out after ${cleanTimeoutMs / 1000} s` }
@@ -326,7 +326,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         continue;
       }
       const t0 = performance.now();
-      const outcome = await withTimeout((signal) => runSuite(options, tapes, sources, mutant, signal, { cost }), timeoutMs);
+      const outcome = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, mutant, signal, { cost }), timeoutMs);
       const base = {
         id: mutant.id,
         operator: mutant.operator,

@@ -1,4 +1,6 @@
-import type { ScenarioResult } from '../runner/result.ts';
+import { violationsByInvariant } from './details.ts';
+import { secondsOfMs } from './format.ts';
+import { harnessErrorText, VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
 
 export interface Painter {
   red(s: string): string;
@@ -15,20 +17,17 @@ export const plain: Painter = { red: (s) => s, green: (s) => s, yellow: (s) => s
 export const painterFor = (stream: NodeJS.WriteStream): Painter =>
   stream.isTTY && !process.env.CI && !process.env.NO_COLOR ? colours : plain;
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const MAX_EVIDENCE = 5;
 
 /** The lines printed for one scenario result. */
 export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
-  const head = `${r.scenario}  ${r.schedules} schedules, ${r.invariantChecks} invariant checks, ${seconds(r.durationMs)} on ${r.database}`;
+  const head = `${r.scenario}  ${r.schedules} schedules, ${r.invariantChecks} invariant checks, ${secondsOfMs(r.durationMs)} on ${r.database}`;
   if (r.status === 'passed') return [`${p.green('✓')} ${head}`];
   if (r.status === 'errored') {
-    return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${r.error.message}`];
+    return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${harnessErrorText(r.error)}`];
   }
   const lines = [`${p.red('✗')} ${p.bold(head)}`];
-  const byInvariant = new Map<string, typeof r.counterexample.violations>();
-  for (const v of r.counterexample.violations) byInvariant.set(v.invariant, [...(byInvariant.get(v.invariant) ?? []), v]);
-  for (const [name, violations] of byInvariant) {
+  for (const [name, violations] of violationsByInvariant(r.counterexample.violations)) {
     lines.push(`    ${p.red('broken invariant:')} ${p.bold(name)}`);
     for (const v of violations.slice(0, 5)) {
       lines.push(`      - ${v.message}`);
@@ -45,48 +44,16 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   return lines;
 }
 
-export interface RunSummary {
-  scenarios: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  schedules: number;
-  invariantChecks: number;
-  violations: number;
-  wallMs: number;
-}
+const TONE_PAINT = { good: 'green', bad: 'red', warn: 'yellow' } as const;
 
-export function summarise(results: readonly ScenarioResult[], wallMs: number): RunSummary {
-  return {
-    scenarios: results.length,
-    passed: results.filter((r) => r.status === 'passed').length,
-    failed: results.filter((r) => r.status === 'failed').length,
-    errored: results.filter((r) => r.status === 'errored').length,
-    schedules: results.reduce((n, r) => n + r.schedules, 0),
-    invariantChecks: results.reduce((n, r) => n + r.invariantChecks, 0),
-    violations: results.reduce((n, r) => n + (r.status === 'failed' ? r.counterexample.violations.length : 0), 0),
-    wallMs,
-  };
-}
-
+/** The run's verdict and totals, for the end of a terminal run. */
 export function formatSummary(s: RunSummary, p: Painter = plain): string {
-  const verdict =
-    s.scenarios === 0
-      ? p.yellow('NOTHING RAN')
-      : s.errored > 0
-        ? p.yellow('ERRORED')
-        : s.failed > 0
-          ? p.red('FAILED')
-          : p.green('PASSED');
+  const { label, tone } = VERDICTS[s.verdict];
+  const verdict = p[TONE_PAINT[tone]](label);
   return [
     `${verdict}  scenarios ${s.scenarios} (${s.passed} passed, ${s.failed} failed, ${s.errored} errored)`,
-    `  schedules explored ${s.schedules}, invariants checked ${s.invariantChecks}, violations ${s.violations}, wall time ${seconds(s.wallMs)}`,
+    `  schedules explored ${s.schedules}, invariants checked ${s.invariantChecks}, violations ${s.violations}, wall time ${secondsOfMs(s.wallMs)}`,
     `  throughput ${(s.schedules / Math.max(s.wallMs / 1000, 0.001)).toFixed(1)} schedules/s`,
   ].join('\n');
 }
 
-/** Exit code: 0 all passed, 1 an invariant broke, 2 the harness could not run (or nothing ran). */
-export function exitCodeFor(s: RunSummary): 0 | 1 | 2 {
-  if (s.scenarios === 0 || s.errored > 0) return 2;
-  return s.failed > 0 ? 1 : 0;
-}

@@ -1,10 +1,13 @@
-import type { Violation } from '../invariants/invariant.ts';
-import type { ScenarioResult } from '../runner/result.ts';
+import type { ScenarioResult, Violation } from './model.ts';
 
-/** Violations grouped by invariant, in the order they were found. */
+/** Violations grouped by invariant, in the order they were found: the one grouping every report uses. */
 export function violationsByInvariant(violations: readonly Violation[]): Map<string, Violation[]> {
   const groups = new Map<string, Violation[]>();
-  for (const v of violations) groups.set(v.invariant, [...(groups.get(v.invariant) ?? []), v]);
+  for (const v of violations) {
+    const group = groups.get(v.invariant);
+    if (group) group.push(v);
+    else groups.set(v.invariant, [v]);
+  }
   return groups;
 }
 
@@ -17,5 +20,3 @@ export function reportedInvariants(r: ScenarioResult): string[] {
   if (r.status === 'failed') for (const v of r.counterexample.violations) if (!names.includes(v.invariant)) names.push(v.invariant);
   return names;
 }
-
-export const seconds = (ms: number): string => (ms / 1000).toFixed(3);

@@ -17,7 +17,7 @@ describe('GitHub annotations', () => {
     expect(lines).toEqual([
       '::error title=idemgate%3A shopee-fpx-races broke exactly-once-effect::effect for reference ORD-7 is duplicated: 2 transactions touch a cash account, expected 1%0Areplay: npx idemgate run --scenario shopee-fpx-races --seed 1234567 --path "41:2:0:1"',
       expect.stringMatching(/^::error title=idemgate%3A shopee-fpx-races broke ledger-matches-clean-replay::ledger differs from the clean replay for reference ORD-7: .*%0Aledger differs from the clean replay for reference FPX-123: .*%0Areplay: npx/),
-      '::error title=idemgate%3A fpx-holiday-file could not run::[TAPE_NOT_FOUND] [TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file',
+      '::error title=idemgate%3A fpx-holiday-file could not run::[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file',
     ]);
     expect(githubAnnotations(sampleReport([passedResult()]))).toEqual([]);
   });

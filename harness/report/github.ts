@@ -1,5 +1,6 @@
+import { violationsByInvariant } from './details.ts';
 import { ghData, ghProperty } from './escape.ts';
-import type { RunReport } from './run-report.ts';
+import { harnessErrorText, type RunReport } from './model.ts';
 
 const MAX_MESSAGE = 2000;
 
@@ -13,16 +14,15 @@ export function githubAnnotations(report: RunReport): string[] {
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
     lines.push(`::error title=${ghProperty(title)}::${ghData(text)}`);
   };
-  if (report.results.length === 0) error('idemgate: nothing ran', 'no scenario was run; the gate cannot pass on an empty run');
+  if (report.summary.verdict === 'nothing-ran') error('idemgate: nothing ran', 'no scenario was run; the gate cannot pass on an empty run');
   for (const r of report.results) {
     if (r.status === 'errored') {
-      error(`idemgate: ${r.scenario} could not run`, `[${r.error.code}] ${r.error.message}`);
+      error(`idemgate: ${r.scenario} could not run`, harnessErrorText(r.error));
       continue;
     }
     if (r.status !== 'failed') continue;
-    const byInvariant = new Map<string, string[]>();
-    for (const v of r.counterexample.violations) byInvariant.set(v.invariant, [...(byInvariant.get(v.invariant) ?? []), v.message]);
-    for (const [invariant, messages] of byInvariant) {
+    for (const [invariant, violations] of violationsByInvariant(r.counterexample.violations)) {
+      const messages = violations.map((v) => v.message);
       error(
         `idemgate: ${r.scenario} broke ${invariant}`,
         [...messages.slice(0, 5), ...(messages.length > 5 ? [`… ${messages.length - 5} more`] : []), `replay: ${r.replayCommand}`].join('\n'),

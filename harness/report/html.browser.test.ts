@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failedResult, passedResult, erroredResult, sampleReport } from './_testing/sample-report.ts';
-import { writeReports } from './run-report.ts';
+import { writeReports } from './write.ts';
 
 /** Debian's chromium package; the test is skipped (with the reason printed) where it is not installed. */
 const CHROMIUM = '/usr/bin/chromium';

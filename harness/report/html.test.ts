@@ -11,6 +11,7 @@ describe('index.html', () => {
     expect(page).not.toMatch(/<(link|img|iframe)\b/);
     expect(page).not.toMatch(/\bsrc=|@import|url\((?!#)/);
     expect(page).toContain('<div class="banner v-errored" id="verdict">ERRORED — the harness could not run');
+    expect(page).toContain('<pre>[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file</pre>');
   });
 
   it('escapes everything from the result: a <script> in a violation message stays text', () => {
@@ -78,5 +79,10 @@ describe('ledgerDiff', () => {
       { side: 'expected', count: 1, account: 'fpx_clearing', amountMinor: '5500', currency: 'MYR', reference: 'FPX-123' },
       { side: 'expected', count: 1, account: 'sales', amountMinor: '-5500', currency: 'MYR', reference: 'FPX-123' },
     ]);
+  });
+
+  it('reads only the oracle’s own violations: a look-alike row from another invariant is not a diff', () => {
+    const lookalike = { invariant: 'custom', message: 'x', evidence: [{ side: 'only in actual', count: 1, account: 'a', amount_minor: '1', currency: 'MYR', reference: 'R' }] };
+    expect(ledgerDiff([lookalike])).toEqual([]);
   });
 });

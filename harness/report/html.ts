@@ -1,11 +1,11 @@
-import type { ScenarioResult } from '../runner/result.ts';
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
+import { secondsOfMs } from './format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
-import { exchangeLabel, VERDICT_TEXT, verdictOf, type RunReport } from './run-report.ts';
+import { exchangeLabel, harnessErrorText, LEDGER_MATCHES_CLEAN_REPLAY, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
 import { renderTimelineSvg } from './timeline.ts';
 
-const secs = (ms: number): string => (ms / 1000).toFixed(1);
+const secs = (ms: number): string => secondsOfMs(ms, { unit: false });
 const cell = (v: unknown): string => html(v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const anchor = (i: number): string => `scenario-${i}`;
 const MAX_EVIDENCE_ROWS = 20;
@@ -56,7 +56,7 @@ function genericTable(rows: readonly Record<string, unknown>[]): string {
 function ledgerDiffSection(r: ScenarioResult & { status: 'failed' }): string {
   const rows = ledgerDiff(r.counterexample.violations);
   if (rows.length === 0) {
-    const checked = reportedInvariants(r).includes('ledger-matches-clean-replay');
+    const checked = reportedInvariants(r).includes(LEDGER_MATCHES_CLEAN_REPLAY);
     return `<h3>Ledger diff</h3><p class="meta">${checked ? 'The ledger held the same postings as the clean replay.' : 'Not compared: the scenario does not run ledger-matches-clean-replay.'}</p>`;
   }
   const sorted = [...rows].sort((a, b) => a.reference.localeCompare(b.reference) || a.side.localeCompare(b.side));
@@ -85,7 +85,7 @@ function failureSection(report: RunReport, r: ScenarioResult & { status: 'failed
     ...(report.upstream?.[r.scenario] ? { upstream: report.upstream[r.scenario] } : {}),
   });
   return `<section class="failure" id="${anchor(i)}"><h2>✗ ${html(r.scenario)}</h2>
-<p class="meta">seed ${html(r.seed)} · path ${html(r.path === '' ? '(none: the clean replay failed)' : r.path)} · ${html(r.schedules)} schedules · ${html(r.invariantChecks)} invariant checks · ${secs(r.durationMs)} s on ${html(r.database)}</p>
+<p class="meta">seed ${html(r.seed)} · path ${html(r.path === '' ? '(none: the clean replay failed)' : r.path)} · ${html(r.schedules)} schedules · ${html(r.invariantChecks)} invariant checks · ${secondsOfMs(r.durationMs)} on ${html(r.database)}</p>
 <h3>Broken invariants</h3><ul class="broken">${list}</ul>
 <h3>Shrunk schedule (${ce.steps.length} steps)</h3>
 <div class="legend"><span><i style="background:#334"></i>first delivery</span><span><i style="background:#c25e00"></i>duplicate</span><span><i style="background:#6b3fa0"></i>redelivery (provider retry)</span><span><i style="background:#b3261e"></i>✕ ack lost / error</span><span><i style="background:#c99a00"></i>par: concurrent group</span></div>
@@ -100,7 +100,7 @@ ${r.savedTo ? `<p class="meta">Shrunk schedule saved to <code>${html(r.savedTo)}
 /** index.html: one self-contained page (inline CSS and JS, no network) that explains the run. */
 export function renderHtml(report: RunReport): string {
   const s = report.summary;
-  const verdict = verdictOf(s);
+  const verdict = s.verdict;
   const rows = report.results
     .map((r, i) => {
       const name = r.status === 'passed' ? html(r.scenario) : `<a href="#${anchor(i)}">${html(r.scenario)}</a>`;
@@ -111,7 +111,7 @@ export function renderHtml(report: RunReport): string {
     .map((r, i) => {
       if (r.status === 'failed') return failureSection(report, r, i);
       if (r.status === 'errored') {
-        return `<section class="errored" id="${anchor(i)}"><h2>! ${html(r.scenario)}: harness error</h2><pre>${html(`[${r.error.code}] ${r.error.message}`)}</pre></section>`;
+        return `<section class="errored" id="${anchor(i)}"><h2>! ${html(r.scenario)}: harness error</h2><pre>${html(harnessErrorText(r.error))}</pre></section>`;
       }
       return '';
     })
@@ -120,10 +120,10 @@ export function renderHtml(report: RunReport): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>idemgate: ${html(VERDICT_TEXT[verdict])}</title><style>${CSS}</style></head>
+<title>idemgate: ${html(VERDICTS[verdict].headline)}</title><style>${CSS}</style></head>
 <body><main>
 <h1>idemgate report</h1>
-<div class="banner v-${verdict}" id="verdict">${html(VERDICT_TEXT[verdict])}<small>${s.scenarios} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.errored} errored · ${s.schedules} schedules · ${s.invariantChecks} invariant checks · ${s.violations} violation(s) · ${secs(s.wallMs)} s</small></div>
+<div class="banner v-${verdict}" id="verdict">${html(VERDICTS[verdict].headline)}<small>${s.scenarios} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.errored} errored · ${s.schedules} schedules · ${s.invariantChecks} invariant checks · ${s.violations} violation(s) · ${secondsOfMs(s.wallMs)}</small></div>
 <p class="meta">${html(report.tool.name)} ${html(report.tool.version)} · target ${html(report.target.baseUrl)} · ${html(report.database)} · started ${html(report.startedAt)} · finished ${html(report.finishedAt)}</p>
 <table class="scenarios"><thead><tr><th>Scenario</th><th>Status</th><th>Schedules</th><th>Invariant checks</th><th>Seconds</th><th>Seed</th></tr></thead><tbody>
 ${rows}

@@ -78,6 +78,7 @@ describe('junit.xml', () => {
     expect(ledger).toContain('replay: npx idemgate run --scenario shopee-fpx-races --seed 1234567 --path "41:2:0:1"');
     const errored = suites(renderJunit(sampleReport([erroredResult()]), 'h'))[0]!;
     expect(errored.cases[0]!.text).toContain('type="TAPE_NOT_FOUND"');
+    expect(errored.cases[0]!.text).toContain('>[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file</error>');
   });
 
   it('escapes markup, quotes and control characters and stays valid', async () => {

@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
-import type { Violation } from '../invariants/invariant.ts';
-import type { ScenarioResult } from '../runner/result.ts';
-import { reportedInvariants, seconds, violationsByInvariant } from './details.ts';
+import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { xmlAttr, xmlText } from './escape.ts';
-import type { RunReport } from './run-report.ts';
+import { secondsOfMs } from './format.ts';
+import { harnessErrorText, type RunReport, type ScenarioResult, type Violation } from './model.ts';
 
 /** The testcase an errored scenario reports its harness error on; its invariants are skipped. */
 export const SETUP_TESTCASE = '(harness set-up)';
 const PACKAGE = 'idemgate';
 const MAX_EVIDENCE = 20;
+/** JUnit `time` attributes: seconds with millisecond precision, no unit. */
+const seconds = (ms: number): string => secondsOfMs(ms, { digits: 3, unit: false });
 
 /** The text of a `<failure>`: what broke, the rows that prove it, the shrunk schedule, how to replay it. */
 export function failureText(r: ScenarioResult & { status: 'failed' }, violations: readonly Violation[]): string {
@@ -41,7 +42,7 @@ function casesFor(r: ScenarioResult): Case[] {
   const invariants = reportedInvariants(r);
   if (r.status === 'errored') {
     return [
-      { name: SETUP_TESTCASE, timeMs: r.durationMs, outcome: { kind: 'error', type: r.error.code, message: r.error.message, text: `[${r.error.code}] ${r.error.message}` } },
+      { name: SETUP_TESTCASE, timeMs: r.durationMs, outcome: { kind: 'error', type: r.error.code, message: r.error.message, text: harnessErrorText(r.error) } },
       ...invariants.map((name): Case => ({ name, timeMs: 0, outcome: { kind: 'skipped', message: 'not checked: the harness could not run the scenario' } })),
     ];
   }

@@ -1,4 +1,4 @@
-import type { Violation } from '../invariants/invariant.ts';
+import { cleanReplayDiffRows, type Violation } from './model.ts';
 
 export interface LedgerDiffRow {
   side: 'expected' | 'actual';
@@ -9,26 +9,14 @@ export interface LedgerDiffRow {
   reference: string;
 }
 
-const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-
-/**
- * Expected-vs-actual ledger rows, read from the differential oracle's evidence
- * (`ledger-matches-clean-replay`: rows with `side` = "only in actual" | "only in clean replay").
- */
+/** Expected-vs-actual ledger rows, from the typed evidence of the differential oracle (`ledger-matches-clean-replay`). */
 export function ledgerDiff(violations: readonly Violation[]): LedgerDiffRow[] {
-  const rows: LedgerDiffRow[] = [];
-  for (const v of violations) {
-    for (const e of v.evidence) {
-      if (e.side !== 'only in actual' && e.side !== 'only in clean replay') continue;
-      rows.push({
-        side: e.side === 'only in actual' ? 'actual' : 'expected',
-        count: typeof e.count === 'number' ? e.count : Number(e.count ?? 1),
-        account: text(e.account),
-        amountMinor: text(e.amount_minor ?? e.amountMinor),
-        currency: text(e.currency),
-        reference: text(e.reference),
-      });
-    }
-  }
-  return rows;
+  return cleanReplayDiffRows(violations).map((e) => ({
+    side: e.side === 'only in actual' ? 'actual' : 'expected',
+    count: e.count,
+    account: e.account,
+    amountMinor: e.amount_minor,
+    currency: e.currency,
+    reference: e.reference,
+  }));
 }

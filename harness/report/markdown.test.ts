@@ -29,7 +29,7 @@ describe('summary.md', () => {
 
   it('shows an errored scenario’s harness error', () => {
     const md = renderSummaryMarkdown(sampleReport([erroredResult()]));
-    expect(md).toContain('### ⚠️ fpx-holiday-file: harness error\n\n```\n[TAPE_NOT_FOUND] [TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file\n```');
+    expect(md).toContain('### ⚠️ fpx-holiday-file: harness error\n\n```\n[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file\n```');
   });
 
   it('neutralises markup and table-breaking characters from results', () => {

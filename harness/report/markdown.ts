@@ -1,33 +1,34 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
-import { VERDICT_TEXT, verdictOf, type RunReport } from './run-report.ts';
+import { secondsOfMs } from './format.ts';
+import { harnessErrorText, VERDICTS, type RunReport, type Verdict } from './model.ts';
 
-const ICON = { passed: '✅', failed: '❌', errored: '⚠️', 'nothing-ran': '⚠️' } as const;
+const TONE_ICON = { good: '✅', bad: '❌', warn: '⚠️' } as const;
+const icon = (v: Verdict): string => TONE_ICON[VERDICTS[v].tone];
 const MAX_MESSAGES = 5;
-const secs = (ms: number): string => (ms / 1000).toFixed(1);
+const secs = (ms: number): string => secondsOfMs(ms, { unit: false });
 
 /** summary.md: the verdict, a table of scenarios, and for each failure what broke and how to replay it. */
 export function renderSummaryMarkdown(report: RunReport): string {
   const s = report.summary;
-  const verdict = verdictOf(s);
   const out: string[] = [
-    `## idemgate: ${ICON[verdict]} ${VERDICT_TEXT[verdict]}`,
+    `## idemgate: ${icon(s.verdict)} ${VERDICTS[s.verdict].headline}`,
     '',
     `${s.scenarios} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.errored} errored. ` +
       `${s.schedules} schedules explored, ${s.invariantChecks} invariant checks, ${s.violations} violation(s), ` +
-      `${secs(s.wallMs)} s against ${mdCode(report.target.baseUrl)} on ${report.database}.`,
+      `${secondsOfMs(s.wallMs)} against ${mdCode(report.target.baseUrl)} on ${report.database}.`,
     '',
   ];
   if (report.results.length > 0) {
     out.push('| Scenario | Status | Schedules | Invariant checks | Seconds |', '| --- | --- | ---: | ---: | ---: |');
     for (const r of report.results) {
-      out.push(`| ${mdCell(r.scenario)} | ${ICON[r.status]} ${r.status} | ${r.schedules} | ${r.invariantChecks} | ${secs(r.durationMs)} |`);
+      out.push(`| ${mdCell(r.scenario)} | ${icon(r.status)} ${r.status} | ${r.schedules} | ${r.invariantChecks} | ${secs(r.durationMs)} |`);
     }
     out.push('');
   }
   for (const r of report.results) {
     if (r.status === 'errored') {
-      out.push(`### ⚠️ ${mdText(r.scenario)}: harness error`, '', mdCodeBlock(`[${r.error.code}] ${r.error.message}`), '');
+      out.push(`### ⚠️ ${mdText(r.scenario)}: harness error`, '', mdCodeBlock(harnessErrorText(r.error)), '');
       continue;
     }
     if (r.status !== 'failed') continue;

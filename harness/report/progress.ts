@@ -1,7 +1,5 @@
-import type { ScenarioResult } from '../runner/result.ts';
-import type { Scenario } from '../runner/scenario.ts';
-import type { SuiteProgress } from '../runner/suite.ts';
 import { formatResult, type Painter } from './console.ts';
+import type { Scenario, ScenarioResult, SuiteProgress } from './model.ts';
 
 const BAR = 24;
 

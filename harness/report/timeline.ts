@@ -1,8 +1,5 @@
-import type { DeliveryOutcome } from '../replay/outcome.ts';
-import type { Counterexample } from '../runner/result.ts';
-import type { Delivery } from '../schedule/schedule.ts';
 import { html } from './escape.ts';
-import type { UpstreamCallRecord } from './run-report.ts';
+import type { Counterexample, Delivery, DeliveryOutcome, TimelineCall } from './model.ts';
 
 /**
  * The shrunk schedule as an inline SVG sequence diagram: lanes provider → target → upstream,
@@ -19,7 +16,7 @@ interface Row {
   /** What came back; undefined when the schedule never ran (no outcome recorded). */
   outcome?: DeliveryOutcome;
   abortAfterMs?: number;
-  upstream: UpstreamCallRecord[];
+  upstream: TimelineCall[];
 }
 
 interface Block {
@@ -45,7 +42,7 @@ function scheduledDelivery(ce: Counterexample, step: number, nth: number): Deliv
 }
 
 /** Groups outcomes by step; falls back to the schedule when no outcome was recorded. */
-export function timelineBlocks(ce: Counterexample, upstream: readonly UpstreamCallRecord[] = []): { blocks: Block[]; unmatched: UpstreamCallRecord[] } {
+export function timelineBlocks(ce: Counterexample, upstream: readonly TimelineCall[] = []): { blocks: Block[]; unmatched: TimelineCall[] } {
   const blocks: Block[] = [];
   if (ce.deliveries.length > 0) {
     const sorted = [...ce.deliveries].sort((a, b) => a.step - b.step || a.startedAtMs - b.startedAtMs);
@@ -91,7 +88,7 @@ export function timelineBlocks(ce: Counterexample, upstream: readonly UpstreamCa
     });
   }
   // An upstream call belongs to the delivery in flight when it arrived (the latest one that had started).
-  const unmatched: UpstreamCallRecord[] = [];
+  const unmatched: TimelineCall[] = [];
   const rows = blocks.flatMap((b) => b.rows).filter((r) => r.outcome !== undefined);
   for (const call of [...upstream].sort((a, b) => a.atMs - b.atMs)) {
     const owner = rows
@@ -119,7 +116,7 @@ function answerOf(row: Row): { text: string; cls: string; lost: boolean } {
 export function renderTimelineSvg(
   ce: Counterexample,
   label: (exchange: number) => string,
-  options: { id: string; upstream?: readonly UpstreamCallRecord[] },
+  options: { id: string; upstream?: readonly TimelineCall[] },
 ): string {
   const { blocks, unmatched } = timelineBlocks(ce, options.upstream);
   const m = (name: string) => `${options.id}-${name}`;

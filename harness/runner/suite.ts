@@ -1,12 +1,11 @@
 import type { IdemgateConfig } from '../config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
-import { summarise, type RunSummary } from '../report/console.ts';
-import type { RunReport } from '../report/run-report.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import type { ScenarioResult } from './result.ts';
 import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
 import { openSession } from './session.ts';
+import { summarise, type RunSummary } from './verdict.ts';
 
 export interface SuiteOptions {
   config: IdemgateConfig;
@@ -18,7 +17,6 @@ export interface SuiteOptions {
   /** Force embedded PGlite even when DATABASE_URL is set. */
   pglite?: boolean;
   reportsDir: string;
-  toolVersion: string;
   /** Called when a scenario starts, after each of its schedules, and when it ends. */
   progress?: SuiteProgress;
 }
@@ -29,16 +27,24 @@ export interface SuiteProgress {
   end(result: ScenarioResult): void;
 }
 
+/** A whole run as data: what the reports are built from (`runReport` in report/model.ts). */
 export interface SuiteRun {
-  results: ScenarioResult[];
+  /** ISO 8601. */
+  startedAt: string;
+  finishedAt: string;
+  target: { baseUrl: string };
+  database: 'pglite' | 'postgres';
+  /** The counts and the verdict, decided here once. */
   summary: RunSummary;
-  report: RunReport;
+  results: ScenarioResult[];
+  /** Per failed scenario, a readable label for each exchange of its tape (index = exchange). */
+  labels: Record<string, string[]>;
   /** Set when the harness could not start (every scenario is then `errored`). */
   setupError?: string;
 }
 
 /**
- * Runs scenarios on one session and builds the run report. Never throws for a set-up failure
+ * Runs scenarios on one session and decides the run's verdict. Never throws for a set-up failure
  * (bad tape, target down, database unreachable): every scenario is then reported `errored`, so
  * the reports written afterwards can never look green.
  */
@@ -99,17 +105,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
       options.progress?.end(result);
     }
   }
-  const summary = summarise(results, performance.now() - started);
-  const report: RunReport = {
-    version: 1,
+  return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    tool: { name: 'idemgate', version: options.toolVersion },
     target: { baseUrl },
     database,
-    summary,
+    summary: summarise(results, performance.now() - started),
     results,
     labels,
+    ...(setupError === undefined ? {} : { setupError }),
   };
-  return { results, summary, report, ...(setupError === undefined ? {} : { setupError }) };
 }

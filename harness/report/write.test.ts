@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { erroredResult, failedResult, passedResult, sampleReport } from './_testing/sample-report.ts';
-import { githubOptionsFromEnv, verdictOf, writeReports } from './run-report.ts';
+import { sampleReport } from './_testing/sample-report.ts';
+import { githubOptionsFromEnv, writeReports } from './write.ts';
 
 const schema = JSON.parse(await readFile(new URL('./schema/results.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -69,14 +69,5 @@ describe('githubOptionsFromEnv', () => {
   it('annotates only under GitHub Actions and finds the step summary', () => {
     expect(githubOptionsFromEnv({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/tmp/s.md' })).toEqual({ annotations: true, stepSummaryFile: '/tmp/s.md' });
     expect(githubOptionsFromEnv({ CI: 'true' })).toEqual({ annotations: false });
-  });
-});
-
-describe('verdictOf', () => {
-  it('ranks nothing-ran and errored above failed above passed', () => {
-    expect(verdictOf(sampleReport([]).summary)).toBe('nothing-ran');
-    expect(verdictOf(sampleReport([passedResult(), failedResult(), erroredResult()]).summary)).toBe('errored');
-    expect(verdictOf(sampleReport([passedResult(), failedResult()]).summary)).toBe('failed');
-    expect(verdictOf(sampleReport([passedResult()]).summary)).toBe('passed');
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * The one model every reporter reads: the run report's types (from the zod schema of
+ * `results.json`) and how a verdict is shown. Renderers import this and pure helpers only; the
+ * data comes from the runner (`SuiteRun`), whose verdict the reports show and never re-derive.
+ */
+import type { z } from 'zod';
+import type { SuiteRun } from '../runner/suite.ts';
+import type { Verdict } from '../runner/verdict.ts';
+import type { runReportSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
+
+export type { Violation } from '../invariants/invariant.ts';
+export { cleanReplayDiffRows, LEDGER_MATCHES_CLEAN_REPLAY, type CleanReplayDiffRow } from '../invariants/ledger-matches-clean-replay.ts';
+export type { DeliveryOutcome } from '../replay/outcome.ts';
+export type { Delivery } from '../schedule/schedule.ts';
+export type { Counterexample, ScenarioResult } from '../runner/result.ts';
+export type { RunSummary, Verdict } from '../runner/verdict.ts';
+export type { Scenario } from '../runner/scenario.ts';
+export type { SuiteProgress, SuiteRun } from '../runner/suite.ts';
+
+/**
+ * Everything the reports show about one run, and the content of `results.json` (format version 1,
+ * schema in `schema/results.schema.json`, generated from `runReportSchema`).
+ */
+export type RunReport = z.infer<typeof runReportSchema>;
+/** What pins a `gate --signoff` run so it can be repeated bit for bit. */
+export type Signoff = z.infer<typeof signoffSchema>;
+/** A call the target made to a simulated provider API, on the replay's clock, as the timeline draws it. */
+export type TimelineCall = z.infer<typeof timelineCallSchema>;
+
+/** How a verdict (or a scenario's status, which is one of them) reads: the words, and its tone for colour and icon. */
+export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: string; tone: 'good' | 'bad' | 'warn' }>> = {
+  passed: { label: 'PASSED', headline: 'PASSED — every invariant held', tone: 'good' },
+  failed: { label: 'FAILED', headline: 'FAILED — an invariant broke', tone: 'bad' },
+  errored: { label: 'ERRORED', headline: 'ERRORED — the harness could not run', tone: 'warn' },
+  'nothing-ran': { label: 'NOTHING RAN', headline: 'NOTHING RAN', tone: 'warn' },
+};
+
+/**
+ * The run report of a runner's result.
+ *
+ * @example
+ * const report = runReport(await runSuite(options), { name: 'idemgate', version: '0.1.0' });
+ */
+export function runReport(
+  run: SuiteRun,
+  tool: RunReport['tool'],
+  extra: Pick<RunReport, 'signoff' | 'upstream'> = {},
+): RunReport {
+  return {
+    version: 1,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    tool,
+    target: run.target,
+    database: run.database,
+    summary: run.summary,
+    results: run.results,
+    labels: run.labels,
+    ...extra,
+  };
+}
+
+/** Readable label of an exchange for a scenario, falling back to its index. */
+export function exchangeLabel(report: RunReport, scenario: string, exchange: number): string {
+  return report.labels?.[scenario]?.[exchange] ?? `exchange ${exchange}`;
+}
+
+
+/**
+ * An errored scenario's harness error as one text, its code shown once. The runner stores
+ * `describeError(e)` as the message, which already starts with `[CODE]`; a message that does not
+ * gets the code in front.
+ */
+export function harnessErrorText(error: { code: string; message: string }): string {
+  return error.message.startsWith(`[${error.code}]`) ? error.message : `[${error.code}] ${error.message}`;
+}

@@ -1,0 +1,232 @@
+/**
+ * `results.json` (format version 1) as ONE zod schema: it gives the report's TypeScript types
+ * (report/model.ts), and `schema/results.schema.json` is generated from it (`npm run schema`; a
+ * test fails when the committed file differs). The parts the runner, the schedule, the replay and
+ * the invariants own as TypeScript types are checked against this schema at compile time
+ * (`Agree` below), so neither side can drift: a field added to `DeliveryOutcome` and not here is
+ * a type error.
+ */
+import { z } from 'zod';
+import type { Violation } from '../invariants/invariant.ts';
+import type { DeliveryOutcome } from '../replay/outcome.ts';
+import type { Counterexample, ScenarioResult } from '../runner/result.ts';
+import type { RunSummary } from '../runner/verdict.ts';
+import type { Delivery, FaultEdit, Schedule } from '../schedule/schedule.ts';
+
+const count = z.int().min(0).meta({ id: 'count' });
+const ms = z.number().min(0).meta({ id: 'ms' });
+const httpStatus = z.int().min(100).max(599);
+const isoDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/)
+  .meta({ id: 'isoDateTime' });
+const database = z.enum(['pglite', 'postgres']).meta({ id: 'database' });
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+const delivery = z
+  .strictObject({
+    exchange: count.describe("Index into the scenario tape's exchanges."),
+    abortAfterMs: ms.optional().describe('The request is aborted client-side this long after it is sent.'),
+    delayMs: ms.optional().describe("The provider's wait before sending it (a retry's back-off)."),
+  })
+  .meta({ id: 'delivery' });
+
+const step = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('send'), delivery }),
+    z.strictObject({ kind: z.literal('concurrent'), deliveries: z.array(delivery).min(1) }),
+  ])
+  .meta({ id: 'step' });
+
+const schedule = z.strictObject({ steps: z.array(step) });
+
+const faultEdit = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('duplicate'), at: z.int(), gap: z.int() }),
+    z.strictObject({ kind: z.literal('concurrent-duplicates'), at: z.int(), width: z.int() }),
+    z.strictObject({ kind: z.literal('reorder'), at: z.int(), offset: z.int() }),
+    z.strictObject({
+      kind: z.literal('lost-ack'),
+      at: z.int(),
+      abortAfterMs: z.number(),
+      redeliverAfter: z.int(),
+      redeliverDelayMs: z.number().optional(),
+    }),
+    z.strictObject({ kind: z.literal('race'), at: z.int(), with: z.int() }),
+    z.strictObject({ kind: z.literal('overtake'), exchange: z.int(), before: z.int() }),
+  ])
+  .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
+  .meta({ id: 'faultEdit' });
+
+const violation = z
+  .strictObject({
+    invariant: z.string().min(1),
+    message: z.string(),
+    evidence: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('Rows that prove the violation (ledger rows, expected vs actual, deliveries).'),
+  })
+  .meta({ id: 'violation' });
+
+const deliveryOutcome = z
+  .strictObject({
+    step: count,
+    exchange: count,
+    provider: z.string(),
+    attempt: z.int().min(1),
+    origin: z.enum(['schedule', 'redelivery']),
+    result: z.enum(['answered', 'aborted', 'timeout', 'error']),
+    status: httpStatus.optional(),
+    body: z.string().optional(),
+    error: z.string().optional(),
+    acknowledged: z.boolean(),
+    startedAtMs: ms,
+    durationMs: ms,
+  })
+  .meta({ id: 'deliveryOutcome' });
+
+const counterexample = z
+  .strictObject({
+    draw: z.strictObject({
+      groups: z.array(z.string()),
+      edits: z.array(faultEdit),
+      extensions: z.record(z.string(), z.unknown()).optional().describe("Each scenario extension's drawn data, by extension name."),
+    }),
+    schedule,
+    steps: z.array(z.string()).describe('One readable line per step.'),
+    violations: z.array(violation),
+    deliveries: z.array(deliveryOutcome),
+  })
+  .meta({ id: 'counterexample' });
+
+const resultBase = {
+  scenario: z.string().min(1),
+  database,
+  durationMs: ms,
+  schedules: count.describe('Schedules executed, shrinking included.'),
+  invariantChecks: count,
+  invariants: z.array(z.string()),
+  seed: z.int().describe('fast-check seed; with path it replays the counterexample.'),
+};
+
+const scenarioResult = z
+  .discriminatedUnion('status', [
+    z.strictObject({ ...resultBase, status: z.literal('passed'), runs: count }).meta({ id: 'passedResult' }),
+    z
+      .strictObject({
+        ...resultBase,
+        status: z.literal('failed'),
+        runs: count,
+        path: z.string().describe('fast-check counterexample path; empty when the clean replay itself failed.'),
+        counterexample,
+        replayCommand: z.string().min(1),
+        savedTo: z.string().optional().describe('Where the shrunk schedule was saved (JSON).'),
+      })
+      .meta({ id: 'failedResult' }),
+    z
+      .strictObject({ ...resultBase, status: z.literal('errored'), error: z.strictObject({ code: z.string(), message: z.string() }) })
+      .meta({ id: 'erroredResult' }),
+  ])
+  .describe('A scenario result, by status.')
+  .meta({ id: 'scenarioResult' });
+
+const summary = z.strictObject({
+  verdict: z
+    .enum(['passed', 'failed', 'errored', 'nothing-ran'])
+    .describe('Decided by the runner: nothing ran or errored beats failed beats passed; exit code 0 passed, 1 failed, 2 otherwise.'),
+  scenarios: count,
+  passed: count,
+  failed: count,
+  errored: count,
+  schedules: count.describe('Schedules executed over all scenarios, shrinking included.'),
+  invariantChecks: count,
+  violations: count,
+  wallMs: ms,
+});
+
+export const timelineCallSchema = z
+  .strictObject({
+    atMs: ms.describe("On the replay's clock: ms since the schedule started."),
+    method: z.string(),
+    path: z.string(),
+    status: httpStatus,
+    error: z.string().optional(),
+  })
+  .describe('A call the target made to a simulated provider API.');
+
+export const signoffSchema = z
+  .strictObject({
+    commit: z.string().nullable().describe('git commit of the project holding the config (null outside git)'),
+    dirty: z.boolean().nullable().describe('uncommitted changes at sign-off (null outside git)'),
+    seed: z.int().min(0),
+    tapes: z.record(z.string(), sha256).describe('sha256 of each tape file, by path'),
+    suiteHash: sha256.describe('sha256 over scenario names, runs, tapes and their hashes, and the seed'),
+    rerun: z.string().describe('the command that repeats this sign-off'),
+  })
+  .describe('Present for `idemgate gate --signoff`: what pins the run so it can be repeated bit for bit.');
+
+export const runReportSchema = z
+  .strictObject({
+    version: z.literal(1).describe('Format version; bumped on any incompatible change.'),
+    startedAt: isoDateTime,
+    finishedAt: isoDateTime,
+    tool: z.strictObject({ name: z.string().min(1), version: z.string().min(1) }),
+    target: z.strictObject({ baseUrl: z.string().min(1).describe("The target's base URL the deliveries went to.") }),
+    database,
+    summary,
+    results: z.array(scenarioResult),
+    labels: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .describe('Per scenario, a readable label for each exchange of its tape (array index = exchange index).'),
+    upstream: z
+      .record(z.string(), z.array(timelineCallSchema))
+      .optional()
+      .describe('Per scenario, the calls the target made to simulated provider APIs while the shrunk schedule replayed.'),
+    signoff: signoffSchema.optional(),
+  })
+  .meta({
+    $id: 'https://idemgate.dev/schema/results-1.json',
+    title: 'idemgate results.json, format version 1',
+    description:
+      "One idemgate run: when, against what, the summary, and every scenario's result. A failed scenario carries its shrunk counterexample: the fault edits drawn, the schedule, one line per step, the invariant violations with their evidence rows, and what happened to every delivery. Amounts are integer minor units.",
+  });
+
+/** Every key required and `undefined` dropped, all the way down, so an optional field one side lacks is seen. */
+type Strict<T> = T extends readonly (infer U)[]
+  ? Strict<U>[]
+  : T extends object
+    ? { [K in keyof T]-?: Strict<Exclude<T[K], undefined>> }
+    : T;
+type Assignable<A, B> = [A] extends [B] ? true : false;
+/** The two types describe the same JSON: same fields, same optionality, same value types. */
+type Agree<A, B> =
+  Assignable<A, B> extends true
+    ? Assignable<B, A> extends true
+      ? Assignable<Strict<A>, Strict<B>> extends true
+        ? Assignable<Strict<B>, Strict<A>>
+        : false
+      : false
+    : false;
+type Expect<T extends true> = T;
+
+// Compile-time: the types other folders own agree with the schema (a mismatch fails `tsc`).
+export type _SchemaAgreesWithTypes = [
+  Expect<Agree<z.infer<typeof delivery>, Delivery>>,
+  Expect<Agree<z.infer<typeof schedule>, Schedule>>,
+  Expect<Agree<z.infer<typeof faultEdit>, FaultEdit>>,
+  Expect<Agree<z.infer<typeof violation>, Violation>>,
+  Expect<Agree<z.infer<typeof deliveryOutcome>, DeliveryOutcome>>,
+  Expect<Agree<z.infer<typeof counterexample>, Counterexample>>,
+  Expect<Agree<z.infer<typeof scenarioResult>, ScenarioResult>>,
+  Expect<Agree<z.infer<typeof summary>, RunSummary>>,
+];
+
+/** The JSON Schema of results.json, generated from `runReportSchema`. */
+export const resultsJsonSchema = (): Record<string, unknown> => z.toJSONSchema(runReportSchema, { target: 'draft-2020-12' });
+
+/** The committed file's text: what `npm run schema` writes and a test compares against. */
+export const resultsJsonSchemaText = (): string => `${JSON.stringify(resultsJsonSchema(), null, 2)}\n`;
+
+/** Where the generated JSON Schema is committed. */
+export const RESULTS_SCHEMA_FILE = new URL('./schema/results.schema.json', import.meta.url);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from './result.ts';
+import { exitCodeFor, summarise } from './verdict.ts';
+
+const base = { database: 'pglite', durationMs: 10, invariants: ['exactly-once-effect'], seed: 1 } as const;
+const passed = (): ScenarioResult => ({ ...base, invariants: [...base.invariants], scenario: 'p', status: 'passed', runs: 5, schedules: 6, invariantChecks: 6 });
+const failed = (): ScenarioResult => ({
+  ...base,
+  invariants: [...base.invariants],
+  scenario: 'f',
+  status: 'failed',
+  runs: 5,
+  schedules: 9,
+  invariantChecks: 9,
+  path: '3:0',
+  replayCommand: 'npx idemgate run --scenario f --seed 1 --path "3:0"',
+  counterexample: {
+    draw: { groups: [], edits: [] },
+    schedule: { steps: [] },
+    steps: [],
+    violations: [
+      { invariant: 'exactly-once-effect', message: 'twice', evidence: [] },
+      { invariant: 'exactly-once-effect', message: 'again', evidence: [] },
+    ],
+    deliveries: [],
+  },
+});
+const errored = (): ScenarioResult => ({
+  ...base,
+  invariants: [...base.invariants],
+  scenario: 'e',
+  status: 'errored',
+  schedules: 0,
+  invariantChecks: 0,
+  error: { code: 'TAPE_NOT_FOUND', message: 'no such file' },
+});
+
+describe('summarise', () => {
+  it('ranks nothing-ran and errored above failed above passed', () => {
+    expect(summarise([], 0).verdict).toBe('nothing-ran');
+    expect(summarise([passed(), failed(), errored()], 1).verdict).toBe('errored');
+    expect(summarise([passed(), failed()], 1).verdict).toBe('failed');
+    expect(summarise([passed()], 1).verdict).toBe('passed');
+  });
+
+  it('counts scenarios, schedules, checks and violations', () => {
+    expect(summarise([passed(), failed(), errored()], 1234)).toEqual({
+      verdict: 'errored',
+      scenarios: 3,
+      passed: 1,
+      failed: 1,
+      errored: 1,
+      schedules: 15,
+      invariantChecks: 15,
+      violations: 2,
+      wallMs: 1234,
+    });
+  });
+});
+
+describe('exitCodeFor', () => {
+  it('is 0 passed, 1 failed, 2 errored or nothing ran', () => {
+    expect(exitCodeFor(summarise([passed()], 1))).toBe(0);
+    expect(exitCodeFor(summarise([passed(), failed()], 1))).toBe(1);
+    expect(exitCodeFor(summarise([failed(), errored()], 1))).toBe(2);
+    expect(exitCodeFor(summarise([], 1))).toBe(2);
+  });
+});

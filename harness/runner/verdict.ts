@@ -1,0 +1,55 @@
+import type { ScenarioResult } from './result.ts';
+
+/** What a whole run comes to, decided once here; reports and the CLI's exit code read it. */
+export type Verdict = 'passed' | 'failed' | 'errored' | 'nothing-ran';
+
+/** The process exit code a verdict maps to: 0 every invariant held, 1 one broke, 2 the harness could not run. */
+export type ExitCode = 0 | 1 | 2;
+
+export interface RunSummary {
+  verdict: Verdict;
+  scenarios: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  schedules: number;
+  invariantChecks: number;
+  violations: number;
+  wallMs: number;
+}
+
+type Counts = Omit<RunSummary, 'verdict'>;
+
+/**
+ * The verdict rules in order of precedence, as data: the first that applies decides. Nothing ran
+ * or a harness error beats a broken invariant (a run that could not check proves nothing), which
+ * beats a pass.
+ */
+const VERDICT_RULES: readonly { verdict: Verdict; applies: (c: Counts) => boolean }[] = [
+  { verdict: 'nothing-ran', applies: (c) => c.scenarios === 0 },
+  { verdict: 'errored', applies: (c) => c.errored > 0 },
+  { verdict: 'failed', applies: (c) => c.failed > 0 },
+];
+
+export const EXIT_CODES: Readonly<Record<Verdict, ExitCode>> = { passed: 0, failed: 1, errored: 2, 'nothing-ran': 2 };
+
+/** The run's verdict from its counts. */
+export const verdictOf = (c: Counts): Verdict => VERDICT_RULES.find((r) => r.applies(c))?.verdict ?? 'passed';
+
+/** Exit code of a run: the one mapping from verdict to process status. */
+export const exitCodeFor = (s: Pick<RunSummary, 'verdict'>): ExitCode => EXIT_CODES[s.verdict];
+
+/** Counts the results and decides the verdict. */
+export function summarise(results: readonly ScenarioResult[], wallMs: number): RunSummary {
+  const counts: Counts = {
+    scenarios: results.length,
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    errored: results.filter((r) => r.status === 'errored').length,
+    schedules: results.reduce((n, r) => n + r.schedules, 0),
+    invariantChecks: results.reduce((n, r) => n + r.invariantChecks, 0),
+    violations: results.reduce((n, r) => n + (r.status === 'failed' ? r.counterexample.violations.length : 0), 0),
+    wallMs,
+  };
+  return { verdict: verdictOf(counts), ...counts };
+}
