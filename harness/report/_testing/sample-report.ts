@@ -1,7 +1,8 @@
 import type { Violation } from '../../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../../replay/outcome.ts';
 import type { ScenarioResult } from '../../runner/result.ts';
-import { applyEdits, cleanSchedule, describeSchedule, type FaultEdit } from '../../schedule/schedule.ts';
+import { applyEdits, type FaultEdit } from '../../faults/edits.ts';
+import { cleanSchedule, describeSchedule } from '../../schedule/schedule.ts';
 import { summarise } from '../console.ts';
 import type { RunReport } from '../run-report.ts';
 
