@@ -521,26 +521,4 @@ describe('createReplayer', () => {
     }
     expect(target.connections()).toBe(1);
   });
-
-  it('sustains a high sequential request rate on loopback', async () => {
-    const target = await startTarget();
-    const count = 1000;
-    const replayer = createReplayer(
-      options(
-        target,
-        Array.from({ length: count }, (_, i) => ({ id: `e${i}` })),
-      ),
-    );
-    await replayer.replay(cleanSchedule(10));
-
-    const started = performance.now();
-    const outcomes = await replayer.replay(cleanSchedule(count));
-    const seconds = (performance.now() - started) / 1000;
-    await replayer.close();
-
-    const rate = Math.round(count / seconds);
-    console.log(`replayer throughput: ${rate} sequential requests/s (${count} in ${seconds.toFixed(2)} s)`);
-    expect(outcomes.every((o) => o.acknowledged)).toBe(true);
-    expect(rate).toBeGreaterThan(500);
-  });
 });
