@@ -376,7 +376,7 @@ describe('replaySchedule', () => {
 
     await expect(replay).rejects.toThrow('stop now');
     expect(target.arrivals.map((a) => a.id)).toEqual(['a']);
-  });
+  }, 5000); // without the signal the back-off never ends: fail fast, not at the suite timeout
 
   it('gives up on a slow answer after the request timeout', async () => {
     const target = await startTarget();
@@ -491,16 +491,19 @@ describe('replaySchedule', () => {
   it('stops when its signal is aborted', async () => {
     const target = await startTarget();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop now')), 30);
+    // Cancel while the first request is in the target (not after a fixed time, which a loaded machine overruns).
+    const watch = setInterval(() => {
+      if (target.arrivals.length > 0) controller.abort(new Error('stop now'));
+    }, 1);
 
     const replay = replaySchedule(
       cleanSchedule(3),
-      options(target, [{ id: 'a', delayMs: 100 }, { id: 'b' }, { id: 'c' }], { signal: controller.signal }),
-    );
+      options(target, [{ id: 'a', delayMs: 500 }, { id: 'b' }, { id: 'c' }], { signal: controller.signal }),
+    ).finally(() => clearInterval(watch));
 
     await expect(replay).rejects.toThrow('stop now');
     expect(target.arrivals.map((a) => a.id)).toEqual(['a']);
-  }, 5000); // without the fix the back-off never ends: fail fast rather than at the suite timeout
+  });
 });
 
 describe('createReplayer', () => {
