@@ -30,8 +30,9 @@ export { defineProvider } from './providers/provider.ts';
 export type { Provider, ProviderEvent, LedgerEffect, EntityStatus, SigningContext } from './providers/provider.ts';
 export { builtinProviders, providerFor } from './providers/registry.ts';
 
-export { applyEdits, cleanSchedule, describeSchedule, type Schedule, type Step, type FaultEdit } from './schedule/schedule.ts';
+export { cleanSchedule, describeSchedule, type Schedule, type Step } from './schedule/schedule.ts';
 export {
+  applyEdits,
   billplzRetries,
   composeFaults,
   concurrentDuplicates,
@@ -41,7 +42,8 @@ export {
   raceSameEntity,
   reorderWithin,
   sequentialDuplicates,
-  type FaultArbitrary,
+  type Fault,
+  type FaultEdit,
   type PositionalFault,
 } from './faults/index.ts';
 

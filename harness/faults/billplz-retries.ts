@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { PositionalFault } from './types.ts';
+import type { PositionalFault } from './edits.ts';
+import type { LostAckEdit } from './lost-acks.ts';
 import { lastStep, requireInteger } from './types.ts';
-import type { FaultEdit } from '../schedule/schedule.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -47,7 +47,7 @@ export function billplzRetries({
         abortAfterMs: fc.integer({ min: 1, max: maxAbortAfterMs }),
       })
       .map(
-        ({ at, retry, jitterMs, abortAfterMs }): FaultEdit => ({
+        ({ at, retry, jitterMs, abortAfterMs }): LostAckEdit => ({
           kind: 'lost-ack',
           at,
           abortAfterMs,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, cleanSchedule } from '../schedule/schedule.ts';
+import { cleanSchedule } from '../schedule/schedule.ts';
+import { applyEdits } from './edits.ts';
 import { composeFaults } from './compose.ts';
 import { concurrentDuplicates } from './concurrent-duplicates.ts';
 import { lostAcks } from './lost-acks.ts';
@@ -47,9 +48,7 @@ describe('composeFaults', () => {
       { seed: 99 },
     );
 
-    expect(details.counterexample).toEqual([
-      [{ kind: 'lost-ack', at: 0, abortAfterMs: 1, redeliverAfter: 0 }],
-    ]);
+    expect(details.counterexample).toEqual([[{ kind: 'lost-ack', at: 0, abortAfterMs: 1, redeliverAfter: 0 }]]);
   });
 
   it('rejects an empty fault list at once', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
-import type { FaultEdit } from '../schedule/schedule.ts';
-import { requireInteger, type FaultArbitrary } from './types.ts';
+import type { Fault, FaultEdit } from './edits.ts';
+import { requireInteger } from './types.ts';
 
 /**
  * Up to `maxEdits` edits, each drawn from one of `faults`. fast-check shrinks the list toward
@@ -13,14 +13,16 @@ import { requireInteger, type FaultArbitrary } from './types.ts';
  * fc.assert(fc.asyncProperty(edits(tape.exchanges.length), async (e) => check(applyEdits(clean, e))));
  */
 export function composeFaults(
-  faults: readonly FaultArbitrary[],
+  faults: readonly Fault[],
   { maxEdits = 8 }: { maxEdits?: number } = {},
 ): (stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit[]> {
   if (faults.length === 0) throw new RangeError('composeFaults: give at least one fault');
   requireInteger('composeFaults', 'maxEdits', maxEdits, 0);
   return (stepCount, events) => {
     // A fault with nothing to work on in this tape (no entity changes status) is left out.
-    const usable = faults.map((fault) => fault(stepCount, events)).filter((a): a is fc.Arbitrary<FaultEdit> => a !== undefined);
+    const usable = faults
+      .map((fault) => fault(stepCount, events))
+      .filter((a): a is fc.Arbitrary<FaultEdit> => a !== undefined);
     return usable.length === 0 ? fc.constant([]) : fc.array(fc.oneof(...usable), { maxLength: maxEdits });
   };
 }

@@ -1,9 +1,9 @@
 import { concurrentDuplicates } from './concurrent-duplicates.ts';
+import type { Fault } from './edits.ts';
 import { lostAcks } from './lost-acks.ts';
 import { overtakeWithinEntity } from './overtake.ts';
 import { reorderWithin } from './reorder.ts';
 import { sequentialDuplicates } from './sequential-duplicates.ts';
-import type { FaultArbitrary } from './types.ts';
 
 /**
  * The faults every webhook provider produces, together: redeliveries, concurrent duplicates,
@@ -17,6 +17,12 @@ export function deliveryFaults({
   maxGap = 4,
   maxWidth = 4,
   window = 6,
-}: { maxGap?: number; maxWidth?: number; window?: number } = {}): FaultArbitrary[] {
-  return [sequentialDuplicates({ maxGap }), concurrentDuplicates({ maxWidth }), reorderWithin({ window }), overtakeWithinEntity(), lostAcks({})];
+}: { maxGap?: number; maxWidth?: number; window?: number } = {}): Fault[] {
+  return [
+    sequentialDuplicates({ maxGap }),
+    concurrentDuplicates({ maxWidth }),
+    reorderWithin({ window }),
+    overtakeWithinEntity(),
+    lostAcks({}),
+  ];
 }

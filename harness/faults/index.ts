@@ -1,4 +1,12 @@
-export type { FaultArbitrary, PositionalFault } from './types.ts';
+export type { Fault, FaultEdit, PositionalFault } from './edits.ts';
+export { applyEdits } from './edits.ts';
+export type { ApplyEdit } from './types.ts';
+export type { DuplicateEdit } from './sequential-duplicates.ts';
+export type { ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
+export type { ReorderEdit } from './reorder.ts';
+export type { LostAckEdit } from './lost-acks.ts';
+export type { RaceEdit } from './race-same-entity.ts';
+export type { OvertakeEdit } from './overtake.ts';
 export { sequentialDuplicates } from './sequential-duplicates.ts';
 export { concurrentDuplicates } from './concurrent-duplicates.ts';
 export { reorderWithin } from './reorder.ts';

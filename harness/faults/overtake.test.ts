@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../providers/provider.ts';
-import { applyEdits, cleanSchedule, scheduleExchanges, type Schedule } from '../schedule/schedule.ts';
+import { cleanSchedule, scheduleExchanges, type Schedule } from '../schedule/schedule.ts';
+import { applyEdits } from './edits.ts';
 import { overtakeWithinEntity } from './overtake.ts';
 
 const ev = (entity: string, rank: number, time = 0): ProviderEvent => ({
@@ -48,7 +49,12 @@ describe('applyEdits: overtake', () => {
   });
 
   it('leaves the schedule alone when an exchange is not in it (a subset) or already comes first', () => {
-    const subset: Schedule = { steps: [{ kind: 'send', delivery: { exchange: 1 } }, { kind: 'send', delivery: { exchange: 3 } }] };
+    const subset: Schedule = {
+      steps: [
+        { kind: 'send', delivery: { exchange: 1 } },
+        { kind: 'send', delivery: { exchange: 3 } },
+      ],
+    };
     expect(applyEdits(subset, [{ kind: 'overtake', exchange: 3, before: 0 }])).toEqual(subset);
     const swapped = applyEdits(cleanSchedule(3), [{ kind: 'overtake', exchange: 2, before: 0 }]);
     expect(applyEdits(swapped, [{ kind: 'overtake', exchange: 2, before: 0 }])).toEqual(swapped);

@@ -1,7 +1,19 @@
 import fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
-import type { FaultEdit } from '../schedule/schedule.ts';
-import type { FaultArbitrary } from './types.ts';
+import { stepExchanges } from '../schedule/schedule.ts';
+import type { ApplyEdit } from './types.ts';
+
+/**
+ * The step delivering exchange `exchange` (its first delivery) is moved to just before the step
+ * delivering exchange `before`: a later message overtakes an earlier one. Unlike the
+ * positional edits it names exchanges, so it means the same on any subset of the tape; when
+ * either exchange is not in the schedule, or `exchange` already comes first, nothing changes.
+ */
+export interface OvertakeEdit {
+  kind: 'overtake';
+  exchange: number;
+  before: number;
+}
 
 const later = (a: NonNullable<ProviderEvent['entity']>, b: NonNullable<ProviderEvent['entity']>): boolean =>
   b.rank > a.rank || (b.rank === a.rank && b.time > a.time);
@@ -18,10 +30,13 @@ const later = (a: NonNullable<ProviderEvent['entity']>, b: NonNullable<ProviderE
  * @example
  * defineScenario({ …, faults: [overtakeWithinEntity(), lostAcks()] }); // { kind: 'overtake', exchange: 7, before: 2 }
  */
-export function overtakeWithinEntity(): FaultArbitrary {
+export function overtakeWithinEntity(): (
+  stepCount: number,
+  events?: readonly ProviderEvent[],
+) => fc.Arbitrary<OvertakeEdit> | undefined {
   return (_stepCount, events) => {
     if (events === undefined) return undefined;
-    const pairs: FaultEdit[] = [];
+    const pairs: OvertakeEdit[] = [];
     const earlier = new Map<string, number[]>();
     events.forEach((event, j) => {
       const entity = event.entity;
@@ -35,3 +50,11 @@ export function overtakeWithinEntity(): FaultArbitrary {
     return pairs.length === 0 ? undefined : fc.constantFrom(...pairs);
   };
 }
+
+export const applyOvertake: ApplyEdit<OvertakeEdit> = (steps, edit) => {
+  const from = steps.findIndex((s) => stepExchanges(s).includes(edit.exchange));
+  const to = steps.findIndex((s) => stepExchanges(s).includes(edit.before));
+  const next = [...steps];
+  if (from > to && to !== -1) next.splice(to, 0, ...next.splice(from, 1));
+  return next;
+};

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, cleanSchedule, scheduleExchanges } from '../schedule/schedule.ts';
+import { cleanSchedule, describeSchedule, scheduleExchanges, type Schedule } from '../schedule/schedule.ts';
+import { applyEdits } from './edits.ts';
 import { raceSameEntity } from './race-same-entity.ts';
 
 describe('raceSameEntity', () => {
@@ -37,5 +38,53 @@ describe('raceSameEntity', () => {
 
   it('rejects a window below 1', () => {
     expect(() => raceSameEntity({ window: 0 })).toThrow(/window/);
+  });
+});
+
+describe('applyEdits: race', () => {
+  it('sends step `at` and the next step as one concurrent group of two exchanges', () => {
+    const after = applyEdits(cleanSchedule(4), [{ kind: 'race', at: 1, with: 1 }]);
+
+    expect(after.steps).toEqual([
+      { kind: 'send', delivery: { exchange: 0 } },
+      { kind: 'concurrent', deliveries: [{ exchange: 1 }, { exchange: 2 }] },
+      { kind: 'send', delivery: { exchange: 3 } },
+    ]);
+  });
+
+  it('takes the partner `with` steps later, clamped to the last step', () => {
+    expect(scheduleExchanges(applyEdits(cleanSchedule(5), [{ kind: 'race', at: 0, with: 3 }]))).toEqual([
+      0, 3, 1, 2, 4,
+    ]);
+    expect(applyEdits(cleanSchedule(3), [{ kind: 'race', at: 1, with: 9 }]).steps[1]).toEqual({
+      kind: 'concurrent',
+      deliveries: [{ exchange: 1 }, { exchange: 2 }],
+    });
+  });
+
+  it('races the last step with the one before it, and leaves a single step alone', () => {
+    expect(applyEdits(cleanSchedule(3), [{ kind: 'race', at: 2, with: 1 }]).steps).toEqual([
+      { kind: 'send', delivery: { exchange: 0 } },
+      { kind: 'concurrent', deliveries: [{ exchange: 1 }, { exchange: 2 }] },
+    ]);
+    expect(applyEdits(cleanSchedule(1), [{ kind: 'race', at: 0, with: 1 }])).toEqual(cleanSchedule(1));
+  });
+
+  it('keeps a lost acknowledgement and the deliveries of a group it joins', () => {
+    const base: Schedule = {
+      steps: [
+        { kind: 'send', delivery: { exchange: 0, abortAfterMs: 5 } },
+        { kind: 'concurrent', deliveries: [{ exchange: 1 }, { exchange: 1 }] },
+      ],
+    };
+
+    expect(applyEdits(base, [{ kind: 'race', at: 0, with: 1 }]).steps).toEqual([
+      { kind: 'concurrent', deliveries: [{ exchange: 0, abortAfterMs: 5 }, { exchange: 1 }, { exchange: 1 }] },
+    ]);
+  });
+
+  it('is described with both exchanges', () => {
+    const raced = applyEdits(cleanSchedule(2), [{ kind: 'race', at: 0, with: 1 }]);
+    expect(describeSchedule(raced, (x) => `ex${x}`)).toEqual(['  1. concurrently: ex0 + ex1']);
   });
 });

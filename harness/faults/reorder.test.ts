@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, cleanSchedule, scheduleExchanges } from '../schedule/schedule.ts';
+import { cleanSchedule, scheduleExchanges } from '../schedule/schedule.ts';
+import { applyEdits } from './edits.ts';
 import { reorderWithin } from './reorder.ts';
 
 describe('reorderWithin', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, cleanSchedule } from '../schedule/schedule.ts';
+import { cleanSchedule } from '../schedule/schedule.ts';
+import { applyEdits } from './edits.ts';
 import { deliveryCounts, flatDeliveries } from './fault-test-helpers.ts';
 import { sequentialDuplicates } from './sequential-duplicates.ts';
 

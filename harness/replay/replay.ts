@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { IdemgateError } from '../errors.ts';
 import type { Provider, ProviderSecrets } from '../providers/provider.ts';
 import type { Delivery, Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { sendRequest, type HttpResult } from './deliver.ts';
 import type { DeliveryOutcome } from './outcome.ts';
 
@@ -30,6 +30,11 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
   timeScale?: number;
+  /**
+   * What the replayer's own waits (back-offs, settling after aborts, in-flight polling) and its
+   * request timings use. Default: the system clock. Signatures use `now` instead.
+   */
+  clock?: Clock;
 }
 
 /** What may change from one schedule to the next on a long-lived replayer. */
@@ -93,12 +98,17 @@ export function createReplayer(options: ReplayOptions): Replayer {
       settleMs = 250,
       signal,
       timeScale = 0,
+      clock = systemClock,
     } = opts;
     const plan = prepare(schedule, opts);
-    const t0 = performance.now();
+    const t0 = clock.now();
     const attempts = new Map<number, number>();
     const acknowledged = new Set<number>();
     const outcomes: Sent[] = [];
+
+    const cancelled = () => {
+      if (signal?.aborted) throw signal.reason ?? new Error('replay cancelled');
+    };
 
     const deliver = async (
       delivery: Delivery,
@@ -117,8 +127,15 @@ export function createReplayer(options: ReplayOptions): Replayer {
         url,
         attempt,
       });
-      if (delivery.delayMs !== undefined && timeScale > 0) await sleep(delivery.delayMs * timeScale);
-      const startedAtMs = performance.now() - t0;
+      if (delivery.delayMs !== undefined && timeScale > 0) {
+        try {
+          await clock.sleep(delivery.delayMs * timeScale, signal);
+        } catch (e) {
+          cancelled(); // a cancelled back-off ends the replay with the signal's reason
+          throw e;
+        }
+      }
+      const startedAtMs = clock.now() - t0;
       const http = await sendRequest(p, {
         url: new URL(url),
         method: exchange.method,
@@ -128,7 +145,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
         timeoutMs: requestTimeoutMs,
         cancel: signal,
       });
-      const durationMs = performance.now() - t0 - startedAtMs;
+      const durationMs = clock.now() - t0 - startedAtMs;
       const sent = toOutcome(http, provider, {
         step,
         exchange: delivery.exchange,
@@ -139,10 +156,6 @@ export function createReplayer(options: ReplayOptions): Replayer {
       });
       if (sent.acknowledged) acknowledged.add(delivery.exchange);
       return sent;
-    };
-
-    const cancelled = () => {
-      if (signal?.aborted) throw signal.reason ?? new Error('replay cancelled');
     };
 
     for (const [index, step] of schedule.steps.entries()) {
@@ -170,7 +183,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
     cancelled();
 
     if (outcomes.some((o) => o.result === 'aborted' || o.result === 'timeout')) {
-      await quiesce({ inFlight, settleMs, requestTimeoutMs });
+      await quiesce({ inFlight, settleMs, requestTimeoutMs, clock });
     }
     return outcomes.map(({ connectFailed: _, ...outcome }) => outcome);
   }
@@ -299,12 +312,14 @@ async function quiesce(opts: {
   inFlight?: () => number;
   settleMs: number;
   requestTimeoutMs: number;
+  clock: Clock;
 }): Promise<void> {
+  const { clock } = opts;
   if (opts.inFlight === undefined) {
-    await sleep(opts.settleMs);
+    await clock.sleep(opts.settleMs);
     return;
   }
-  const deadline = performance.now() + opts.requestTimeoutMs;
-  await sleep(Math.min(opts.settleMs, 20));
-  while (opts.inFlight() > 0 && performance.now() < deadline) await sleep(5);
+  const deadline = clock.now() + opts.requestTimeoutMs;
+  await clock.sleep(Math.min(opts.settleMs, 20));
+  while (opts.inFlight() > 0 && clock.now() < deadline) await clock.sleep(5);
 }

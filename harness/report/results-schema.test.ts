@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, cleanSchedule } from '../schedule/schedule.ts';
+import { applyEdits } from '../faults/edits.ts';
+import { cleanSchedule } from '../schedule/schedule.ts';
 import { failedResult, sampleReport } from './_testing/sample-report.ts';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchemaText, runReportSchema } from './results-schema.ts';
 

@@ -11,7 +11,8 @@ import type { Violation } from '../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Counterexample, ScenarioResult } from '../runner/result.ts';
 import type { RunSummary } from '../runner/verdict.ts';
-import type { Delivery, FaultEdit, Schedule } from '../schedule/schedule.ts';
+import type { FaultEdit } from '../faults/edits.ts';
+import type { Delivery, Schedule } from '../schedule/schedule.ts';
 
 const count = z.int().min(0).meta({ id: 'count' });
 const ms = z.number().min(0).meta({ id: 'ms' });

@@ -1,4 +1,5 @@
-import type { FaultEdit, Schedule } from '../schedule/schedule.ts';
+import type { FaultEdit } from '../faults/edits.ts';
+import type { Schedule } from '../schedule/schedule.ts';
 import type { Violation } from '../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 

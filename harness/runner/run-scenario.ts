@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
-import { composeFaults } from '../faults/index.ts';
+import { applyEdits, composeFaults, type FaultEdit } from '../faults/index.ts';
 import { describeError, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { factsOf, type Fact } from '../invariants/facts.ts';
@@ -11,7 +11,7 @@ import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
-import { applyEdits, describeSchedule, type FaultEdit, type Schedule } from '../schedule/schedule.ts';
+import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
 import type { Tape } from '../tape/schema.ts';

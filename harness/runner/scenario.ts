@@ -1,5 +1,5 @@
 import { IdemgateError } from '../errors.ts';
-import type { FaultArbitrary } from '../faults/index.ts';
+import type { Fault } from '../faults/index.ts';
 import type { Invariant } from '../invariants/invariant.ts';
 import type { ScenarioExtension } from './extension.ts';
 
@@ -10,7 +10,7 @@ export interface ScenarioDefinition {
   /** Tape files, relative to the project root (the config file's folder). Merged in recorded-time order. */
   tapes: string[];
   /** Faults composed into each schedule; an empty list replays the tape clean. */
-  faults: FaultArbitrary[];
+  faults: Fault[];
   /** At most this many fault edits per schedule. Default 6. */
   maxEdits?: number;
   /** Default: every built-in invariant. */

@@ -24,8 +24,10 @@ function fail(file: string, line: number, message: string, cause?: unknown): nev
  * const tape = parseTape(text, 'fixtures/tapes/stripe.jsonl');
  */
 export function parseTape(text: string, file = '<memory>'): Tape {
-  const lines = text.split(/\r?\n/);
+  // A byte-order mark (editors on Windows save one) is not part of the header's JSON.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let header: Tape['header'] | undefined;
+  let headerLine = 1;
   const exchanges: Exchange[] = [];
   let lastSeq = 0;
   lines.forEach((raw, index) => {
@@ -43,6 +45,7 @@ export function parseTape(text: string, file = '<memory>'): Tape {
         fail(file, lineNo, `bad tape header: ${issueText(parsed.error)}`, parsed.error);
       }
       header = parsed.data;
+      headerLine = lineNo;
       return;
     }
     const parsed = exchangeSchema.safeParse(value);
@@ -55,6 +58,8 @@ export function parseTape(text: string, file = '<memory>'): Tape {
     exchanges.push(exchange);
   });
   if (header === undefined) fail(file, 1, 'empty tape: expected a header line');
+  // Nothing to replay: a scenario on it would fail later, far from the cause.
+  if (exchanges.length === 0) fail(file, headerLine, 'the tape has a header but no exchanges');
   return { header, exchanges, file };
 }
 

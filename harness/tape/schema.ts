@@ -38,20 +38,26 @@ export const recordedResponseSchema = z.object({
   body: z.string().default(''),
 });
 
-export const exchangeSchema = z.object({
-  /** 1-based position in the tape; unique and increasing. */
-  seq: z.number().int().positive(),
-  provider: z.string().min(1),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  /** Path (and query) on the merchant as recorded; replay maps it through the target config. */
-  path: z.string().startsWith('/'),
-  headers: z.record(z.string(), headerValue).default({}),
-  body: z.string(),
-  bodyEncoding: z.enum(['utf8', 'base64']).default('utf8'),
-  recordedAt: z.iso.datetime({ offset: true }),
-  durationMs: z.number().nonnegative().optional(),
-  response: recordedResponseSchema.optional(),
-});
+/** Standard base64 with padding, as `Buffer.toString('base64')` writes it. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export const exchangeSchema = z
+  .object({
+    /** 1-based position in the tape; unique and increasing. */
+    seq: z.number().int().positive(),
+    provider: z.string().min(1),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    /** Path (and query) on the merchant as recorded; replay maps it through the target config. */
+    path: z.string().startsWith('/'),
+    headers: z.record(z.string(), headerValue).default({}),
+    body: z.string(),
+    bodyEncoding: z.enum(['utf8', 'base64']).default('utf8'),
+    recordedAt: z.iso.datetime({ offset: true }),
+    durationMs: z.number().nonnegative().optional(),
+    response: recordedResponseSchema.optional(),
+  })
+  // A body that is not base64 would be decoded silently into other bytes, and signatures over it fail far from here.
+  .refine((e) => e.bodyEncoding !== 'base64' || BASE64.test(e.body), { path: ['body'], message: 'not valid base64' });
 
 export type TapeHeader = z.infer<typeof tapeHeaderSchema>;
 export type Exchange = z.infer<typeof exchangeSchema>;

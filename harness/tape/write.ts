@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
+import { IdemgateError } from '../errors.ts';
 import {
   exchangeSchema,
   tapeHeaderSchema,
   type ExchangeInput,
-  type Tape,
   type TapeHeader,
 } from './schema.ts';
 
@@ -13,10 +13,24 @@ import {
  */
 export function formatTape(header: TapeHeader, exchanges: readonly ExchangeInput[]): string {
   const lines = [JSON.stringify(tapeHeaderSchema.parse(header))];
-  for (const exchange of exchanges) lines.push(JSON.stringify(exchangeSchema.parse(exchange)));
+  if (exchanges.length === 0) {
+    throw new IdemgateError('TAPE_INVALID', `tape ${header.name}: no exchanges to write (a tape has at least one)`);
+  }
+  let lastSeq = 0;
+  for (const exchange of exchanges) {
+    if (exchange.seq <= lastSeq) {
+      throw new IdemgateError('TAPE_INVALID', `tape ${header.name}: seq ${exchange.seq} is not greater than the previous seq ${lastSeq}`);
+    }
+    lastSeq = exchange.seq;
+    lines.push(JSON.stringify(exchangeSchema.parse(exchange)));
+  }
   return `${lines.join('\n')}\n`;
 }
 
-export async function writeTape(file: string, tape: Pick<Tape, 'header' | 'exchanges'>): Promise<void> {
+/** Writes a tape file; exchanges may leave the schema's defaults out, as for `formatTape`. */
+export async function writeTape(
+  file: string,
+  tape: { header: TapeHeader; exchanges: readonly ExchangeInput[] },
+): Promise<void> {
   await writeFile(file, formatTape(tape.header, tape.exchanges), 'utf8');
 }

@@ -2,7 +2,8 @@ import type { Violation } from '../../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../../replay/outcome.ts';
 import type { ScenarioResult } from '../../runner/result.ts';
 import { summarise } from '../../runner/verdict.ts';
-import { applyEdits, cleanSchedule, describeSchedule, type FaultEdit } from '../../schedule/schedule.ts';
+import { applyEdits, type FaultEdit } from '../../faults/edits.ts';
+import { cleanSchedule, describeSchedule } from '../../schedule/schedule.ts';
 import type { RunReport } from '../model.ts';
 
 /** Hand-built run results for the report tests: one passed, one failed (concurrent group, lost ack, redelivery), one errored. */
