@@ -109,5 +109,5 @@ export {
   upstreamInvariants,
   upstreamLedgerAgrees,
   type RetryPolicy,
-} from './invariants/upstream/index.ts';
+} from './upstream/invariants/index.ts';
 export { merchantClient } from './providers/merchant-client/index.ts';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
-import { upstreamInvariants, type ClientKeyedRequest, type ClientKeyFacts } from '../invariants/upstream/index.ts';
-import type { RetryPolicy } from '../invariants/upstream/policy.ts';
+import { upstreamInvariants, type ClientKeyedRequest, type ClientKeyFacts } from './invariants/index.ts';
+import type { RetryPolicy } from './invariants/policy.ts';
 import type { ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { UpstreamFacts, UpstreamTrigger } from './call-log.ts';

@@ -1,4 +1,4 @@
-import type { UpstreamFacts } from '../../upstream/call-log.ts';
+import type { UpstreamFacts } from '../call-log.ts';
 import type { DeliveryOutcome } from '../../replay/outcome.ts';
 
 /** One delivery of a keyed client request, on the upstream call log's clock (ms). */

@@ -1,5 +1,5 @@
-import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
-import { capViolations } from '../_internals/evidence.ts';
+import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations } from '../../invariants/_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
 import { attemptSequences, callRow, upstreamFacts } from './sequences.ts';
 

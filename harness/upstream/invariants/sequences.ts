@@ -1,5 +1,5 @@
-import { seenByTarget, type UpstreamCallRecord, type UpstreamFacts } from '../../upstream/call-log.ts';
-import { groupBy } from '../_internals/evidence.ts';
+import { seenByTarget, type UpstreamCallRecord, type UpstreamFacts } from '../call-log.ts';
+import { groupBy } from '../../invariants/_internals/evidence.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
 
 /** The calls one request made for one operation: a first attempt and its retries, in order. */

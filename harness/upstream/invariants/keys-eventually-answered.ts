@@ -1,5 +1,5 @@
-import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
-import { capViolations, firstRows } from '../_internals/evidence.ts';
+import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations, firstRows } from '../../invariants/_internals/evidence.ts';
 import { answered, answerRow, clientRequestsOf } from './client-keys.ts';
 
 const NAME = 'client-keys-eventually-answered';

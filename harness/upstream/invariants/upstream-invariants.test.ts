@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
-import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
-import type { PspLedgerEntry } from '../../upstream/psp-api.ts';
-import { buildExpectations } from '../expectations.ts';
-import type { InvariantContext, LedgerReader } from '../invariant.ts';
+import type { UpstreamCallRecord, UpstreamFacts } from '../call-log.ts';
+import type { PspLedgerEntry } from '../psp-api.ts';
+import { buildExpectations } from '../../invariants/expectations.ts';
+import type { InvariantContext, LedgerReader } from '../../invariants/invariant.ts';
 import {
   noRetryAfterClientError,
   retriesBounded,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
-import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
-import { buildExpectations } from '../expectations.ts';
-import type { InvariantContext } from '../invariant.ts';
+import type { UpstreamCallRecord, UpstreamFacts } from '../call-log.ts';
+import { buildExpectations } from '../../invariants/expectations.ts';
+import type { InvariantContext } from '../../invariants/invariant.ts';
 import { clientKeysEventuallyAnswered, noCached5xx, upstreamInvariants, type ClientKeyAnswer, type ClientKeyedRequest, type ClientKeyFacts } from './index.ts';
 
 let step = 0;
