@@ -1,4 +1,4 @@
-import type { PspLedgerEntry } from '../psp-api.ts';
+import type { PspLedgerEntry } from '../../providers/psp/api.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
 import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';
 import { toSafeInteger } from '../../invariants/_internals/sql.ts';

@@ -1,4 +1,5 @@
-import { KEYED_ROUTES, type UpstreamRoute } from '../fault-plan.ts';
+import { KEYED_ROUTES } from '../../providers/apis.ts';
+import type { UpstreamRoute } from '../fault-plan.ts';
 import { seenByTarget } from '../call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
 import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';

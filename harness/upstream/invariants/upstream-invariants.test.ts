@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import type { UpstreamCallRecord, UpstreamFacts } from '../call-log.ts';
-import type { PspLedgerEntry } from '../psp-api.ts';
+import type { PspLedgerEntry } from '../../providers/psp/api.ts';
 import { buildExpectations } from '../../invariants/expectations.ts';
 import type { InvariantContext, LedgerReader } from '../../invariants/invariant.ts';
 import {
