@@ -1,5 +1,6 @@
 import type { Database, ResetStrategy } from './db/database.ts';
 import type { EntityMapping, LedgerMapping } from './invariants/ledger-mapping.ts';
+import type { ProviderApi } from './providers/api.ts';
 import type { Provider, ProviderSecrets } from './providers/provider.ts';
 import type { TargetConfig, TargetStart } from './targets/types.ts';
 
@@ -23,6 +24,11 @@ export interface IdemgateConfig {
    * take precedence over the built-in ones of the same name.
    */
   adapters?: Record<string, Provider>;
+  /**
+   * Your own simulated provider APIs (`defineProviderApi`), next to the built-in Shopee, PSP and
+   * FPX AE ones; one with a built-in API's name replaces it.
+   */
+  apis?: ProviderApi[];
   database?: DatabaseConfig;
   ledger: LedgerMapping;
   entities?: EntityMapping;

@@ -108,7 +108,7 @@ export {
 export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
 export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
 
-export { upstream, upstreamFaultPlan, createUpstream, UPSTREAM_ROUTES } from './upstream/index.ts';
+export { upstream, upstreamFaultPlan, createUpstream, createFaultLayer } from './upstream/index.ts';
 export type {
   RunningUpstream,
   UpstreamCallRecord,
@@ -119,8 +119,14 @@ export type {
   UpstreamFaultOptions,
   UpstreamFaultPlan,
   UpstreamRoute,
-  PspLedgerEntry,
 } from './upstream/index.ts';
+// Simulated provider APIs: one value per API, in its provider's folder.
+export { defineProviderApi } from './providers/api.ts';
+export type { ProviderApi, ProviderApiContext, ProviderApiErrors, ProviderApiInstance, ProviderApiRoute, CallView, SubjectOf } from './providers/api.ts';
+export { builtinApis, UPSTREAM_ROUTES } from './providers/apis.ts';
+export { shopeeApi } from './providers/shopee/api.ts';
+export { pspApi, type PspLedgerEntry, type PspState } from './providers/psp/api.ts';
+export { fpxAeApi } from './providers/fpx/ae-api.ts';
 export {
   DEFAULT_RETRY_POLICY,
   noRetryAfterClientError,
@@ -131,5 +137,5 @@ export {
   upstreamInvariants,
   upstreamLedgerAgrees,
   type RetryPolicy,
-} from './invariants/upstream/index.ts';
+} from './upstream/invariants/index.ts';
 export { merchantClient } from './providers/merchant-client/index.ts';

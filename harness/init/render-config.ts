@@ -2,8 +2,8 @@
  * Writes `idemgate.config.ts` from a ProjectInference: every inferred value carries a comment
  * saying where it came from, and every gap a `TODO` comment.
  */
-import { PSP_TEST_SECRET_KEY } from '../upstream/psp-api.ts';
-import { SHOPEE_TEST_SECRETS } from '../upstream/shopee-api.ts';
+import { PSP_TEST_SECRET_KEY } from '../providers/psp/api.ts';
+import { SHOPEE_TEST_SECRETS } from '../providers/shopee/api.ts';
 import type { EnvValue } from './env-vars.ts';
 import type { ProjectInference } from './infer.ts';
 import type { ProviderName } from './routes.ts';

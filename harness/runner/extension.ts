@@ -64,7 +64,7 @@ export interface ScenarioExtension {
  *   defineExtension({
  *     key: UPSTREAM_FACTS,
  *     draw: () => upstreamFaultPlan(options),
- *     before: async ({ session }, plan) => session.upstream.load(plan ?? []),
+ *     before: async ({ session }, plan) => session.upstream.use(createFaultLayer({ upstream: session.upstream, plan: plan ?? [] })),
  *     after: async ({ session }) => ({ calls: session.upstream.calls, … }),
  *     invariants: [retriesCarrySameKey], // each with `requires: [UPSTREAM_FACTS]`
  *   });

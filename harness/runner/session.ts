@@ -8,6 +8,7 @@ import type { EntityReader, LedgerReader } from '../invariants/invariant.ts';
 import { startTarget } from '../targets/start.ts';
 import type { Tape } from '../tape/schema.ts';
 import { mergeTapes } from '../tape/merge.ts';
+import { apisFor, knownApis } from '../providers/apis.ts';
 import { createUpstream, type RunningUpstream } from '../upstream/serve.ts';
 
 /**
@@ -63,7 +64,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (config.database?.migrate) await config.database.migrate(database);
 
     const merged = options.tapes.length > 0 ? mergeTapes(options.tapes) : undefined;
-    const upstream = await createUpstream({ tape: merged, secrets: config.providers });
+    // Serves the APIs the tapes' providers call; every known API's base-URL variable is still set,
+    // so a target configured with all of them starts (and a call to an unserved one is a clear 404).
+    const { served, unserved } = apisFor(
+      options.tapes.flatMap((tape) => tape.exchanges.map((x) => x.provider)),
+      knownApis(config.apis),
+    );
+    const upstream = await createUpstream({ apis: served, unserved, tape: merged, secrets: config.providers });
     cleanups.push(() => upstream.close());
 
     const target = await startTarget(config.target.start, {
@@ -86,7 +93,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       rootDir: options.rootDir,
       reset: async () => {
         await resetStrategy.reset(database);
-        // Forgets the upstream's calls, fault plan and PSP state (an upstream extension then loads its plan).
+        // Forgets the upstream's calls, `use`d handlers (a fault layer) and APIs' state; an upstream extension then adds its layer.
         upstream.reset();
       },
       close: closeAll,

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
-import { upstreamInvariants, type ClientKeyedRequest } from '../invariants/upstream/index.ts';
-import type { RetryPolicy } from '../invariants/upstream/policy.ts';
+import { pspApi } from '../providers/psp/api.ts';
+import { upstreamInvariants, type ClientKeyedRequest } from './invariants/index.ts';
+import type { RetryPolicy } from './invariants/policy.ts';
 import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
 import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './call-log.ts';
+import { createFaultLayer } from './fault-layer.ts';
 import {
   longestRetryAfterMs,
   upstreamFaultPlan,
@@ -35,7 +37,8 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
 /**
  * Upstream faults next to the delivery faults: per schedule fast-check draws a fault plan (plain
  * data: which call of which simulated route gets a 429, a 5xx, a held answer, a reset, a 401 or a
- * lost answer), the simulated APIs apply it, and the upstream invariants judge the call log, the
+ * lost answer), a fault layer installed in front of the simulated APIs for that schedule
+ * (`upstream.use`) applies it, and the upstream invariants judge the call log, the
  * PSP's own ledger and the answers the target gave its clients' Idempotency-Keys. The clean
  * baseline run gets no faults.
  *
@@ -56,7 +59,9 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
     key: UPSTREAM_FACTS,
     draw: (): fc.Arbitrary<UpstreamFaultPlan> => upstreamFaultPlan(options),
     before: async ({ session }, plan) => {
-      session.upstream.load(plan ?? []);
+      // The session's reset before each schedule removed the previous schedule's layer.
+      const faults = plan ?? [];
+      if (faults.length > 0) session.upstream.use(createFaultLayer({ upstream: session.upstream, plan: faults }));
       replayStartMs = performance.now();
     },
     after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts> => {
@@ -106,7 +111,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
       return {
         clientRequests: [...clientRequests.values()],
         calls: session.upstream.calls.map((c) => ({ ...c })),
-        pspLedger: session.upstream.psp.ledger.map((e) => ({ ...e })),
+        pspLedger: session.upstream.serves(pspApi) ? session.upstream.state(pspApi).ledger.map((e) => ({ ...e })) : [],
         triggers,
         pspSubjects: [...pspSubjects],
         longestRetryAfterMs: longestRetryAfterMs(options),

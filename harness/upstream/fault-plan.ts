@@ -1,16 +1,11 @@
 import fc from 'fast-check';
+import { UPSTREAM_ROUTES } from '../providers/apis.ts';
 
-/** The upstream routes idemgate simulates, by a stable name used in plans and call logs. */
-export const UPSTREAM_ROUTES = [
-  'shopee.escrow_detail',
-  'shopee.order_detail',
-  'psp.payment_intents',
-  'psp.refunds',
-] as const;
-export type UpstreamRoute = (typeof UPSTREAM_ROUTES)[number];
-
-/** Routes whose calls change money upstream: a retry must carry the same Idempotency-Key. */
-export const KEYED_ROUTES: readonly UpstreamRoute[] = ['psp.payment_intents', 'psp.refunds'];
+/**
+ * A simulated route by the stable name its provider API gives it (`'psp.refunds'`), as used in
+ * plans and call logs.
+ */
+export type UpstreamRoute = string;
 
 /** One thing that goes wrong with one upstream call, as plain data. */
 export type UpstreamFault =
@@ -67,7 +62,7 @@ export interface UpstreamFaultOptions {
   unauthorized?: boolean;
   /** Committed upstream, then the connection dropped (where a non-idempotent retry double-charges). */
   lostAnswers?: boolean;
-  /** Routes faults are drawn for. Default: every simulated route. */
+  /** Routes faults are drawn for. Default: every route of the built-in provider APIs (`UPSTREAM_ROUTES`). */
   routes?: readonly UpstreamRoute[];
   /** At most this many plan entries per schedule. Default 3. */
   maxFaults?: number;

@@ -2,8 +2,8 @@ import { http, HttpResponse } from 'msw';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Tape } from '../tape/schema.ts';
+import { ESCROW_DETAIL_PATH, SHOPEE_TEST_SECRETS, shopeeApi, shopeeApiQuery } from '../providers/shopee/api.ts';
 import { createUpstream, serveHandlers } from './serve.ts';
-import { ESCROW_DETAIL_PATH, SHOPEE_TEST_SECRETS, shopeeApiQuery } from './shopee-api.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -82,7 +82,7 @@ describe('serveHandlers', () => {
 describe('createUpstream', () => {
   it('serves the escrow recorded in the tape header at SHOPEE_API_BASE and logs the calls', async () => {
     const escrow = { order_sn: 'SN1', order_income: { escrow_amount: 95.12, buyer_total_amount: 100.5 } };
-    const upstream = await createUpstream({ tape: tapeWith({ shopee: { escrow: { SN1: escrow } } }) });
+    const upstream = await createUpstream({ apis: [shopeeApi], tape: tapeWith({ shopee: { escrow: { SN1: escrow } } }) });
     closers.push(upstream.close);
     const query = new URLSearchParams({
       order_sn: 'SN1',
@@ -93,7 +93,7 @@ describe('createUpstream', () => {
 
     expect(res.statusCode).toBe(200);
     expect(await res.body.json()).toMatchObject({ error: '', response: escrow });
-    expect(upstream.log).toEqual([
+    expect(upstream.state(shopeeApi).log).toEqual([
       expect.objectContaining({ method: 'GET', path: ESCROW_DETAIL_PATH, status: 200 }),
     ]);
   });
@@ -101,6 +101,7 @@ describe('createUpstream', () => {
   it('checks signs with the configured Shopee secrets, defaulting the keys left out', async () => {
     const escrow = { order_sn: 'SN1', order_income: {} };
     const upstream = await createUpstream({
+      apis: [shopeeApi],
       tape: tapeWith({ shopee: { escrow: { SN1: escrow } } }),
       secrets: { shopee: { partnerKey: 'shpk_other' }, stripe: { endpointSecret: 'x' } },
     });
@@ -124,8 +125,8 @@ describe('createUpstream', () => {
   });
 
   it('starts with no recorded orders when the tape has no Shopee upstream', async () => {
-    const upstream = await createUpstream({ tape: tapeWith(undefined) });
-    const noTape = await createUpstream({});
+    const upstream = await createUpstream({ apis: [shopeeApi], tape: tapeWith(undefined) });
+    const noTape = await createUpstream({ apis: [shopeeApi] });
     closers.push(noTape.close);
     closers.push(upstream.close);
     const query = new URLSearchParams({
@@ -140,7 +141,7 @@ describe('createUpstream', () => {
   });
 
   it('rejects a malformed escrow record naming the tape file', async () => {
-    await expect(createUpstream({ tape: tapeWith({ shopee: { escrow: ['SN1'] } }) })).rejects.toMatchObject({
+    await expect(createUpstream({ apis: [shopeeApi], tape: tapeWith({ shopee: { escrow: ['SN1'] } }) })).rejects.toMatchObject({
       code: 'TAPE_INVALID',
       message: expect.stringContaining('fixtures/tapes/shopee-test.jsonl'),
     });

@@ -1,22 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getResponse, type RequestHandler } from 'msw';
+import { getResponse, http as mswHttp, HttpResponse, type RequestHandler } from 'msw';
 import { IdemgateError } from '../errors.ts';
+import type { ProviderApi, ProviderApiErrors, ProviderApiInstance, ProviderApiRoute, SubjectOf } from '../providers/api.ts';
 import type { ProviderSecrets } from '../providers/provider.ts';
 import type { Tape } from '../tape/schema.ts';
-import type { UpstreamCallRecord } from './call-log.ts';
-import { createFaultLayer, PROCESSING_DELAY_HEADER, type SubjectOf } from './fault-layer.ts';
-import type { UpstreamFaultPlan, UpstreamRoute } from './fault-plan.ts';
-import { fpxEnquiryAnswers } from '../providers/fpx/enquiry.ts';
-import { loadFpxTestKeys } from '../providers/fpx/test-keys.ts';
-import { fpxEnquiryHandlers, type FpxEnquiryCall } from './fpx-enquiry.ts';
-import { createPspState, PSP_TEST_SECRET_KEY, pspApiHandlers, type PspState } from './psp-api.ts';
-import {
-  SHOPEE_TEST_SECRETS,
-  shopeeApiHandlers,
-  type ShopeeApiSecrets,
-  type UpstreamCall,
-} from './shopee-api.ts';
+import { createCallLog, type UpstreamCallRecord } from './call-log.ts';
+
+/** Internal header the fault layer uses to ask an API that `holdsRequests` to hold a request (a slow upstream). */
+export const PROCESSING_DELAY_HEADER = 'x-idemgate-processing-delay-ms';
+
+/** The time an API is asked to hold a request (`ProviderApiContext.heldMs`). */
+export const processingDelayOf = (request: Request): number => Number(request.headers.get(PROCESSING_DELAY_HEADER) ?? 0);
 
 export interface ServedHandlers {
   /** `http://127.0.0.1:PORT` */
@@ -122,115 +117,177 @@ export async function serveHandlers(
   };
 }
 
+/** One row of the composed route table: a route, the API that owns it and what the session uses of it. */
+export interface UpstreamRouteEntry {
+  api: ProviderApi;
+  route: ProviderApiRoute;
+  /** The route's API's error envelopes (a fault answers with these). */
+  errors: ProviderApiErrors;
+  /** The route's subject, or the `subjects` override given to `createUpstream`. */
+  subject: SubjectOf;
+}
+
 export interface RunningUpstream {
-  /** What a target needs to reach the simulated APIs: `SHOPEE_API_BASE`, `PSP_API_BASE`, `FPX_AE_BASE`. */
+  /** Each known API's base-URL variable (`SHOPEE_API_BASE`, …) → this upstream, served or not: give it to the target. */
   env: Record<string, string>;
-  /** Every Shopee API call the target made, in arrival order (as the Shopee handlers saw it). */
-  log: UpstreamCall[];
-  /** Every call to any simulated route, with times, fault and outcome (what the retry invariants read). */
-  calls: UpstreamCallRecord[];
-  /** The simulated PSP's state; `psp.ledger` holds the charges and refunds it really made. */
-  psp: PspState;
-  /** Every FPX AE status enquiry the target made, in arrival order. */
-  fpxEnquiries: FpxEnquiryCall[];
-  /** Starts a schedule: replaces the fault plan, forgets calls, counters and the PSP's state. */
-  load(plan: UpstreamFaultPlan): void;
-  /** Same as `load([])`. */
+  /** The APIs served, in the order given. */
+  readonly apis: readonly ProviderApi[];
+  /** Every call to a route of a served API, with times, fault and outcome (what the retry invariants read). */
+  readonly calls: UpstreamCallRecord[];
+  /** The route a request is for (method and exact path), among the served APIs' routes. */
+  routeOf(method: string, path: string): UpstreamRouteEntry | undefined;
+  serves(api: ProviderApi): boolean;
+  /** A served API's state (the PSP's ledger, the calls Shopee's handlers saw); UPSTREAM_FAILED if it is not served. */
+  state<S>(api: ProviderApi<S>): S;
+  /**
+   * Puts msw handlers in front of the APIs (first match wins, the latest `use` first), inside the
+   * call log: what they answer is logged like the APIs' answers. A schedule's fault layer goes here.
+   */
+  use(...handlers: RequestHandler[]): void;
+  /** Removes every handler added with `use`. */
+  resetHandlers(): void;
+  /** What the served APIs themselves answer a request, past the `use`d handlers (404 JSON when none matches). */
+  answer(request: Request): Promise<Response>;
+  /** The record of the call a request forwarded by the call log belongs to (for `use`d handlers). */
+  callOf(request: Request): UpstreamCallRecord | undefined;
+  /** Starts a schedule: removes the `use`d handlers, forgets the calls and every API's state. */
   reset(): void;
   /** Resolves once no upstream call is being handled (held answers included), or after `maxMs`. */
   idle(maxMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-function shopeeEscrow(tape: Tape): Record<string, unknown> {
-  const shopee = tape.header.upstream?.['shopee'];
-  if (shopee === undefined) return {};
-  const escrow = (shopee as { escrow?: unknown } | null)?.escrow;
-  if (escrow === undefined) return {};
-  if (typeof escrow !== 'object' || escrow === null || Array.isArray(escrow)) {
-    throw new IdemgateError(
-      'TAPE_INVALID',
-      `${tape.file ?? tape.header.name}:1: header.upstream.shopee.escrow must be an object keyed by ordersn`,
-      { details: { file: tape.file, line: 1 } },
-    );
+function composeRoutes(
+  apis: readonly ProviderApi[],
+  subjects: Readonly<Record<string, SubjectOf>>,
+): UpstreamRouteEntry[] {
+  const invalid = (message: string) => new IdemgateError('CONFIG_INVALID', message);
+  const entries: UpstreamRouteEntry[] = [];
+  const names = new Set<string>();
+  for (const api of apis) {
+    if (names.has(api.name)) throw invalid(`two provider APIs are named "${api.name}"`);
+    names.add(api.name);
+    for (const route of api.routes) {
+      if (api.errors === undefined) throw invalid(`provider API "${api.name}" has routes but no errors: give it its error envelopes`);
+      const clash = entries.find(
+        (e) => e.route.name === route.name || (e.route.method === route.method && e.route.path === route.path),
+      );
+      if (clash !== undefined) {
+        throw invalid(
+          `route "${route.name}" (${route.method} ${route.path}) of API "${api.name}" clashes with "${clash.route.name}" (${clash.route.method} ${clash.route.path}) of API "${clash.api.name}"`,
+        );
+      }
+      entries.push({ api, route, errors: api.errors, subject: subjects[route.name] ?? route.subject });
+    }
   }
-  return escrow as Record<string, unknown>;
+  const unknown = Object.keys(subjects).filter((name) => !entries.some((e) => e.route.name === name));
+  if (unknown.length > 0) {
+    throw invalid(`subjects given for unknown routes ${unknown.join(', ')} (routes: ${entries.map((e) => e.route.name).join(', ')})`);
+  }
+  return entries;
 }
 
 /**
- * Starts the simulated provider APIs a tape needs, answering what was recorded in its header
- * (`header.upstream.shopee.escrow`). Pass `env` to the target.
+ * Serves the given provider APIs on one loopback port, answering what the tape recorded in its
+ * header. Every call to one of their routes is logged (`calls`); handlers added with `use` (a
+ * schedule's fault layer) answer in front of the APIs. `env` maps each API's base-URL variable,
+ * and each of `unserved`'s, to the port: give it to the target. A call to an API that is not
+ * served is answered 404, naming it.
  *
  * @example
- * const upstream = await createUpstream({ tape, secrets: config.providers });
- * const target = await startTarget({ env: upstream.env }); // SHOPEE_API_BASE=http://127.0.0.1:PORT
+ * const upstream = await createUpstream({ apis: [shopeeApi, pspApi], tape, secrets: config.providers });
+ * const target = await startTarget({ env: upstream.env }); // SHOPEE_API_BASE=http://127.0.0.1:PORT, PSP_API_BASE=…
+ * upstream.use(createFaultLayer({ upstream, plan }));
  * …
  * await upstream.close();
  */
 export async function createUpstream({
+  apis,
+  unserved = [],
   tape,
   secrets = {},
   now,
-  subjects,
+  subjects = {},
 }: {
-  /** The tape (or merged tapes) being replayed; without one, no order is known upstream. */
+  /** The provider APIs to serve (see `builtinApis`, `apisFor`). */
+  apis: readonly ProviderApi[];
+  /** APIs a target may be configured with but this run does not need: their variable is set, their calls get 404. */
+  unserved?: readonly ProviderApi[];
+  /** The tape (or merged tapes) being replayed; without one, nothing recorded is known upstream. */
   tape?: Tape;
-  /**
-   * Secrets per provider name, as configured. `secrets.shopee` gives the shop-API credentials
-   * the target signs with; keys it leaves out take the wire contract's test values.
-   */
+  /** Secrets per provider name, as configured; each API picks its own. */
   secrets?: Readonly<Record<string, ProviderSecrets>>;
-  /** Server clock for Shopee's timestamp window. */
+  /** Server clock for the APIs that check times (Shopee's timestamp window). */
   now?: () => Date;
-  /** Per route: which business reference a call is about (see `DEFAULT_SUBJECTS`). */
-  subjects?: Partial<Record<UpstreamRoute, SubjectOf>>;
+  /** Per route name: which business reference a call is about, replacing the route's own `subject`. */
+  subjects?: Readonly<Record<string, SubjectOf>>;
 }): Promise<RunningUpstream> {
-  const log: UpstreamCall[] = [];
-  const shopee: ShopeeApiSecrets = { ...SHOPEE_TEST_SECRETS, ...pickShopeeSecrets(secrets['shopee']) };
-  const escrow = tape === undefined ? {} : shopeeEscrow(tape);
-  const psp = createPspState();
-  const pspSecretKey = secrets['psp']?.['secretKey'] ?? secrets['stripe']?.['secretKey'] ?? PSP_TEST_SECRET_KEY;
-  const fpxEnquiries: FpxEnquiryCall[] = [];
-  const inner = [
-    ...shopeeApiHandlers({ secrets: shopee, data: { escrow }, log, now }),
-    ...fpxEnquiryHandlers({
-      // FPX signs its answers with its own key; the configured test key, else the repository's.
-      privateKeyPem: secrets['fpx']?.['privateKeyPem'] ?? loadFpxTestKeys().privateKeyPem,
-      answers: tape === undefined ? {} : fpxEnquiryAnswers(tape),
-      log: fpxEnquiries,
-    }),
-    ...pspApiHandlers({
-      secretKey: pspSecretKey,
-      state: psp,
-      processingDelayMs: (request) => Number(request.headers.get(PROCESSING_DELAY_HEADER) ?? 0),
-    }),
-  ];
-  const layer = createFaultLayer({ inner, ...(subjects ? { subjects } : {}) });
-  const served = await serveHandlers([layer.handler, ...inner]);
-  const load = (plan: UpstreamFaultPlan): void => {
-    layer.load(plan);
-    psp.reset();
-    log.length = 0;
-    fpxEnquiries.length = 0;
+  const routes = composeRoutes(apis, subjects);
+  const instances = new Map<ProviderApi, ProviderApiInstance<unknown>>();
+  for (const api of apis) instances.set(api, api.create({ ...(tape === undefined ? {} : { tape }), secrets, ...(now ? { now } : {}), heldMs: processingDelayOf }));
+  const apiHandlers = [...instances.values()].flatMap((instance) => instance.handlers);
+  const log = createCallLog();
+  let used: RequestHandler[] = [];
+  let baseUrl = '';
+
+  const notFound = (request: Request) => {
+    const path = new URL(request.url).pathname;
+    const others = unserved.map((api) => `${api.name} (${api.baseUrlEnv})`);
+    return HttpResponse.json(
+      {
+        error: 'not_found',
+        message:
+          `no simulated endpoint for ${request.method} ${path}; served APIs: ${apis.map((api) => api.name).join(', ') || 'none'}` +
+          (others.length > 0 ? `; not served in this run (no provider on its tapes uses them): ${others.join(', ')}` : ''),
+      },
+      { status: 404 },
+    );
   };
+  const answer = async (request: Request): Promise<Response> =>
+    (await getResponse(apiHandlers, request, { baseUrl })) ?? notFound(request);
+  const routeOf = (method: string, path: string) => routes.find((e) => e.route.method === method && e.route.path === path);
+
+  const front = mswHttp.all('*', async ({ request }) => {
+    const respond = async (forward: Request) =>
+      (await getResponse([...used, ...apiHandlers], forward, { baseUrl })) ?? notFound(forward);
+    const entry = routeOf(request.method, new URL(request.url).pathname);
+    if (entry === undefined) return respond(request);
+    // A target cannot ask for a held answer: only the fault layer sets that header.
+    return log.record(request, { name: entry.route.name, subject: entry.subject }, respond, [PROCESSING_DELAY_HEADER]);
+  });
+  const served = await serveHandlers([front]);
+  baseUrl = served.baseUrl;
+
+  const env: Record<string, string> = {};
+  for (const api of [...apis, ...unserved]) env[api.baseUrlEnv] = served.baseUrl;
   return {
-    env: { SHOPEE_API_BASE: served.baseUrl, PSP_API_BASE: served.baseUrl, FPX_AE_BASE: served.baseUrl },
-    log,
-    calls: layer.calls,
-    psp,
-    fpxEnquiries,
-    load,
-    reset: () => load([]),
-    idle: (maxMs) => layer.idle(maxMs),
+    env,
+    apis,
+    calls: log.calls,
+    routeOf,
+    serves: (api) => instances.has(api),
+    state<S>(api: ProviderApi<S>): S {
+      const instance = instances.get(api);
+      if (instance === undefined) {
+        throw new IdemgateError('UPSTREAM_FAILED', `the ${api.name} API is not served in this run (served: ${apis.map((a) => a.name).join(', ') || 'none'})`);
+      }
+      // The map is keyed by the API value itself, so its instance holds that API's state type.
+      return instance.state as S;
+    },
+    use: (...handlers) => {
+      used = [...handlers, ...used];
+    },
+    resetHandlers: () => {
+      used = [];
+    },
+    answer,
+    callOf: (request) => log.callOf(request),
+    reset: () => {
+      used = [];
+      log.clear();
+      for (const instance of instances.values()) instance.reset();
+    },
+    idle: (maxMs) => log.idle(maxMs),
     close: served.close,
   };
-}
-
-function pickShopeeSecrets(given: ProviderSecrets | undefined): Partial<ShopeeApiSecrets> {
-  const picked: Partial<ShopeeApiSecrets> = {};
-  for (const key of ['partnerId', 'partnerKey', 'shopId', 'accessToken'] as const) {
-    const value = given?.[key];
-    if (value !== undefined) picked[key] = value;
-  }
-  return picked;
 }

@@ -1,7 +1,7 @@
-import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
-import { seenByTarget } from '../../upstream/call-log.ts';
-import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
-import { capViolations } from '../_internals/evidence.ts';
+import { UPSTREAM_FACTS } from '../call-log.ts';
+import { seenByTarget } from '../call-log.ts';
+import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations } from '../../invariants/_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
 import { attemptSequences, callRow, retries, upstreamFacts } from './sequences.ts';
 

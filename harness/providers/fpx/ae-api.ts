@@ -1,8 +1,10 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { formatAc, parseAc } from '../providers/fpx/ac.ts';
-import { checksumSource, signChecksum } from '../providers/fpx/checksum.ts';
-import { FPX_AE_REQUIRED_FIELDS, FPX_NOT_FOUND_CODE, type FpxEnquiryAnswers } from '../providers/fpx/enquiry.ts';
-import { FPX_AC_FIELDS } from '../providers/fpx/fields.ts';
+import { defineProviderApi } from '../api.ts';
+import { formatAc, parseAc } from './ac.ts';
+import { checksumSource, signChecksum } from './checksum.ts';
+import { fpxEnquiryAnswers, FPX_AE_REQUIRED_FIELDS, FPX_NOT_FOUND_CODE, type FpxEnquiryAnswers } from './enquiry.ts';
+import { FPX_AC_FIELDS } from './fields.ts';
+import { loadFpxTestKeys } from './test-keys.ts';
 
 /** FPX's AE endpoint (UAT: `https://uat.mepsfpx.com.my/FPXMain/sellerNVPTxnStatus.jsp`). */
 export const FPX_AE_PATH = '/FPXMain/sellerNVPTxnStatus.jsp';
@@ -78,3 +80,36 @@ export function fpxEnquiryHandlers(options: FpxEnquiryOptions): HttpHandler[] {
     }),
   ];
 }
+
+/**
+ * The simulated FPX AE status enquiry as a provider API: it answers each seller order with the AC
+ * the tape recorded (`header.upstream.fpx.enquiry`), signed with `secrets.fpx.privateKeyPem` (else
+ * the repository's test key). Its state is the log of enquiries it answered. It declares no fault
+ * routes: FPX documents no throttling or error envelope for AE, so its calls stay out of the
+ * upstream call log and fault plans.
+ *
+ * @example
+ * const upstream = await createUpstream({ apis: [fpxAeApi], tape, secrets: { fpx: keys } });
+ * upstream.state(fpxAeApi).enquiries; // [{ sellerOrderNo: 'ORD-…', status: 200, debitAuthCode: '00', … }]
+ */
+export const fpxAeApi = defineProviderApi({
+  name: 'fpx-ae',
+  baseUrlEnv: 'FPX_AE_BASE',
+  usedBy: ['fpx', 'fpx-indirect', 'fpx-enquiry-tick'],
+  routes: [],
+  create: ({ tape, secrets }) => {
+    const enquiries: FpxEnquiryCall[] = [];
+    return {
+      handlers: fpxEnquiryHandlers({
+        // FPX signs its answers with its own key; the configured test key, else the repository's.
+        privateKeyPem: secrets['fpx']?.['privateKeyPem'] ?? loadFpxTestKeys().privateKeyPem,
+        answers: tape === undefined ? {} : fpxEnquiryAnswers(tape),
+        log: enquiries,
+      }),
+      state: { enquiries },
+      reset: () => {
+        enquiries.length = 0;
+      },
+    };
+  },
+});

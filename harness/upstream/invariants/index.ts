@@ -1,4 +1,4 @@
-import type { Invariant } from '../invariant.ts';
+import type { Invariant } from '../../invariants/invariant.ts';
 import { clientKeysEventuallyAnswered } from './keys-eventually-answered.ts';
 import { upstreamLedgerAgrees } from './ledger-agrees.ts';
 import { noCached5xx } from './no-cached-5xx.ts';

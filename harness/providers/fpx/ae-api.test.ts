@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAc } from '../providers/fpx/ac.ts';
-import { checksumSource, verifyChecksum } from '../providers/fpx/checksum.ts';
-import { loadFpxTestKeys } from '../providers/fpx/test-keys.ts';
-import { tapeOf } from '../providers/_internals/test-tape.ts';
-import { FPX_AE_PATH, fpxEnquiryHandlers, type FpxEnquiryCall } from './fpx-enquiry.ts';
-import { createUpstream, serveHandlers, type ServedHandlers } from './serve.ts';
+import { createUpstream, serveHandlers, type ServedHandlers } from '../../upstream/serve.ts';
+import { tapeOf } from '../_internals/test-tape.ts';
+import { parseAc } from './ac.ts';
+import { FPX_AE_PATH, fpxAeApi, fpxEnquiryHandlers, type FpxEnquiryCall } from './ae-api.ts';
+import { checksumSource, verifyChecksum } from './checksum.ts';
+import { loadFpxTestKeys } from './test-keys.ts';
 
 const keys = loadFpxTestKeys();
 const APPROVED = {
@@ -101,14 +101,14 @@ describe('simulated FPX AE status enquiry', () => {
 
   it('is composed into createUpstream from header.upstream.fpx.enquiry, with FPX_AE_BASE for the target', async () => {
     const tape = tapeOf('fpx', '/webhooks/fpx/direct-ac', [], { upstream: { fpx: { enquiry: { 'ORD-20260313-2002': APPROVED } } } });
-    const upstream = await createUpstream({ tape, secrets: { fpx: keys } });
+    const upstream = await createUpstream({ apis: [fpxAeApi], tape, secrets: { fpx: keys } });
     try {
       expect(upstream.env['FPX_AE_BASE']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${upstream.env['FPX_AE_BASE']}${FPX_AE_PATH}`, { method: 'POST', body: ae() });
       expect(parseAc(await response.text())['fpx_debitAuthCode']).toBe('00');
-      expect(upstream.fpxEnquiries).toHaveLength(1);
+      expect(upstream.state(fpxAeApi).enquiries).toHaveLength(1);
       upstream.reset();
-      expect(upstream.fpxEnquiries).toHaveLength(0);
+      expect(upstream.state(fpxAeApi).enquiries).toHaveLength(0);
     } finally {
       await upstream.close();
     }
@@ -116,6 +116,6 @@ describe('simulated FPX AE status enquiry', () => {
 
   it('refuses a malformed header.upstream.fpx.enquiry with TAPE_INVALID', async () => {
     const tape = tapeOf('fpx', '/x', [], { upstream: { fpx: { enquiry: { 'ORD-1': { fpx_sellerOrderNo: 'ORD-2' } } } } });
-    await expect(createUpstream({ tape })).rejects.toMatchObject({ code: 'TAPE_INVALID', message: /ORD-1.*fpx_sellerOrderNo "ORD-2"/ });
+    await expect(createUpstream({ apis: [fpxAeApi], tape })).rejects.toMatchObject({ code: 'TAPE_INVALID', message: /ORD-1.*fpx_sellerOrderNo "ORD-2"/ });
   });
 });

@@ -1,6 +1,6 @@
-import type { FactsReader } from '../facts.ts';
-import { seenByTarget, UPSTREAM_FACTS, type UpstreamCallRecord, type UpstreamFacts } from '../../upstream/call-log.ts';
-import { groupBy } from '../_internals/evidence.ts';
+import type { FactsReader } from '../../invariants/facts.ts';
+import { seenByTarget, UPSTREAM_FACTS, type UpstreamCallRecord, type UpstreamFacts } from '../call-log.ts';
+import { groupBy } from '../../invariants/_internals/evidence.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
 
 /** The calls one request made for one operation: a first attempt and its retries, in order. */

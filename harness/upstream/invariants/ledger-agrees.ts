@@ -1,8 +1,8 @@
-import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
-import type { PspLedgerEntry } from '../../upstream/psp-api.ts';
-import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
-import { capViolations, groupBy } from '../_internals/evidence.ts';
-import { toSafeInteger } from '../_internals/sql.ts';
+import { UPSTREAM_FACTS } from '../call-log.ts';
+import type { PspLedgerEntry } from '../../providers/psp/api.ts';
+import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';
+import { toSafeInteger } from '../../invariants/_internals/sql.ts';
 import { upstreamFacts } from './sequences.ts';
 
 const NAME = 'upstream-ledger-agrees';

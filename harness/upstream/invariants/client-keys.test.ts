@@ -1,10 +1,10 @@
-import { fact, factsOf, noFacts } from '../facts.ts';
-import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
+import { fact, factsOf, noFacts } from '../../invariants/facts.ts';
+import { UPSTREAM_FACTS } from '../call-log.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
-import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
-import { buildExpectations } from '../expectations.ts';
-import type { InvariantContext } from '../invariant.ts';
+import type { UpstreamCallRecord, UpstreamFacts } from '../call-log.ts';
+import { buildExpectations } from '../../invariants/expectations.ts';
+import type { InvariantContext } from '../../invariants/invariant.ts';
 import { clientKeysEventuallyAnswered, noCached5xx, upstreamInvariants, type ClientKeyAnswer, type ClientKeyedRequest, type ClientKeyFacts } from './index.ts';
 
 let step = 0;

@@ -1,8 +1,9 @@
-import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
-import { KEYED_ROUTES, type UpstreamRoute } from '../../upstream/fault-plan.ts';
-import { seenByTarget } from '../../upstream/call-log.ts';
-import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
-import { capViolations, groupBy } from '../_internals/evidence.ts';
+import { UPSTREAM_FACTS } from '../call-log.ts';
+import { KEYED_ROUTES } from '../../providers/apis.ts';
+import type { UpstreamRoute } from '../fault-plan.ts';
+import { seenByTarget } from '../call-log.ts';
+import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';
 import { callRow, upstreamFacts } from './sequences.ts';
 
 const NAME = 'upstream-retries-same-idempotency-key';

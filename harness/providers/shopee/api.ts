@@ -1,5 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { IdemgateError } from '../../errors.ts';
+import type { Tape } from '../../tape/schema.ts';
+import { defineProviderApi } from '../api.ts';
+import type { ProviderSecrets } from '../provider.ts';
 
 /** Shopee shop-API credentials (the same keys as the `shopee` provider secrets). */
 export interface ShopeeApiSecrets {
@@ -19,8 +23,8 @@ export const SHOPEE_TEST_SECRETS: Readonly<ShopeeApiSecrets> = {
 
 export type ShopeeApiError = 'error_sign' | 'error_auth' | 'error_param' | 'error_not_found';
 
-/** One call the target made to a simulated upstream. */
-export interface UpstreamCall {
+/** One call the target made to the simulated Shopee API, as its handlers saw it. */
+export interface ShopeeApiCall {
   method: string;
   /** Path without the query. */
   path: string;
@@ -52,7 +56,7 @@ export interface ShopeeApiOptions {
   secrets: ShopeeApiSecrets;
   data: ShopeeApiData;
   /** Every call is appended here. */
-  log?: UpstreamCall[];
+  log?: ShopeeApiCall[];
   /** Server clock for the 5-minute timestamp window. Default: the wall clock. */
   now?: () => Date;
 }
@@ -168,7 +172,7 @@ function orderEntry(data: ShopeeApiData, orderSn: string): Record<string, unknow
  * token, shop) and answered in Shopee's envelope `{ request_id, error, message, response }`.
  *
  * @example
- * const log: UpstreamCall[] = [];
+ * const log: ShopeeApiCall[] = [];
  * const server = await serveHandlers(shopeeApiHandlers({ secrets: SHOPEE_TEST_SECRETS, data: { escrow }, log }));
  */
 export function shopeeApiHandlers(options: ShopeeApiOptions): HttpHandler[] {
@@ -238,3 +242,75 @@ export function shopeeApiHandlers(options: ShopeeApiOptions): HttpHandler[] {
     }),
   ];
 }
+
+/** `header.upstream.shopee.escrow` of a tape: ordersn → the recorded get_escrow_detail `response`. */
+export function shopeeEscrowOf(tape: Tape): Record<string, unknown> {
+  const shopee = tape.header.upstream?.['shopee'];
+  if (shopee === undefined) return {};
+  const escrow = (shopee as { escrow?: unknown } | null)?.escrow;
+  if (escrow === undefined) return {};
+  if (typeof escrow !== 'object' || escrow === null || Array.isArray(escrow)) {
+    throw new IdemgateError(
+      'TAPE_INVALID',
+      `${tape.file ?? tape.header.name}:1: header.upstream.shopee.escrow must be an object keyed by ordersn`,
+      { details: { file: tape.file, line: 1 } },
+    );
+  }
+  return escrow as Record<string, unknown>;
+}
+
+function pickShopeeSecrets(given: ProviderSecrets | undefined): Partial<ShopeeApiSecrets> {
+  const picked: Partial<ShopeeApiSecrets> = {};
+  for (const key of ['partnerId', 'partnerKey', 'shopId', 'accessToken'] as const) {
+    const value = given?.[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
+
+/** Shopee's error envelope. */
+const shopeeError = (error: string, message: string) => ({
+  request_id: randomBytes(16).toString('hex'),
+  error,
+  message,
+});
+
+/**
+ * The simulated Shopee Open API as a provider API: get_escrow_detail answers what the tape
+ * recorded (`header.upstream.shopee.escrow`), signed with `secrets.shopee` (keys left out take
+ * the wire contract's test values). Its state is the log of calls its handlers saw.
+ *
+ * @example
+ * const upstream = await createUpstream({ apis: [shopeeApi], tape });
+ * upstream.state(shopeeApi).log; // [{ method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 200, … }]
+ */
+export const shopeeApi = defineProviderApi({
+  name: 'shopee',
+  baseUrlEnv: 'SHOPEE_API_BASE',
+  usedBy: ['shopee'],
+  routes: [
+    { name: 'shopee.escrow_detail', method: 'GET', path: ESCROW_DETAIL_PATH, subject: ({ query }) => query.get('order_sn') ?? '' },
+    { name: 'shopee.order_detail', method: 'GET', path: ORDER_DETAIL_PATH, subject: ({ query }) => query.get('order_sn_list') ?? '' },
+  ],
+  errors: {
+    throttle: () => shopeeError('error_too_many_request', 'Too many requests, please try again later.'),
+    serverError: () => shopeeError('error_server', 'Internal server error.'),
+    unauthorized: () => shopeeError('error_auth', 'Invalid access_token.'),
+  },
+  create: ({ tape, secrets, now }) => {
+    const log: ShopeeApiCall[] = [];
+    const escrow = tape === undefined ? {} : shopeeEscrowOf(tape);
+    return {
+      handlers: shopeeApiHandlers({
+        secrets: { ...SHOPEE_TEST_SECRETS, ...pickShopeeSecrets(secrets['shopee']) },
+        data: { escrow },
+        log,
+        now,
+      }),
+      state: { log },
+      reset: () => {
+        log.length = 0;
+      },
+    };
+  },
+});

@@ -1,11 +1,11 @@
-import { fact, factsOf } from '../facts.ts';
-import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
+import { fact, factsOf } from '../../invariants/facts.ts';
+import { UPSTREAM_FACTS } from '../call-log.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
-import type { UpstreamCallRecord, UpstreamFacts } from '../../upstream/call-log.ts';
-import type { PspLedgerEntry } from '../../upstream/psp-api.ts';
-import { buildExpectations } from '../expectations.ts';
-import type { InvariantContext, LedgerReader } from '../invariant.ts';
+import type { UpstreamCallRecord, UpstreamFacts } from '../call-log.ts';
+import type { PspLedgerEntry } from '../../providers/psp/api.ts';
+import { buildExpectations } from '../../invariants/expectations.ts';
+import type { InvariantContext, LedgerReader } from '../../invariants/invariant.ts';
 import {
   noRetryAfterClientError,
   retriesBounded,

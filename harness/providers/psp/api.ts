@@ -1,14 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { defineProviderApi } from '../api.ts';
+import {
+  createIdempotencyStore,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  requestFingerprint,
+  type IdempotencyStore,
+} from './idempotency-store.ts';
 
 /** The PSP's test secret key; the reference merchant is configured with it. */
 export const PSP_TEST_SECRET_KEY = 'sk_test_idemgate';
 export const PAYMENT_INTENTS_PATH = '/v1/payment_intents';
 export const REFUNDS_API_PATH = '/v1/refunds';
-/** Stripe documents that keys "may be pruned after they are at least 24 hours old". */
-export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /** A charge or refund the PSP really made: its own books, against which the target's are checked. */
 export interface PspLedgerEntry {
@@ -24,13 +28,6 @@ export interface PspLedgerEntry {
   idempotencyKey?: string;
   /** performance.now() when it was made. */
   atMs: number;
-}
-
-interface StoredResponse {
-  fingerprint: string;
-  status: number;
-  body: unknown;
-  createdAtMs: number;
 }
 
 interface PaymentIntent {
@@ -50,8 +47,8 @@ export interface PspState {
   readonly ledger: PspLedgerEntry[];
   readonly paymentIntents: Map<string, PaymentIntent>;
   readonly refundedMinor: Map<string, number>;
-  readonly idempotency: Map<string, StoredResponse>;
-  readonly inFlight: Set<string>;
+  /** The Idempotency-Keys it has seen and the answers it stored for them. */
+  readonly idempotency: IdempotencyStore;
   reset(): void;
 }
 
@@ -60,14 +57,12 @@ export function createPspState(): PspState {
     ledger: [],
     paymentIntents: new Map(),
     refundedMinor: new Map(),
-    idempotency: new Map(),
-    inFlight: new Set(),
+    idempotency: createIdempotencyStore(),
     reset() {
       state.ledger.length = 0;
       state.paymentIntents.clear();
       state.refundedMinor.clear();
-      state.idempotency.clear();
-      state.inFlight.clear();
+      state.idempotency.reset();
     },
   };
   return state;
@@ -137,12 +132,6 @@ export function pspKeyFrom(authorization: string | null): string | undefined {
   return undefined;
 }
 
-/** Canonical parameters: what "the same parameters" means for a key (order of fields ignored). */
-const fingerprint = (path: string, params: URLSearchParams): string =>
-  createHash('sha256')
-    .update(`${path}\n${[...params].map(([k, v]) => `${k}=${v}`).sort().join('&')}`)
-    .digest('hex');
-
 /**
  * msw handlers for a Stripe-style PSP API: `POST /v1/payment_intents` and `POST /v1/refunds`,
  * form-encoded like Stripe's, authenticated by the secret key (401 otherwise), honouring the
@@ -191,32 +180,30 @@ export function pspApiHandlers(options: PspApiOptions): HttpHandler[] {
       }
 
       const scope = `${given}\n${key}`;
-      const print = fingerprint(path, params);
-      const stored = state.idempotency.get(scope);
-      if (stored !== undefined && now() - stored.createdAtMs >= IDEMPOTENCY_KEY_TTL_MS) state.idempotency.delete(scope);
-      const kept = state.idempotency.get(scope);
-      if (kept !== undefined) {
-        if (kept.fingerprint !== print) {
-          return HttpResponse.json(
-            pspError(
-              'idempotency_error',
-              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-            ),
-            { status: 400 },
-          );
-        }
-        return HttpResponse.json(kept.body as Record<string, unknown>, {
-          status: kept.status,
+      const print = requestFingerprint(path, params);
+      const claim = state.idempotency.claim(scope, print, now());
+      if (claim.kind === 'other-parameters') {
+        return HttpResponse.json(
+          pspError(
+            'idempotency_error',
+            `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          ),
+          { status: 400 },
+        );
+      }
+      if (claim.kind === 'replay') {
+        return HttpResponse.json(claim.answer.body as Record<string, unknown>, {
+          status: claim.answer.status,
           headers: { 'idempotent-replayed': 'true', 'idempotency-key': key },
         });
       }
-      if (state.inFlight.has(scope)) {
+      if (claim.kind === 'in-flight') {
         return HttpResponse.json(
           pspError('idempotency_error', `There is currently another in-progress request using this Idempotent Key: ${key}. Please try again later.`),
           { status: 409 },
         );
       }
-      state.inFlight.add(scope);
+      let stored = false;
       try {
         if (wait > 0) await sleep(wait);
         let status: number;
@@ -234,10 +221,11 @@ export function pspApiHandlers(options: PspApiOptions): HttpHandler[] {
             return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
           }
         }
-        state.idempotency.set(scope, { fingerprint: print, status, body, createdAtMs: now() });
+        state.idempotency.store(scope, { fingerprint: print, status, body, createdAtMs: now() });
+        stored = true;
         return HttpResponse.json(body as Record<string, unknown>, { status, headers: { 'idempotency-key': key } });
       } finally {
-        state.inFlight.delete(scope);
+        if (!stored) state.idempotency.release(scope);
       }
     });
 
@@ -328,3 +316,57 @@ export function pspApiHandlers(options: PspApiOptions): HttpHandler[] {
     }),
   ];
 }
+
+const canonical = (form: URLSearchParams): string => [...form].map(([k, v]) => `${k}=${v}`).sort().join('&');
+
+/**
+ * The simulated Stripe-style PSP as a provider API, served for runs with `merchant-client`
+ * tapes (the merchant's own clients' charges and refunds) or Stripe webhooks. Its secret key is `secrets.psp.secretKey`, else
+ * `secrets.stripe.secretKey`, else the test key. Its state holds the charges and refunds it
+ * really made (`ledger`) and its Idempotency-Keys. Calls are about `metadata[order_ref]` /
+ * `metadata[refund_ref]`.
+ *
+ * @example
+ * const upstream = await createUpstream({ apis: [pspApi] });
+ * upstream.state(pspApi).ledger; // [{ kind: 'charge', amountMinor: 15000, … }]
+ */
+export const pspApi = defineProviderApi({
+  name: 'psp',
+  baseUrlEnv: 'PSP_API_BASE',
+  usedBy: ['merchant-client', 'stripe'],
+  routes: [
+    {
+      name: 'psp.payment_intents',
+      method: 'POST',
+      path: PAYMENT_INTENTS_PATH,
+      keyed: true,
+      subject: ({ form }) => form.get('metadata[order_ref]') ?? form.get('metadata[order_id]') ?? canonical(form),
+    },
+    {
+      name: 'psp.refunds',
+      method: 'POST',
+      path: REFUNDS_API_PATH,
+      keyed: true,
+      subject: ({ form }) => form.get('metadata[refund_ref]') ?? `${form.get('payment_intent') ?? ''}:${form.get('amount') ?? 'full'}`,
+    },
+  ],
+  errors: {
+    throttle: () => pspError('invalid_request_error', 'Too many requests hit the API too quickly.', { code: 'rate_limit' }),
+    serverError: () => pspError('api_error', 'An unknown error occurred.'),
+    unauthorized: () => pspError('invalid_request_error', 'Invalid API Key provided.'),
+  },
+  // A slow PSP is slow while it holds the key: a retry meanwhile meets a 409.
+  holdsRequests: true,
+  create: ({ secrets, heldMs }) => {
+    const state = createPspState();
+    return {
+      handlers: pspApiHandlers({
+        secretKey: secrets['psp']?.['secretKey'] ?? secrets['stripe']?.['secretKey'] ?? PSP_TEST_SECRET_KEY,
+        state,
+        processingDelayMs: heldMs,
+      }),
+      state,
+      reset: () => state.reset(),
+    };
+  },
+});

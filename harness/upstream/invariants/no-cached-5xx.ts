@@ -1,6 +1,6 @@
-import { UPSTREAM_FACTS } from '../../upstream/call-log.ts';
-import { defineInvariant, type Invariant, type Violation } from '../invariant.ts';
-import { capViolations, firstRows } from '../_internals/evidence.ts';
+import { UPSTREAM_FACTS } from '../call-log.ts';
+import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
+import { capViolations, firstRows } from '../../invariants/_internals/evidence.ts';
 import { upstreamFacts, callRow } from './sequences.ts';
 import { answered, answerRow, clientRequestsOf } from './client-keys.ts';
 

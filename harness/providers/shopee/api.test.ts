@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { serveHandlers, type ServedHandlers } from './serve.ts';
+import { serveHandlers, type ServedHandlers } from '../../upstream/serve.ts';
 import {
   ESCROW_DETAIL_PATH,
   ORDER_DETAIL_PATH,
@@ -9,8 +9,8 @@ import {
   shopeeApiQuery,
   shopeeApiSign,
   type ShopeeApiData,
-  type UpstreamCall,
-} from './shopee-api.ts';
+  type ShopeeApiCall,
+} from './api.ts';
 
 const secrets = SHOPEE_TEST_SECRETS;
 const escrowResponse = {
@@ -32,8 +32,8 @@ afterEach(async () => {
   served = undefined;
 });
 
-async function start(now?: () => Date): Promise<{ baseUrl: string; log: UpstreamCall[] }> {
-  const log: UpstreamCall[] = [];
+async function start(now?: () => Date): Promise<{ baseUrl: string; log: ShopeeApiCall[] }> {
+  const log: ShopeeApiCall[] = [];
   served = await serveHandlers(shopeeApiHandlers({ secrets, data, log, now }));
   return { baseUrl: served.baseUrl, log };
 }
