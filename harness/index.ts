@@ -59,7 +59,8 @@ export {
 } from './invariants/index.ts';
 
 export type { Database, ResetStrategy } from './db/database.ts';
-export { openDatabase } from './db/open.ts';
+export { openDatabase, type OpenDatabaseOptions } from './db/open.ts';
+export { resolveDatabase, type DatabaseChoice, type DatabaseRequest } from './db/resolve.ts';
 export { sqlReset, truncateAll } from './db/reset.ts';
 
 export { defineScenario, type Scenario, type ScenarioDefinition } from './runner/scenario.ts';

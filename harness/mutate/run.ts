@@ -5,7 +5,7 @@ import type { IdemgateConfig, MutationConfig, MutationOperatorName } from '../co
 import { describeError, IdemgateError } from '../errors.ts';
 import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { databaseUrlFor, openSession } from '../runner/session.ts';
+import { openSession, sessionDatabase } from '../runner/session.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Mutant, SourceFile } from './mutant.ts';
 import { ALL_OPERATORS, collectMutants } from './operators/index.ts';
@@ -50,7 +50,7 @@ export interface MatrixOptions {
   wholeTapes?: boolean;
   /** Mutants at once. Default os.cpus().length. */
   concurrency?: number;
-  /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
+  /** `null` forces PGlite; default: the config's database.url, else DATABASE_URL, else PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
   /** Called as each mutant finishes (progress). */
   onResult?: (result: MutantResult, done: number, total: number) => void;
@@ -276,7 +276,6 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
   let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
-  const url = databaseUrlFor(options.databaseUrl, options.config);
   const settings: MatrixResult['settings'] = {
     runs: options.runs ?? 60,
     rounds: roundsOf(options),
@@ -285,7 +284,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     timeoutS: 0,
     timeoutKills: options.timeoutKills ?? false,
     concurrency,
-    database: url ? 'postgres' : 'pglite',
+    database: sessionDatabase(options).kind,
     scenarios: options.scenarios.map((s) => s.name),
   };
 
