@@ -19,7 +19,7 @@ export type {
   MutationOperatorName,
 } from './config.ts';
 export { brokenInvariants, runWithoutGuard, type WithoutGuardOptions } from './mutate/without-guard.ts';
-export { IdemgateError, type IdemgateErrorCode } from './errors.ts';
+export { IdemgateError, isIdemgateError, type DetailsOf, type IdemgateErrorCode, type IdemgateErrorDetails } from './errors.ts';
 
 export { parseTape, readTape } from './tape/read.ts';
 export { formatTape, writeTape } from './tape/write.ts';

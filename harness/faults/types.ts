@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { FaultEdit } from '../schedule/schedule.ts';
+import { IdemgateError } from '../errors.ts';
 
 /**
  * A fault family: given how many steps the schedule has (and what each exchange of the tape
@@ -18,7 +19,9 @@ export const lastStep = (stepCount: number): number => Math.max(0, Math.floor(st
 
 export function requireInteger(fault: string, name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${fault}: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new IdemgateError('FAULT_INVALID', `${fault}: ${name} must be an integer >= ${min}, got ${String(value)}`, {
+      details: { fault, option: name },
+    });
   }
   return value;
 }

@@ -93,9 +93,10 @@ function runCommand(command: string, args: string[], cwd: string): Promise<void>
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.on('error', fail);
+    const shown = `\`${command} ${args.join(' ')}\``;
+    child.on('error', (e) => fail(new IdemgateError('MUTATION_FAILED', `${shown} could not start: ${e.message}`, { cause: e, details: { command } })));
     child.on('exit', (code) =>
-      code === 0 ? done() : fail(new Error(`\`${command} ${args.join(' ')}\` exited with ${code}: ${output.slice(-800)}`)),
+      code === 0 ? done() : fail(new IdemgateError('MUTATION_FAILED', `${shown} exited with ${code}: ${output.slice(-800)}`, { details: { command } })),
     );
   });
 }

@@ -1,3 +1,4 @@
+import type { IdemgateErrorCode } from '../errors.ts';
 import type { FaultEdit, Schedule } from '../schedule/schedule.ts';
 import type { Violation } from '../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
@@ -42,4 +43,4 @@ export type ScenarioResult =
       /** Where the shrunk schedule was saved (JSON), when a reports dir was given. */
       savedTo?: string;
     })
-  | (ResultBase & { status: 'errored'; error: { code: string; message: string } });
+  | (ResultBase & { status: 'errored'; error: { code: IdemgateErrorCode; message: string } });

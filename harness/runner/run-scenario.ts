@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { composeFaults } from '../faults/index.ts';
-import { describeError, IdemgateError } from '../errors.ts';
+import { describeError, errorCodeOf, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
 import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invariants/invariant.ts';
@@ -285,7 +285,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     if (options.reportsDir) result.savedTo = await saveCounterexample(options.reportsDir, result);
     return result;
   } catch (e) {
-    const error = e instanceof IdemgateError ? { code: e.code, message: describeError(e) } : { code: 'INTERNAL', message: describeError(e) };
+    const error = { code: errorCodeOf(e), message: describeError(e) };
     return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
   } finally {
     await replayer?.close();

@@ -1,5 +1,5 @@
 import type { IdemgateConfig } from '../config.ts';
-import { describeError, IdemgateError } from '../errors.ts';
+import { describeError, errorCodeOf } from '../errors.ts';
 import { summarise, type RunSummary } from '../report/console.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { adapterResolver } from '../providers/registry.ts';
@@ -83,7 +83,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     }
   } catch (e) {
     setupError = describeError(e);
-    const code = e instanceof IdemgateError ? e.code : 'INTERNAL';
+    const code = errorCodeOf(e);
     for (const scenario of scenarios.slice(results.length)) {
       const result: ScenarioResult = {
         scenario: scenario.name,
