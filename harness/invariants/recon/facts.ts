@@ -1,14 +1,10 @@
 import type { CivilDate } from '../../fpx/calendar.ts';
 import type { ReconRow, ReconShape } from '../../fpx/format/types.ts';
 import type { LedgerMapping } from '../ledger-mapping.ts';
-import { quoteIdent, quoteQualified } from '../_internals/sql.ts';
+import { mappedViewSql, type TableMapping } from '../table-mapping.ts';
 
 /** Where the target keeps one kind of reconciliation outcome: a table and its columns, or a SELECT. */
-export interface ReconTableMapping<K extends string> {
-  table?: string;
-  sql?: string;
-  columns: Record<K, string>;
-}
+export type ReconTableMapping<K extends string> = TableMapping<K>;
 
 /** How the reconciliation invariants read the target's books. */
 export interface ReconMapping {
@@ -58,11 +54,8 @@ export interface ReconFacts {
 
 export const RECON_EXTENSION = 'recon-files';
 
-/** A SELECT with the mapping's columns renamed to the given keys. */
-export function mappedView<K extends string>(m: ReconTableMapping<K>): string {
-  const from = m.sql !== undefined ? `(${m.sql})` : quoteQualified(m.table ?? '');
-  const cols = Object.entries(m.columns as Record<string, string>)
-    .map(([key, col]) => `(src.${quoteIdent(col)})::text as ${quoteIdent(key)}`)
-    .join(', ');
-  return `(select ${cols} from ${from} as src)`;
-}
+/**
+ * A SELECT with the mapping's columns, as text, renamed to the given keys. The reconFiles
+ * extension checks the mapping against the database (`createMappedView`) before any of this runs.
+ */
+export const mappedView = <K extends string>(m: ReconTableMapping<K>): string => mappedViewSql(m);
