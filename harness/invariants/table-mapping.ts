@@ -40,15 +40,16 @@ export function tableMappingSchema<S extends z.ZodRawShape>(columns: S) {
 }
 
 /**
- * One line per issue: `path: message`, or the message alone when it already names its path
- * (`columns.txnId is missing`). `prefix` is where the value sits (`['ledger']` in the config).
+ * One line per issue: `path: message`, or the path joined to the message when the message
+ * already starts with the end of the path (`ledger.` + `columns.txnId is missing`).
  */
-export function issueLines(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+export function issueLines(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const own = issue.path.map(String).join('.');
-    const at = [...prefix, ...issue.path].map(String).join('.');
-    if (own !== '' && issue.message.startsWith(own)) return [...prefix.map(String), issue.message].join('.');
-    return at === '' ? issue.message : `${at}: ${issue.message}`;
+    const path = issue.path.map(String);
+    for (let i = 0; i < path.length; i++) {
+      if (issue.message.startsWith(`${path.slice(i).join('.')} `)) return [...path.slice(0, i), issue.message].join('.');
+    }
+    return path.length === 0 ? issue.message : `${path.join('.')}: ${issue.message}`;
   });
 }
 

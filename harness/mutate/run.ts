@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import type { IdemgateConfig, MutationConfig, MutationOperatorName } from '../config.ts';
+import type { IdemgateConfig } from '../config.ts';
+import type { MutationConfig, MutationOperatorName } from './config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
 import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
 import type { Scenario } from '../runner/scenario.ts';

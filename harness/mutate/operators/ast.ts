@@ -6,7 +6,7 @@
  * code that reads ASTs stays on 5 until 7's API settles.
  */
 import ts from 'typescript';
-import type { MutationOperatorName } from '../../config.ts';
+import type { MutationOperatorName } from '../config.ts';
 import type { Mutant } from '../mutant.ts';
 import { IdemgateError } from '../../errors.ts';
 
