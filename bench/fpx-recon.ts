@@ -38,7 +38,7 @@ const parseMs = performance.now() - t;
 console.log(`parse: ${n} rows, ${(text.length / 1e6).toFixed(1)} MB in ${parseMs.toFixed(0)} ms = ${Math.round(n / (parseMs / 1000)).toLocaleString('en')} rows/s`);
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const db = await openDatabase({ url, isolate: true });
+const db = await openDatabase({ kind: 'postgres', url }, { isolate: true });
 try {
   await db.exec(`create table ledger_entries (txn_id text, account text, amount_minor bigint, currency text, reference text);
                  create table recon_matches (fpx_txn_id text, settlement_date text);

@@ -19,7 +19,7 @@ export type {
   MutationOperatorName,
 } from './config.ts';
 export { brokenInvariants, runWithoutGuard, type WithoutGuardOptions } from './mutate/without-guard.ts';
-export { IdemgateError, type IdemgateErrorCode } from './errors.ts';
+export { IdemgateError, isIdemgateError, type DetailsOf, type IdemgateErrorCode, type IdemgateErrorDetails } from './errors.ts';
 
 export { parseTape, readTape } from './tape/read.ts';
 export { formatTape, writeTape } from './tape/write.ts';
@@ -62,7 +62,8 @@ export {
 } from './invariants/index.ts';
 
 export type { Database, ResetStrategy } from './db/database.ts';
-export { openDatabase } from './db/open.ts';
+export { openDatabase, type OpenDatabaseOptions } from './db/open.ts';
+export { resolveDatabase, type DatabaseChoice, type DatabaseRequest } from './db/resolve.ts';
 export { sqlReset, truncateAll } from './db/reset.ts';
 
 export { defineScenario, type Scenario, type ScenarioDefinition } from './runner/scenario.ts';

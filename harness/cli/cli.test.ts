@@ -42,11 +42,11 @@ export const naive = defineScenario({
   return join(dir, 'idemgate.config.ts');
 }
 
-function idemgate(args: string[]): { status: number | null; out: string } {
+function idemgate(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', CI: 'true' },
+    env: { ...process.env, DATABASE_URL: '', CI: 'true', ...env },
     timeout: 120_000,
   });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
@@ -123,7 +123,7 @@ describe('idemgate gate (CLI)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const naive = "{ kind: 'in-process', start: ({ database }) => startNaive(database) }";
-  const results = (project: string): { summary: { scenarios: number }; results: { status: string }[]; signoff?: { seed: number; suiteHash: string; rerun: string; tapes: Record<string, string> } } =>
+  const results = (project: string): { database: string; summary: { scenarios: number }; results: { status: string }[]; signoff?: { seed: number; suiteHash: string; rerun: string; tapes: Record<string, string> } } =>
     JSON.parse(readFileSync(join(dir, project, 'reports', 'results.json'), 'utf8'));
   const schema = JSON.parse(readFileSync(join(repo, 'harness/report/schema/results.schema.json'), 'utf8')) as object;
   const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
@@ -144,12 +144,14 @@ describe('idemgate gate (CLI)', () => {
     expect(results('pass').signoff?.suiteHash).toBe(doc.signoff?.suiteHash);
   });
 
-  it('exits 1 when an invariant breaks, with failing reports', () => {
+  it('exits 1 when an invariant breaks, with failing reports; --pglite runs on PGlite whatever DATABASE_URL says', () => {
     const config = makeProject(join(dir, 'fail'), { target: naive });
-    const r = idemgate(['gate', '--config', config, '--runs', '30', '--seed', '7', '--pglite']);
+    // Nothing listens there: a run that opened DATABASE_URL despite --pglite would exit 2.
+    const r = idemgate(['gate', '--config', config, '--runs', '30', '--seed', '7', '--pglite'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:9/unreachable' });
     expect(r.status, r.out).toBe(1);
     const doc = results('fail');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.database).toBe('pglite');
     expect(doc.results.map((x) => x.status)).toEqual(['failed']);
     expect(readFileSync(join(dir, 'fail', 'reports', 'junit.xml'), 'utf8')).toContain('<failure');
   });

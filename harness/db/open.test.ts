@@ -10,9 +10,9 @@ describe('openDatabase', () => {
     else process.env.DATABASE_URL = saved;
   });
 
-  it('opens PGlite when neither a URL nor DATABASE_URL is given', async () => {
-    delete process.env.DATABASE_URL;
-    const db = await openDatabase();
+  it('opens PGlite when chosen, even with DATABASE_URL set', async () => {
+    process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:9/unreachable';
+    const db = await openDatabase({ kind: 'pglite' });
     try {
       expect(db.kind).toBe('pglite');
     } finally {
@@ -21,7 +21,7 @@ describe('openDatabase', () => {
   });
 
   it.skipIf(!adminUrl)('opens an isolated PostgreSQL database for a URL, named by the prefix', async () => {
-    const db = await openDatabase({ url: adminUrl!, isolate: 'open-test' });
+    const db = await openDatabase({ kind: 'postgres', url: adminUrl! }, { isolate: 'open-test' });
     try {
       expect(db.kind).toBe('postgres');
       expect(new URL(db.url!).pathname).toMatch(/^\/idemgate_open_test_/);
@@ -34,7 +34,7 @@ describe('openDatabase', () => {
   });
 
   it.skipIf(!adminUrl)('uses the URL database itself with isolate: false', async () => {
-    const db = await openDatabase({ url: adminUrl!, isolate: false });
+    const db = await openDatabase({ kind: 'postgres', url: adminUrl! }, { isolate: false });
     try {
       expect(db.url).toBe(adminUrl);
     } finally {

@@ -1,28 +1,27 @@
 import type { Database } from './database.ts';
 import { openPglite } from './pglite/pglite.ts';
 import { createIsolatedDatabase, openPostgres } from './postgres/postgres.ts';
+import type { DatabaseChoice } from './resolve.ts';
 
 export interface OpenDatabaseOptions {
-  /** postgres:// URL; default `process.env.DATABASE_URL`; neither → in-memory PGlite. */
-  url?: string;
   /**
-   * With a URL: create a fresh database beside it (dropped on close) instead of using the one it
-   * names. `true` (default) or a name prefix; `false` uses the URL's database as it is.
+   * For PostgreSQL: create a fresh database beside the URL's (dropped on close) instead of using
+   * the one it names. `true` (default) or a name prefix; `false` uses the URL's database as it is.
    */
   isolate?: boolean | string;
 }
 
 /**
- * The database a run uses: an isolated PostgreSQL database when a URL is given or DATABASE_URL
- * is set, else PGlite.
+ * Opens the database `resolveDatabase` chose: in-memory PGlite, or an isolated PostgreSQL
+ * database beside the chosen URL. It reads no environment itself, so what was decided is what
+ * opens.
  *
  * @example
- * const db = await openDatabase({ isolate: 'worker1' });
+ * const db = await openDatabase(resolveDatabase({ configUrl: config.database?.url }), { isolate: 'worker1' });
  */
-export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
-  const url = options.url ?? (process.env.DATABASE_URL || undefined);
-  if (url === undefined) return openPglite();
+export async function openDatabase(choice: DatabaseChoice, options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (choice.kind === 'pglite') return openPglite();
   const isolate = options.isolate ?? true;
-  if (isolate === false) return openPostgres(url);
-  return createIsolatedDatabase(url, typeof isolate === 'string' ? isolate : 'run');
+  if (isolate === false) return openPostgres(choice.url);
+  return createIsolatedDatabase(choice.url, typeof isolate === 'string' ? isolate : 'run');
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { PositionalFault } from './edits.ts';
 import type { LostAckEdit } from './lost-acks.ts';
 import { lastStep, requireInteger } from './types.ts';
+import { IdemgateError } from '../errors.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -35,7 +36,11 @@ export function billplzRetries({
   requireInteger('billplzRetries', 'maxAbortAfterMs', maxAbortAfterMs, 1);
   requireInteger('billplzRetries', 'maxJitterMs', maxJitterMs, 0);
   if (stepGaps.length !== BILLPLZ_RETRY_DELAYS_MS.length) {
-    throw new RangeError(`billplzRetries: stepGaps needs one gap per retry (${BILLPLZ_RETRY_DELAYS_MS.length}), got ${stepGaps.length}`);
+    throw new IdemgateError(
+      'FAULT_INVALID',
+      `billplzRetries: stepGaps needs one gap per retry (${BILLPLZ_RETRY_DELAYS_MS.length}), got ${stepGaps.length}`,
+      { details: { fault: 'billplzRetries', option: 'stepGaps' } },
+    );
   }
   stepGaps.forEach((gap, i) => requireInteger('billplzRetries', `stepGaps[${i}]`, gap, 0));
   return (stepCount) =>

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { Fault, FaultEdit } from './edits.ts';
 import { requireInteger } from './types.ts';
+import { IdemgateError } from '../errors.ts';
 
 /**
  * Up to `maxEdits` edits, each drawn from one of `faults`. fast-check shrinks the list toward
@@ -16,7 +17,7 @@ export function composeFaults(
   faults: readonly Fault[],
   { maxEdits = 8 }: { maxEdits?: number } = {},
 ): (stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit[]> {
-  if (faults.length === 0) throw new RangeError('composeFaults: give at least one fault');
+  if (faults.length === 0) throw new IdemgateError('FAULT_INVALID', 'composeFaults: give at least one fault', { details: { fault: 'composeFaults' } });
   requireInteger('composeFaults', 'maxEdits', maxEdits, 0);
   return (stepCount, events) => {
     // A fault with nothing to work on in this tape (no entity changes status) is left out.

@@ -1,4 +1,5 @@
 import type { Step } from '../schedule/schedule.ts';
+import { IdemgateError } from '../errors.ts';
 
 /**
  * What one kind of fault edit does to a schedule; each fault module exports one beside the
@@ -24,7 +25,9 @@ export const clamp = (n: number, max: number): number => Math.max(0, Math.min(n,
 
 export function requireInteger(fault: string, name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${fault}: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new IdemgateError('FAULT_INVALID', `${fault}: ${name} must be an integer >= ${min}, got ${String(value)}`, {
+      details: { fault, option: name },
+    });
   }
   return value;
 }

@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import type { Assert, Same } from '../_internals/same-type.ts';
+import { columnSchema, tableMappingSchema, type TableMapping, type TableSource } from './table-mapping.ts';
+
 /**
  * How to read a target's ledger, whatever its schema. Either name a table and its columns, or
  * give a SQL query whose result has the columns named in `columns`.
@@ -15,11 +19,7 @@
  *   cashAccounts: ['1000-bank', '1010-psp-clearing'],
  * }
  */
-export interface LedgerMapping {
-  /** A table (optionally schema-qualified). One of `table` or `sql`. */
-  table?: string;
-  /** A SELECT returning the mapped columns. One of `table` or `sql`. */
-  sql?: string;
+export interface LedgerMapping extends TableSource {
   columns: {
     txnId: string;
     account: string;
@@ -38,10 +38,58 @@ export interface LedgerMapping {
 }
 
 /** Where the target stores each entity's current status (for status monotonicity). */
-export interface EntityMapping {
-  table?: string;
-  sql?: string;
-  columns: { provider: string; entity: string; status: string };
+export interface EntityMapping extends TableMapping<'provider' | 'entity' | 'status'> {
   /** Map the target's status vocabulary to the provider adapter's (default: identity, case-insensitive). */
   statusMap?: Record<string, Record<string, string>>;
 }
+
+/** An optional column; an empty name counts as not given. */
+const optionalColumn = () => z.string().optional();
+/** Whether an optional column is given. */
+export const filled = (s: string | undefined): s is string => s !== undefined && s !== '';
+
+/** The ledger mapping's runtime check; `LedgerMapping` is checked against it at compile time. */
+export const ledgerMappingSchema = tableMappingSchema({
+  txnId: columnSchema('txnId'),
+  account: columnSchema('account'),
+  currency: columnSchema('currency'),
+  reference: columnSchema('reference'),
+  amount: optionalColumn(),
+  debit: optionalColumn(),
+  credit: optionalColumn(),
+})
+  .and(
+    z.object({
+      sign: z
+        .enum(['debit-positive', 'credit-positive'], {
+          error: (issue) => `sign must be 'debit-positive' or 'credit-positive', not ${JSON.stringify(issue.input)}`,
+        })
+        .optional(),
+      cashAccounts: z
+        .array(z.string(), { error: "cashAccounts must name at least one account (where the merchant's money is measured)" })
+        .min(1, "cashAccounts must name at least one account (where the merchant's money is measured)"),
+    }),
+  )
+  .superRefine(({ columns: c }, ctx) => {
+    const amount = filled(c.amount);
+    const debit = filled(c.debit);
+    const credit = filled(c.credit);
+    if (amount && (debit || credit)) {
+      ctx.addIssue({ code: 'custom', message: 'give either columns.amount or columns.debit + columns.credit, not both' });
+    } else if (!amount && debit !== credit) {
+      const missing = debit ? 'credit' : 'debit';
+      ctx.addIssue({ code: 'custom', path: ['columns', missing], message: `columns.${missing} is missing: a debit/credit pair needs both` });
+    } else if (!amount && !debit) {
+      ctx.addIssue({ code: 'custom', message: 'give columns.amount (signed) or columns.debit + columns.credit' });
+    }
+  });
+
+/** The entity mapping's runtime check; `EntityMapping` is checked against it at compile time. */
+export const entityMappingSchema = tableMappingSchema({
+  provider: columnSchema('provider'),
+  entity: columnSchema('entity'),
+  status: columnSchema('status'),
+}).and(z.object({ statusMap: z.record(z.string(), z.record(z.string(), z.string())).optional() }));
+
+type _LedgerMappingMatchesSchema = Assert<Same<z.infer<typeof ledgerMappingSchema>, LedgerMapping>>;
+type _EntityMappingMatchesSchema = Assert<Same<z.infer<typeof entityMappingSchema>, EntityMapping>>;

@@ -1,4 +1,4 @@
-import type { MutationOperatorName } from '../config.ts';
+import type { MutationOperatorName } from './config.ts';
 
 /** One file's edit inside a mutant: a pure function of the file's original text. */
 export interface FileChange {

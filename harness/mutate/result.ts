@@ -1,4 +1,4 @@
-import type { MutationOperatorName } from '../config.ts';
+import type { MutationOperatorName } from './config.ts';
 
 export type MutantStatus = 'killed' | 'survived' | 'timed-out' | 'errored' | 'ignored';
 

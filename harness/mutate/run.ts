@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import type { IdemgateConfig, MutationConfig, MutationOperatorName } from '../config.ts';
+import type { IdemgateConfig } from '../config.ts';
+import type { MutationConfig, MutationOperatorName } from './config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
 import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { databaseUrlFor, openSession } from '../runner/session.ts';
+import { openSession, sessionDatabase } from '../runner/session.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Mutant, SourceFile } from './mutant.ts';
 import { ALL_OPERATORS, collectMutants } from './operators/index.ts';
@@ -50,7 +51,7 @@ export interface MatrixOptions {
   wholeTapes?: boolean;
   /** Mutants at once. Default os.cpus().length. */
   concurrency?: number;
-  /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
+  /** `null` forces PGlite; default: the config's database.url, else DATABASE_URL, else PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
   /** Called as each mutant finishes (progress). */
   onResult?: (result: MutantResult, done: number, total: number) => void;
@@ -93,9 +94,10 @@ function runCommand(command: string, args: string[], cwd: string): Promise<void>
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.on('error', fail);
+    const shown = `\`${command} ${args.join(' ')}\``;
+    child.on('error', (e) => fail(new IdemgateError('MUTATION_FAILED', `${shown} could not start: ${e.message}`, { cause: e, details: { command } })));
     child.on('exit', (code) =>
-      code === 0 ? done() : fail(new Error(`\`${command} ${args.join(' ')}\` exited with ${code}: ${output.slice(-800)}`)),
+      code === 0 ? done() : fail(new IdemgateError('MUTATION_FAILED', `${shown} exited with ${code}: ${output.slice(-800)}`, { details: { command } })),
     );
   });
 }
@@ -276,7 +278,6 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
   let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
-  const url = databaseUrlFor(options.databaseUrl, options.config);
   const settings: MatrixResult['settings'] = {
     runs: options.runs ?? 60,
     rounds: roundsOf(options),
@@ -285,7 +286,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     timeoutS: 0,
     timeoutKills: options.timeoutKills ?? false,
     concurrency,
-    database: url ? 'postgres' : 'pglite',
+    database: sessionDatabase(options).kind,
     scenarios: options.scenarios.map((s) => s.name),
   };
 

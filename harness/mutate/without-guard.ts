@@ -17,7 +17,7 @@ export interface WithoutGuardOptions {
   scenario: Scenario;
   runs: number;
   seed: number;
-  /** `null` forces PGlite; default DATABASE_URL, else PGlite. */
+  /** `null` forces PGlite; default: the config's database.url, else DATABASE_URL, else PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
   /** Extra env for the copy's process (e.g. a shorter timeout). */
   env?: Record<string, string>;

@@ -5,7 +5,8 @@ import type { Tape } from '../tape/schema.ts';
 import { IdemgateError } from '../errors.ts';
 import { reconInvariants } from './invariants/index.ts';
 import { booksOf } from './invariants/expected.ts';
-import { mappedView, RECON_FACTS, type DeliveredReconFile, type ReconFacts, type ReconMapping, type ReconSnapshot } from './facts.ts';
+import { createMappedView } from '../invariants/table-mapping.ts';
+import { RECON_FACTS, type DeliveredReconFile, type ReconFacts, type ReconMapping, type ReconSnapshot } from './facts.ts';
 import { compactDate, createMalaysianCalendar, expandDate, type MalaysianCalendar, type MalaysianCalendarOptions } from './calendar.ts';
 import { fpxMerchantFormat } from './format/merchant-file.ts';
 import type { ReconFile, ReconFormat, ReconRow } from './format/types.ts';
@@ -102,10 +103,11 @@ async function post(session: Session, options: ReconFilesOptions, name: string, 
 async function snapshot(session: Session, mapping: ReconMapping): Promise<ReconSnapshot> {
   const books = await booksOf({ database: session.database, ledger: session.ledger }, mapping);
   const ledger = (await books.rows()).map((r) => `${r.account}|${r.amountMinor}|${r.reference}`).sort();
-  const matches = (await session.ledger.query<{ reference: string; settlementDate: string }>(`select * from ${mappedView(mapping.matches)} as m`))
+  // createMappedView checks the tables and columns first, naming what is missing.
+  const matches = (await session.ledger.query<{ reference: string; settlementDate: string }>(`select * from ${await createMappedView(session.database, mapping.matches)} as m`))
     .map((r) => `${r.reference}|${r.settlementDate}`)
     .sort();
-  const exceptions = (await session.ledger.query<{ reference: string }>(`select * from ${mappedView(mapping.exceptions)} as e`))
+  const exceptions = (await session.ledger.query<{ reference: string }>(`select * from ${await createMappedView(session.database, mapping.exceptions)} as e`))
     .map((r) => r.reference)
     .sort();
   return { ledger, matches, exceptions };

@@ -2,14 +2,10 @@ import { factsKey } from '../invariants/facts.ts';
 import type { CivilDate } from './calendar.ts';
 import type { ReconRow, ReconShape } from './format/types.ts';
 import type { LedgerMapping } from '../invariants/ledger-mapping.ts';
-import { quoteIdent, quoteQualified } from '../invariants/_internals/sql.ts';
+import { mappedViewSql, type TableMapping } from '../invariants/table-mapping.ts';
 
 /** Where the target keeps one kind of reconciliation outcome: a table and its columns, or a SELECT. */
-export interface ReconTableMapping<K extends string> {
-  table?: string;
-  sql?: string;
-  columns: Record<K, string>;
-}
+export type ReconTableMapping<K extends string> = TableMapping<K>;
 
 /** How the reconciliation invariants read the target's books. */
 export interface ReconMapping {
@@ -60,11 +56,8 @@ export interface ReconFacts {
 /** The key the reconFiles extension publishes its facts under. */
 export const RECON_FACTS = factsKey<ReconFacts>('recon-files');
 
-/** A SELECT with the mapping's columns renamed to the given keys. */
-export function mappedView<K extends string>(m: ReconTableMapping<K>): string {
-  const from = m.sql !== undefined ? `(${m.sql})` : quoteQualified(m.table ?? '');
-  const cols = Object.entries(m.columns as Record<string, string>)
-    .map(([key, col]) => `(src.${quoteIdent(col)})::text as ${quoteIdent(key)}`)
-    .join(', ');
-  return `(select ${cols} from ${from} as src)`;
-}
+/**
+ * A SELECT with the mapping's columns, as text, renamed to the given keys. The reconFiles
+ * extension checks the mapping against the database (`createMappedView`) before any of this runs.
+ */
+export const mappedView = <K extends string>(m: ReconTableMapping<K>): string => mappedViewSql(m);

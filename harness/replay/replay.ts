@@ -76,7 +76,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
   const pools = new Map<number, Pool>();
   let closed = false;
   const pool = (connections: number): Pool => {
-    if (closed) throw new Error('replayer is closed');
+    if (closed) throw new IdemgateError('USAGE', 'the replayer is closed');
     let p = pools.get(connections);
     if (p === undefined) {
       p = new Pool(origin, { connections, pipelining: 1 });
@@ -107,7 +107,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
     const outcomes: Sent[] = [];
 
     const cancelled = () => {
-      if (signal?.aborted) throw signal.reason ?? new Error('replay cancelled');
+      signal?.throwIfAborted();
     };
 
     const deliver = async (

@@ -7,6 +7,7 @@
  * a type error.
  */
 import { z } from 'zod';
+import { ERROR_CODES } from '../errors.ts';
 import type { Violation } from '../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Counterexample, ScenarioResult } from '../runner/result.ts';
@@ -125,7 +126,7 @@ const scenarioResult = z
       })
       .meta({ id: 'failedResult' }),
     z
-      .strictObject({ ...resultBase, status: z.literal('errored'), error: z.strictObject({ code: z.string(), message: z.string() }) })
+      .strictObject({ ...resultBase, status: z.literal('errored'), error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }) })
       .meta({ id: 'erroredResult' }),
   ])
   .describe('A scenario result, by status.')

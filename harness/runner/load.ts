@@ -3,6 +3,7 @@ import { copyFile, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IdemgateConfig } from '../config.ts';
+import { validateConfig } from '../config-schema.ts';
 import { IdemgateError } from '../errors.ts';
 import { isScenario, type Scenario } from './scenario.ts';
 
@@ -68,11 +69,7 @@ export async function loadConfig(
   } catch (e) {
     throw new IdemgateError('CONFIG_INVALID', `cannot load ${path}: ${(e as Error).message}`, { cause: e });
   }
-  const config = mod.default as IdemgateConfig | undefined;
-  if (typeof config !== 'object' || config === null || typeof config.target !== 'object' || typeof config.ledger !== 'object') {
-    throw new IdemgateError('CONFIG_INVALID', `${path} must \`export default defineConfig({ target, providers, ledger, … })\``);
-  }
-  return { config, rootDir: dirname(path) };
+  return { config: validateConfig(mod.default, path), rootDir: dirname(path) };
 }
 
 /** Imports every `*.test.ts` / `*.scenario.ts` file in the scenarios folder and collects the scenarios they export. */

@@ -1,3 +1,4 @@
+import type { IdemgateErrorCode } from '../errors.ts';
 import type { FaultEdit } from '../faults/edits.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import type { Violation } from '../invariants/invariant.ts';
@@ -43,4 +44,4 @@ export type ScenarioResult =
       /** Where the shrunk schedule was saved (JSON), when a reports dir was given. */
       savedTo?: string;
     })
-  | (ResultBase & { status: 'errored'; error: { code: string; message: string } });
+  | (ResultBase & { status: 'errored'; error: { code: IdemgateErrorCode; message: string } });

@@ -1,6 +1,7 @@
 import type { IdemgateConfig, RunningTarget } from '../config.ts';
 import type { Database, ResetStrategy } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
+import { resolveDatabase, type DatabaseChoice } from '../db/resolve.ts';
 import { truncateAll } from '../db/reset.ts';
 import { IdemgateError } from '../errors.ts';
 import { createEntityReader, createLedgerReader } from '../invariants/ledger-reader.ts';
@@ -36,19 +37,13 @@ export interface SessionOptions {
   rootDir: string;
   /** Tapes whose recorded upstream answers the simulated APIs must serve. */
   tapes: readonly Tape[];
-  /** Overrides config.database.url and DATABASE_URL; `null` forces embedded PGlite. */
+  /** Overrides config.database.url and DATABASE_URL; `null` forces embedded PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
 }
 
-/**
- * The PostgreSQL URL a session opens: the one given, else `config.database.url`, else
- * `DATABASE_URL` (an empty value counts as unset); undefined means embedded PGlite, and so does
- * `null` whatever is set.
- */
-export function databaseUrlFor(databaseUrl: string | null | undefined, config: Pick<IdemgateConfig, 'database'>): string | undefined {
-  if (databaseUrl === null) return undefined;
-  return databaseUrl || config.database?.url || process.env.DATABASE_URL || undefined;
-}
+/** The database a session with these options opens (see `resolveDatabase`). */
+export const sessionDatabase = (options: Pick<SessionOptions, 'config' | 'databaseUrl'>): DatabaseChoice =>
+  resolveDatabase({ chosen: options.databaseUrl, configUrl: options.config.database?.url });
 
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { config } = options;
@@ -57,7 +52,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
   };
   try {
-    const database = await openDatabase({ url: databaseUrlFor(options.databaseUrl, config), isolate: true });
+    const database = await openDatabase(sessionDatabase(options), { isolate: true });
     cleanups.push(() => database.close());
     const needsUrl = config.target.start.kind !== 'in-process';
     if (needsUrl) await database.serve();

@@ -1,10 +1,10 @@
 import type { IdemgateConfig } from '../config.ts';
-import { describeError, IdemgateError } from '../errors.ts';
+import { describeError, errorCodeOf } from '../errors.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import type { ScenarioResult } from './result.ts';
 import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
-import { openSession } from './session.ts';
+import { openSession, sessionDatabase } from './session.ts';
 import { summarise, type RunSummary } from './verdict.ts';
 
 export interface SuiteOptions {
@@ -55,11 +55,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const results: ScenarioResult[] = [];
   const labels: Record<string, string[]> = {};
   let baseUrl = config.target.start.kind === 'url' ? config.target.start.baseUrl : '(target not started)';
-  let database: 'pglite' | 'postgres' = options.pglite || !(config.database?.url ?? process.env.DATABASE_URL) ? 'pglite' : 'postgres';
+  const sessionChoice = options.pglite ? { databaseUrl: null } : {};
+  let database = sessionDatabase({ config, ...sessionChoice }).kind;
   let setupError: string | undefined;
   try {
     const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
-    const session = await openSession({ config, rootDir, tapes, ...(options.pglite ? { databaseUrl: null } : {}) });
+    const session = await openSession({ config, rootDir, tapes, ...sessionChoice });
     baseUrl = session.target.baseUrl;
     database = session.database.kind;
     try {
@@ -88,7 +89,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     }
   } catch (e) {
     setupError = describeError(e);
-    const code = e instanceof IdemgateError ? e.code : 'INTERNAL';
+    const code = errorCodeOf(e);
     for (const scenario of scenarios.slice(results.length)) {
       const result: ScenarioResult = {
         scenario: scenario.name,

@@ -1,4 +1,5 @@
 import type { Tape } from './schema.ts';
+import { IdemgateError } from '../errors.ts';
 
 function mergeObjects(a: unknown, b: unknown): unknown {
   if (typeof a === 'object' && a !== null && !Array.isArray(a) && typeof b === 'object' && b !== null && !Array.isArray(b)) {
@@ -16,7 +17,7 @@ function mergeObjects(a: unknown, b: unknown): unknown {
 export function mergeTapes(tapes: readonly Tape[]): Tape {
   if (tapes.length === 1) return tapes[0]!;
   const first = tapes[0];
-  if (first === undefined) throw new Error('mergeTapes needs at least one tape');
+  if (first === undefined) throw new IdemgateError('USAGE', 'mergeTapes needs at least one tape');
   const exchanges = tapes
     .flatMap((t, tapeIndex) => t.exchanges.map((e, i) => ({ e, key: Date.parse(e.recordedAt), tapeIndex, i })))
     .sort((x, y) => x.key - y.key || x.tapeIndex - y.tapeIndex || x.i - y.i)

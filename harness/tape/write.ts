@@ -14,12 +14,16 @@ import {
 export function formatTape(header: TapeHeader, exchanges: readonly ExchangeInput[]): string {
   const lines = [JSON.stringify(tapeHeaderSchema.parse(header))];
   if (exchanges.length === 0) {
-    throw new IdemgateError('TAPE_INVALID', `tape ${header.name}: no exchanges to write (a tape has at least one)`);
+    throw new IdemgateError('TAPE_INVALID', `tape ${header.name}: no exchanges to write (a tape has at least one)`, {
+      details: { file: undefined, line: 1 },
+    });
   }
   let lastSeq = 0;
-  for (const exchange of exchanges) {
+  for (const [index, exchange] of exchanges.entries()) {
     if (exchange.seq <= lastSeq) {
-      throw new IdemgateError('TAPE_INVALID', `tape ${header.name}: seq ${exchange.seq} is not greater than the previous seq ${lastSeq}`);
+      throw new IdemgateError('TAPE_INVALID', `tape ${header.name}: seq ${exchange.seq} is not greater than the previous seq ${lastSeq}`, {
+        details: { file: undefined, line: index + 2 },
+      });
     }
     lastSeq = exchange.seq;
     lines.push(JSON.stringify(exchangeSchema.parse(exchange)));

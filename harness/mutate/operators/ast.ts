@@ -6,8 +6,9 @@
  * code that reads ASTs stays on 5 until 7's API settles.
  */
 import ts from 'typescript';
-import type { MutationOperatorName } from '../../config.ts';
+import type { MutationOperatorName } from '../config.ts';
 import type { Mutant } from '../mutant.ts';
+import { IdemgateError } from '../../errors.ts';
 
 export { ts };
 
@@ -75,7 +76,7 @@ export function singleEditMutant(args: {
         file: args.file,
         line,
         apply: (text: string) => {
-          if (text !== original) throw new Error(`${args.file} changed since the mutant was made`);
+          if (text !== original) throw new IdemgateError('MUTATION_FAILED', `${args.file} changed since the mutant was made`, { details: { file: args.file } });
           return applyEdit(text, edit);
         },
       },

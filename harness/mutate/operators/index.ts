@@ -1,4 +1,4 @@
-import type { MutationOperatorName } from '../../config.ts';
+import type { MutationOperatorName } from '../config.ts';
 import { IdemgateError } from '../../errors.ts';
 import type { Mutant, SourceFile } from '../mutant.ts';
 import { markedMutants } from '../regions.ts';

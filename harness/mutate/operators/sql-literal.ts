@@ -1,4 +1,4 @@
-import type { MutationOperatorName } from '../../config.ts';
+import type { MutationOperatorName } from '../config.ts';
 import type { Mutant, SourceFile } from '../mutant.ts';
 import { deletion, singleEditMutant, ts, walk } from './ast.ts';
 

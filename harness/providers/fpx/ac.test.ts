@@ -44,7 +44,7 @@ describe('fpx amounts', () => {
     expect(minorToFpxAmount(15000)).toBe('150.00');
     expect(minorToFpxAmount(129990)).toBe('1299.90');
     expect(minorToFpxAmount(5)).toBe('0.05');
-    expect(() => minorToFpxAmount(1.5)).toThrow(RangeError);
+    expect(() => minorToFpxAmount(1.5)).toThrow(expect.objectContaining({ name: 'IdemgateError', code: 'USAGE' }));
   });
 });
 

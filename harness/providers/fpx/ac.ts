@@ -1,3 +1,5 @@
+import { IdemgateError } from '../../errors.ts';
+
 /**
  * Reads an AC body (application/x-www-form-urlencoded) into its fields. When a field repeats,
  * the first value wins.
@@ -29,6 +31,6 @@ export function fpxAmountToMinor(amount: string): number | undefined {
 
 /** Sen → FPX amount text: 15000 → "150.00". */
 export function minorToFpxAmount(minor: number): string {
-  if (!Number.isSafeInteger(minor) || minor < 0) throw new RangeError(`not an amount in sen: ${minor}`);
+  if (!Number.isSafeInteger(minor) || minor < 0) throw new IdemgateError('USAGE', `not an amount in sen: ${minor}`);
   return `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 }

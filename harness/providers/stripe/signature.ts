@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { IdemgateError } from '../../errors.ts';
 
 function v1(rawBody: string | Buffer, secret: string, unixTime: number): string {
   return createHmac('sha256', secret)
@@ -14,7 +15,7 @@ function v1(rawBody: string | Buffer, secret: string, unixTime: number): string 
  * signatureHeader(rawBody, 'whsec_test_idemgate', Math.floor(Date.now() / 1000)); // 't=…,v1=…'
  */
 export function signatureHeader(rawBody: string | Buffer, secret: string, unixTime: number): string {
-  if (!Number.isSafeInteger(unixTime)) throw new RangeError(`unixTime must be whole seconds, got ${unixTime}`);
+  if (!Number.isSafeInteger(unixTime)) throw new IdemgateError('USAGE', `signatureHeader: unixTime must be whole seconds, got ${unixTime}`);
   return `t=${unixTime},v1=${v1(rawBody, secret, unixTime)}`;
 }
 

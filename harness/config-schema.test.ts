@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateConfig } from './config-schema.ts';
+import { defineConfig, type IdemgateConfig } from './config.ts';
+import { isIdemgateError } from './errors.ts';
+import { loadConfig } from './runner/load.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const FILE = '/project/idemgate.config.ts';
+
+const valid = defineConfig({
+  target: { start: { kind: 'url', baseUrl: 'http://127.0.0.1:3000' } },
+  providers: { stripe: { endpointSecret: 'whsec_x' } },
+  ledger: {
+    table: 'journal',
+    columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' },
+    cashAccounts: ['cash'],
+  },
+});
+
+function invalid(config: unknown): { message: string; details: { file?: string; path?: string } } {
+  try {
+    validateConfig(config, FILE);
+  } catch (e) {
+    if (isIdemgateError(e, 'CONFIG_INVALID')) return { message: e.message, details: e.details };
+    throw e;
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+describe('validateConfig', () => {
+  it('accepts a valid config and keeps its functions', () => {
+    const start = async () => ({ baseUrl: 'http://127.0.0.1:1', stop: async () => {} });
+    const migrate = async () => {};
+    const config: IdemgateConfig = { ...valid, target: { start: { kind: 'in-process', start } }, database: { migrate } };
+
+    const checked = validateConfig(config, FILE);
+
+    expect(checked).toEqual(config);
+    expect(checked.target.start.kind === 'in-process' && checked.target.start.start).toBe(start);
+    expect(checked.database?.migrate).toBe(migrate);
+  });
+
+  it('names the file and the field path of a missing ledger column', () => {
+    const { txnId: _, ...columns } = valid.ledger.columns;
+    const e = invalid({ ...valid, ledger: { ...valid.ledger, columns } });
+    expect(e.message).toBe(`${FILE}: ledger.columns.txnId is missing`);
+    expect(e.details).toEqual({ file: FILE, path: 'ledger.columns.txnId' });
+  });
+
+  it('uses the ledger mapping rules (table or sql, amount or debit/credit)', () => {
+    expect(invalid({ ...valid, ledger: { ...valid.ledger, sql: 'select 1' } }).message).toBe(
+      `${FILE}: ledger: give exactly one of \`table\` or \`sql\``,
+    );
+    expect(invalid({ ...valid, ledger: { ...valid.ledger, columns: { ...valid.ledger.columns, debit: 'dr' } } }).message).toContain(
+      'ledger: give either columns.amount or columns.debit + columns.credit, not both',
+    );
+  });
+
+  it('wants functions where the config takes functions', () => {
+    expect(invalid({ ...valid, target: { start: { kind: 'in-process', start: 'node app.js' } } }).message).toMatch(
+      /target\.start\.start: must be a function/,
+    );
+    expect(invalid({ ...valid, database: { migrate: 'migrations/' } }).details.path).toBe('database.migrate');
+    expect(invalid({ ...valid, mutation: { root: 'src' } }).message).toMatch(/mutation\.start: must be a function \(copyDir\) => TargetStart/);
+  });
+
+  it('rejects an unknown target kind and an unknown mutation operator', () => {
+    expect(invalid({ ...valid, target: { start: { kind: 'docker' } } }).message).toContain('target.start');
+    const e = invalid({ ...valid, mutation: { root: 'src', start: () => valid.target.start, operators: ['marked', 'nope'] } });
+    expect(e.details.path).toBe('mutation.operators.1');
+  });
+
+  it('lists every problem at once', () => {
+    const e = invalid({ target: valid.target, ledger: { ...valid.ledger, cashAccounts: [] } });
+    expect(e.message).toContain('providers:');
+    expect(e.message).toContain("ledger.cashAccounts must name at least one account");
+  });
+
+  it('wants an object', () => {
+    expect(invalid(undefined).message).toBe(`${FILE} must \`export default defineConfig({ target, providers, ledger, … })\``);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'idemgate-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("validates the file's default export, naming the file", async () => {
+    const file = join(dir, 'idemgate.config.mjs');
+    writeFileSync(file, `export default { target: { start: { kind: 'url', baseUrl: 'http://127.0.0.1:9' } }, providers: {}, ledger: { table: 'j', columns: {}, cashAccounts: ['c'] } };\n`);
+
+    await expect(loadConfig(file, 'native')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining(`${file}: ledger.columns.txnId is missing`),
+      details: { file, path: 'ledger.columns.txnId' },
+    });
+  });
+
+  it("accepts the repository's own config", async () => {
+    const { config, rootDir } = await loadConfig(join(repo, 'idemgate.config.ts'), 'native');
+    expect(rootDir).toBe(repo);
+    expect(config.ledger.cashAccounts.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { Assert, Same } from './_internals/same-type.ts';
+import type { IdemgateConfig, RunningTarget, TargetConfig, TargetContext, TargetStart } from './config.ts';
+import type { Database, ResetStrategy } from './db/database.ts';
+import { IdemgateError } from './errors.ts';
+import { entityMappingSchema, ledgerMappingSchema } from './invariants/ledger-mapping.ts';
+import { issueLines } from './invariants/table-mapping.ts';
+import { mutationConfigSchema } from './mutate/config.ts';
+import type { ProviderApi } from './providers/api.ts';
+import type { Provider } from './providers/provider.ts';
+
+/** A function value; zod cannot see its signature, so the type comes from the config types. */
+const fn = <F>(shape: string) => z.custom<F>((v) => typeof v === 'function', { error: `must be a function ${shape}` });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+// --- target (the types live with the target; this is only their runtime check) ---
+
+const inProcessStartSchema = z.object({
+  kind: z.literal('in-process'),
+  start: fn<(ctx: TargetContext) => Promise<RunningTarget>>('(ctx) => Promise<RunningTarget>'),
+});
+
+const commandStartSchema = z.object({
+  kind: z.literal('command'),
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  healthPath: z.string(),
+  port: z.number().int().positive().optional(),
+  startTimeoutMs: z.number().positive().optional(),
+});
+
+const urlStartSchema = z.object({
+  kind: z.literal('url'),
+  baseUrl: z.string().min(1),
+  healthPath: z.string().optional(),
+  startTimeoutMs: z.number().positive().optional(),
+});
+
+export const targetStartSchema = z.discriminatedUnion('kind', [inProcessStartSchema, commandStartSchema, urlStartSchema], {
+  error: "kind must be 'in-process', 'command' or 'url'",
+});
+
+export const targetConfigSchema = z.object({
+  start: targetStartSchema,
+  endpoints: z.record(z.string(), z.string()).optional(),
+  requestTimeoutMs: z.number().positive().optional(),
+  settleMs: z.number().nonnegative().optional(),
+});
+
+// --- the whole config ---
+
+const providerSchema = z.custom<Provider>(
+  (v) => isObject(v) && typeof v.name === 'string' && typeof v.describe === 'function' && typeof v.sign === 'function' && typeof v.acknowledged === 'function',
+  { error: 'must be a provider adapter (defineProvider({ name, describe, sign, acknowledged }))' },
+);
+
+const providerApiSchema = z.custom<ProviderApi>(
+  (v) => isObject(v) && typeof v.name === 'string' && typeof v.create === 'function' && Array.isArray(v.routes),
+  { error: 'must be a provider API (defineProviderApi({ name, baseUrlEnv, routes, create, … }))' },
+);
+
+const resetStrategySchema = z.custom<ResetStrategy>((v) => isObject(v) && typeof v.name === 'string' && typeof v.reset === 'function', {
+  error: 'must be a reset strategy (truncateAll(), sqlReset(…))',
+});
+
+/**
+ * `idemgate.config.ts`'s default export, checked once when the config is loaded. The TypeScript
+ * types in config.ts are checked against it at compile time, so the two cannot drift.
+ */
+export const idemgateConfigSchema = z.object({
+  target: targetConfigSchema,
+  providers: z.record(z.string(), z.record(z.string(), z.string())),
+  adapters: z.record(z.string(), providerSchema).optional(),
+  apis: z.array(providerApiSchema).optional(),
+  database: z
+    .object({
+      url: z.string().optional(),
+      migrate: fn<(db: Database) => Promise<void>>('(db) => Promise<void>').optional(),
+      reset: resetStrategySchema.optional(),
+    })
+    .optional(),
+  ledger: ledgerMappingSchema,
+  entities: entityMappingSchema.optional(),
+  scenarios: z.string().optional(),
+  reportsDir: z.string().optional(),
+  mutation: mutationConfigSchema.optional(),
+});
+
+type _TargetStartMatchesSchema = Assert<Same<z.infer<typeof targetStartSchema>, TargetStart>>;
+type _TargetConfigMatchesSchema = Assert<Same<z.infer<typeof targetConfigSchema>, TargetConfig>>;
+// The parts are checked one by one (target above, ledger and entities in ledger-mapping.ts,
+// mutation in mutate/config.ts); the whole config by its keys and by assignability both ways.
+type _ConfigKeysMatchSchema = Assert<Same<keyof z.infer<typeof idemgateConfigSchema>, keyof IdemgateConfig>>;
+type _ConfigAssignableToSchema = Assert<IdemgateConfig extends z.infer<typeof idemgateConfigSchema> ? true : false>;
+type _SchemaAssignableToConfig = Assert<z.infer<typeof idemgateConfigSchema> extends IdemgateConfig ? true : false>;
+
+/**
+ * Checks a loaded config: CONFIG_INVALID naming the file and every field that is wrong
+ * (`idemgate.config.ts: ledger.columns.txnId is missing`), with the first field's path in details.
+ *
+ * @example
+ * const config = validateConfig((await import(file)).default, file);
+ */
+export function validateConfig(value: unknown, file: string): IdemgateConfig {
+  if (!isObject(value)) {
+    throw new IdemgateError('CONFIG_INVALID', `${file} must \`export default defineConfig({ target, providers, ledger, … })\``, { details: { file } });
+  }
+  const parsed = idemgateConfigSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const lines = issueLines(parsed.error);
+  const path = parsed.error.issues[0]?.path.map(String).join('.') ?? '';
+  throw new IdemgateError('CONFIG_INVALID', `${file}: ${lines.join('; ')}`, { details: { file, path } });
+}
