@@ -1,5 +1,3 @@
-import type { AnyTableMapping } from './invariants/table-mapping.ts';
-
 /** No details beyond the message (and the cause). */
 type NoDetails = Readonly<Record<never, never>>;
 
@@ -23,7 +21,13 @@ export interface IdemgateErrorDetails {
   DB_UNREACHABLE: { url: string } | { image: string };
   DB_QUERY_FAILED: { sql?: string; params?: readonly unknown[]; sqlState?: string | undefined };
   /** The ledger/entity mapping does not fit the database: the table or column that is missing, or a value that is not an amount. */
-  LEDGER_MAPPING_INVALID: { mapping?: AnyTableMapping; table?: string; column?: string; value?: string };
+  LEDGER_MAPPING_INVALID: {
+    /** The mapping as configured (a table or SQL source and its columns). */
+    mapping?: { readonly table?: string; readonly sql?: string; readonly columns: Readonly<Partial<Record<string, string>>> };
+    table?: string;
+    column?: string;
+    value?: string;
+  };
   SCHEDULE_INVALID: NoDetails;
   SCENARIO_INVALID: NoDetails;
   REPLAY_FILE_INVALID: NoDetails;

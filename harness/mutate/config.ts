@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Assert, Same } from '../_internals/same-type.ts';
-import type { TargetStart } from '../config.ts';
+import type { TargetStart } from '../targets/types.ts';
 
 /** Operators `idemgate mutate` knows; `marked` deletes `idemgate-guard` regions, the rest need no markers. */
 export const mutationOperatorSchema = z.enum(['marked', 'on-conflict', 'for-update', 'unique', 'transaction', 'early-return', 'status-condition']);

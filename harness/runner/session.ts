@@ -10,7 +10,7 @@ import { startTarget } from '../targets/start.ts';
 import type { Tape } from '../tape/schema.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { apisFor, knownApis } from '../providers/apis.ts';
-import { createUpstream, type RunningUpstream } from '../upstream/serve.ts';
+import { createUpstream, type RunningUpstream } from '../simulator/serve.ts';
 
 /**
  * Everything a scenario run needs that is expensive to set up once: the database (migrated),

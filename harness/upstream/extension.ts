@@ -6,7 +6,7 @@ import { upstreamInvariants, type ClientKeyedRequest } from './invariants/index.
 import type { RetryPolicy } from './invariants/policy.ts';
 import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
-import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './call-log.ts';
+import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './facts.ts';
 import { createFaultLayer } from './fault-layer.ts';
 import {
   longestRetryAfterMs,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PSP_TEST_SECRET_KEY, pspApi } from '../providers/psp/api.ts';
 import { ESCROW_DETAIL_PATH, SHOPEE_TEST_SECRETS, shopeeApi, shopeeApiQuery } from '../providers/shopee/api.ts';
 import { createFaultLayer } from './fault-layer.ts';
-import { createUpstream, type RunningUpstream } from './serve.ts';
+import { createUpstream, type RunningUpstream } from '../simulator/serve.ts';
 
 let upstream: RunningUpstream | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { faultFor, type UpstreamFaultPlan } from './fault-plan.ts';
-import { PROCESSING_DELAY_HEADER, type RunningUpstream } from './serve.ts';
+import { PROCESSING_DELAY_HEADER, type RunningUpstream } from '../simulator/serve.ts';
 
 async function withHeader(request: Request, name: string, value: string): Promise<Request> {
   const headers = new Headers(request.headers);

@@ -3,11 +3,14 @@ export {
   PROCESSING_DELAY_HEADER,
   processingDelayOf,
   serveHandlers,
-} from './serve.ts';
-export type { RunningUpstream, ServedHandlers, UpstreamRouteEntry } from './serve.ts';
+  CALL_HEADER,
+  createCallLog,
+  seenByTarget,
+} from '../simulator/index.ts';
+export type { CallLog, RunningUpstream, ServedHandlers, UpstreamCallRecord, UpstreamRouteEntry } from '../simulator/index.ts';
 export { createFaultLayer } from './fault-layer.ts';
-export { CALL_HEADER, createCallLog, seenByTarget } from './call-log.ts';
-export type { CallLog, UpstreamCallRecord, UpstreamFacts, UpstreamTrigger } from './call-log.ts';
+export { UPSTREAM_FACTS } from './facts.ts';
+export type { ClientKeyAnswer, ClientKeyedRequest, UpstreamFacts, UpstreamTrigger } from './facts.ts';
 export { DEFAULT_RETRY_AFTER_MS, faultFor, longestRetryAfterMs, upstreamFaultPlan } from './fault-plan.ts';
 export type {
   UpstreamFault,

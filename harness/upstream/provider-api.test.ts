@@ -9,7 +9,7 @@ import { apisFor, knownApis } from '../providers/apis.ts';
 import { pspApi } from '../providers/psp/api.ts';
 import { shopeeApi } from '../providers/shopee/api.ts';
 import { createFaultLayer } from './fault-layer.ts';
-import { createUpstream, type RunningUpstream } from './serve.ts';
+import { createUpstream, type RunningUpstream } from '../simulator/serve.ts';
 
 const acmeApi = defineProviderApi({
   name: 'acme',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUpstream, serveHandlers, type ServedHandlers } from '../../upstream/serve.ts';
+import { createUpstream, serveHandlers, type ServedHandlers } from '../../simulator/serve.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 import { parseAc } from './ac.ts';
 import { FPX_AE_PATH, fpxAeApi, fpxEnquiryHandlers, type FpxEnquiryCall } from './ae-api.ts';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveHandlers, type ServedHandlers } from '../../upstream/serve.ts';
+import { serveHandlers, type ServedHandlers } from '../../simulator/serve.ts';
 import { createPspState, PSP_TEST_SECRET_KEY, pspApiHandlers, type PspState } from './api.ts';
 import { IDEMPOTENCY_KEY_TTL_MS } from './idempotency-store.ts';
 

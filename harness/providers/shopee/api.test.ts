@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { serveHandlers, type ServedHandlers } from '../../upstream/serve.ts';
+import { serveHandlers, type ServedHandlers } from '../../simulator/serve.ts';
 import {
   ESCROW_DETAIL_PATH,
   ORDER_DETAIL_PATH,

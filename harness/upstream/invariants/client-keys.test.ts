@@ -1,8 +1,9 @@
 import { fact, factsOf, noFacts } from '../../invariants/facts.ts';
-import { UPSTREAM_FACTS } from '../call-log.ts';
+import { UPSTREAM_FACTS } from '../facts.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
-import type { UpstreamCallRecord, UpstreamFacts } from '../call-log.ts';
+import type { UpstreamCallRecord } from '../../simulator/call-log.ts';
+import type { UpstreamFacts } from '../facts.ts';
 import { buildExpectations } from '../../invariants/expectations.ts';
 import type { InvariantContext } from '../../invariants/invariant.ts';
 import { clientKeysEventuallyAnswered, noCached5xx, upstreamInvariants, type ClientKeyAnswer, type ClientKeyedRequest, type ClientKeyFacts } from './index.ts';

@@ -1,7 +1,7 @@
 import type { FactsReader } from '../../invariants/facts.ts';
-import { UPSTREAM_FACTS, type ClientKeyAnswer, type ClientKeyedRequest, type UpstreamFacts } from '../call-log.ts';
+import { UPSTREAM_FACTS, type ClientKeyAnswer, type ClientKeyedRequest, type UpstreamFacts } from '../facts.ts';
 
-export type { ClientKeyAnswer, ClientKeyedRequest } from '../call-log.ts';
+export type { ClientKeyAnswer, ClientKeyedRequest } from '../facts.ts';
 
 /** What the upstream extension adds to its facts for the client-key invariants. */
 export type ClientKeyFacts = Pick<UpstreamFacts, 'clientRequests'>;

@@ -1,5 +1,5 @@
-import { UPSTREAM_FACTS } from '../call-log.ts';
-import { seenByTarget } from '../call-log.ts';
+import { UPSTREAM_FACTS } from '../facts.ts';
+import { seenByTarget } from '../../simulator/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
 import { capViolations } from '../../invariants/_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';

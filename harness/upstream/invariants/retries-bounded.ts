@@ -1,4 +1,4 @@
-import { UPSTREAM_FACTS } from '../call-log.ts';
+import { UPSTREAM_FACTS } from '../facts.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
 import { capViolations } from '../../invariants/_internals/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';

@@ -1,7 +1,7 @@
-import { UPSTREAM_FACTS } from '../call-log.ts';
+import { UPSTREAM_FACTS } from '../facts.ts';
 import { KEYED_ROUTES } from '../../providers/apis.ts';
 import type { UpstreamRoute } from '../fault-plan.ts';
-import { seenByTarget } from '../call-log.ts';
+import { seenByTarget } from '../../simulator/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
 import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';
 import { callRow, upstreamFacts } from './sequences.ts';

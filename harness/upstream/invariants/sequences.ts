@@ -1,5 +1,6 @@
 import type { FactsReader } from '../../invariants/facts.ts';
-import { seenByTarget, UPSTREAM_FACTS, type UpstreamCallRecord, type UpstreamFacts } from '../call-log.ts';
+import { seenByTarget, type UpstreamCallRecord } from '../../simulator/call-log.ts';
+import { UPSTREAM_FACTS, type UpstreamFacts } from '../facts.ts';
 import { groupBy } from '../../invariants/_internals/evidence.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
 
