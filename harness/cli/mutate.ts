@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
 import { ALL_OPERATORS, parseOperators } from '../mutate/operators/index.ts';
 import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
-import { seconds } from '../report/format.ts';
+import { seconds } from '../_internals/format.ts';
 import { matrixExitCode } from '../mutate/result.ts';
 import { planMutants, runMatrix } from '../mutate/run.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';

@@ -1,5 +1,5 @@
 import type { Database, ResetStrategy } from './database.ts';
-import { sqlState } from './_internals/errors.ts';
+import { sqlState } from './errors.ts';
 
 /** Drizzle's migration bookkeeping (pg: `__drizzle_migrations`) survives a reset. */
 export const DRIZZLE_MIGRATION_TABLES = ['__drizzle_migrations'] as const;

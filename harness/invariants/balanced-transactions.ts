@@ -1,6 +1,6 @@
 import { defineInvariant } from './invariant.ts';
 import type { Violation } from './invariant.ts';
-import { MAX_VIOLATIONS, firstRows, groupBy } from './_internals/evidence.ts';
+import { MAX_VIOLATIONS, firstRows, groupBy } from './evidence.ts';
 
 const NAME = 'balanced-transactions';
 

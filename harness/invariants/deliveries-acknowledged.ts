@@ -1,7 +1,7 @@
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import { defineInvariant } from './invariant.ts';
 import type { Violation } from './invariant.ts';
-import { capViolations, groupBy } from './_internals/evidence.ts';
+import { capViolations, groupBy } from './evidence.ts';
 
 const NAME = 'deliveries-acknowledged';
 const LAST_ANSWERS = 5;

@@ -1,6 +1,6 @@
 import { defineInvariant } from './invariant.ts';
 import type { EntityRow, Violation } from './invariant.ts';
-import { capViolations, firstRows } from './_internals/evidence.ts';
+import { capViolations, firstRows } from './evidence.ts';
 
 const NAME = 'final-status';
 

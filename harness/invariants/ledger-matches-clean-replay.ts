@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineInvariant } from './invariant.ts';
 import type { Violation } from './invariant.ts';
-import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
+import { capViolations, firstRows, groupBy } from './evidence.ts';
 
 const NAME = 'ledger-matches-clean-replay';
 export const LEDGER_MATCHES_CLEAN_REPLAY = NAME;

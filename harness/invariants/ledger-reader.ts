@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { EntityReader, EntityRow, LedgerReader, LedgerRow } from './invariant.ts';
 import { entityMappingSchema, filled, ledgerMappingSchema, type EntityMapping, type LedgerMapping } from './ledger-mapping.ts';
 import { createMappedView, parseMapping } from './table-mapping.ts';
-import { toSafeInteger } from './_internals/sql.ts';
+import { toSafeInteger } from './sql.ts';
 
 /**
  * Reads a target's ledger through its mapping. `view` is a parenthesised subquery with the

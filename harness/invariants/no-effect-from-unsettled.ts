@@ -1,6 +1,6 @@
 import { defineInvariant } from './invariant.ts';
 import type { Violation } from './invariant.ts';
-import { capViolations, firstRows, groupBy } from './_internals/evidence.ts';
+import { capViolations, firstRows, groupBy } from './evidence.ts';
 
 const NAME = 'no-effect-from-unsettled';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
-import { sqlState } from '../db/_internals/errors.ts';
+import { sqlState } from '../db/errors.ts';
 import { IdemgateError } from '../errors.ts';
-import { quoteIdent, quoteQualified } from './_internals/sql.ts';
+import { quoteIdent, quoteQualified } from './sql.ts';
 
 /** Where a mapping reads from: a table (optionally schema-qualified) or a SELECT; exactly one. */
 export interface TableSource {

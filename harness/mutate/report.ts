@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seconds } from '../report/format.ts';
+import { seconds } from '../_internals/format.ts';
 import { isKilled, ranMutants, type MatrixResult, type MutantResult } from './result.ts';
 
 const STATUS_LABEL: Record<MutantResult['status'], string> = {

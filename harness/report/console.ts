@@ -1,5 +1,5 @@
 import { violationsByInvariant } from './details.ts';
-import { secondsOfMs } from './format.ts';
+import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
 
 export interface Painter {

@@ -1,6 +1,6 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
-import { secondsOfMs } from './format.ts';
+import { secondsOfMs } from '../_internals/format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
 import { exchangeLabel, harnessErrorText, LEDGER_MATCHES_CLEAN_REPLAY, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
 import { renderTimelineSvg } from './timeline.ts';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { xmlAttr, xmlText } from './escape.ts';
-import { secondsOfMs } from './format.ts';
+import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, type RunReport, type ScenarioResult, type Violation } from './model.ts';
 
 /** The testcase an errored scenario reports its harness error on; its invariants are skipped. */

@@ -1,6 +1,6 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
-import { secondsOfMs } from './format.ts';
+import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, VERDICTS, type RunReport, type Verdict } from './model.ts';
 
 const TONE_ICON = { good: '✅', bad: '❌', warn: '⚠️' } as const;

@@ -2,7 +2,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { IdemgateError } from '../../errors.ts';
 import type { Database } from '../database.ts';
-import { queryFailed } from '../_internals/errors.ts';
+import { queryFailed } from '../errors.ts';
 
 /**
  * Values come back as node-postgres returns them (int8 and numeric as strings), so code that

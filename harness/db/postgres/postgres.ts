@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { IdemgateError } from '../../errors.ts';
 import type { Database } from '../database.ts';
-import { isConnectionError, queryFailed, redactUrl, unreachable } from '../_internals/errors.ts';
+import { isConnectionError, queryFailed, redactUrl, unreachable } from '../errors.ts';
 
 export interface PostgresOptions {
   /** Pool size. Default 10. */

@@ -1,6 +1,6 @@
 import { RECON_FACTS } from '../facts.ts';
 import { defineInvariant, type Violation } from '../../invariants/invariant.ts';
-import { capViolations } from '../../invariants/_internals/evidence.ts';
+import { capViolations } from '../../invariants/evidence.ts';
 import { booksOf, expectRecon, reconFacts, rm } from './expected.ts';
 import { mappedView } from '../facts.ts';
 

@@ -1,6 +1,6 @@
 import { RECON_FACTS } from '../facts.ts';
 import { defineInvariant } from '../../invariants/invariant.ts';
-import { firstRows } from '../../invariants/_internals/evidence.ts';
+import { firstRows } from '../../invariants/evidence.ts';
 import { reconFacts } from './expected.ts';
 import type { ReconSnapshot } from '../facts.ts';
 

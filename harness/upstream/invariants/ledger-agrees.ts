@@ -1,8 +1,8 @@
 import { UPSTREAM_FACTS } from '../facts.ts';
 import type { PspLedgerEntry } from '../../providers/psp/api.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
-import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';
-import { toSafeInteger } from '../../invariants/_internals/sql.ts';
+import { capViolations, groupBy } from '../../invariants/evidence.ts';
+import { toSafeInteger } from '../../invariants/sql.ts';
 import { upstreamFacts } from './sequences.ts';
 
 const NAME = 'upstream-ledger-agrees';

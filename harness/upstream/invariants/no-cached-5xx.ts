@@ -1,6 +1,6 @@
 import { UPSTREAM_FACTS } from '../facts.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
-import { capViolations, firstRows } from '../../invariants/_internals/evidence.ts';
+import { capViolations, firstRows } from '../../invariants/evidence.ts';
 import { upstreamFacts, callRow } from './sequences.ts';
 import { answered, answerRow, clientRequestsOf } from './client-keys.ts';
 

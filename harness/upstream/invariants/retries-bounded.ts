@@ -1,6 +1,6 @@
 import { UPSTREAM_FACTS } from '../facts.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
-import { capViolations } from '../../invariants/_internals/evidence.ts';
+import { capViolations } from '../../invariants/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
 import { attemptSequences, callRow, upstreamFacts } from './sequences.ts';
 

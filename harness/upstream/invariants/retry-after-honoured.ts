@@ -1,7 +1,7 @@
 import { UPSTREAM_FACTS } from '../facts.ts';
 import { seenByTarget } from '../../simulator/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
-import { capViolations } from '../../invariants/_internals/evidence.ts';
+import { capViolations } from '../../invariants/evidence.ts';
 import { retryPolicy, type RetryPolicy } from './policy.ts';
 import { attemptSequences, callRow, retries, upstreamFacts } from './sequences.ts';
 

@@ -3,7 +3,7 @@ import { KEYED_ROUTES } from '../../providers/apis.ts';
 import type { UpstreamRoute } from '../fault-plan.ts';
 import { seenByTarget } from '../../simulator/call-log.ts';
 import { defineInvariant, type Invariant, type Violation } from '../../invariants/invariant.ts';
-import { capViolations, groupBy } from '../../invariants/_internals/evidence.ts';
+import { capViolations, groupBy } from '../../invariants/evidence.ts';
 import { callRow, upstreamFacts } from './sequences.ts';
 
 const NAME = 'upstream-retries-same-idempotency-key';

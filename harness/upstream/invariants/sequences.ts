@@ -1,7 +1,7 @@
 import type { FactsReader } from '../../invariants/facts.ts';
 import { seenByTarget, type UpstreamCallRecord } from '../../simulator/call-log.ts';
 import { UPSTREAM_FACTS, type UpstreamFacts } from '../facts.ts';
-import { groupBy } from '../../invariants/_internals/evidence.ts';
+import { groupBy } from '../../invariants/evidence.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
 
 /** The calls one request made for one operation: a first attempt and its retries, in order. */

@@ -1,4 +1,4 @@
-import { IdemgateError } from '../../errors.ts';
+import { IdemgateError } from '../errors.ts';
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 

@@ -1,4 +1,4 @@
-import type { Violation } from '../invariant.ts';
+import type { Violation } from './invariant.ts';
 
 /** Evidence rows kept per violation: enough to see the problem, short enough to read. */
 export const MAX_EVIDENCE_ROWS = 20;

@@ -1,4 +1,4 @@
-import { IdemgateError } from '../../errors.ts';
+import { IdemgateError } from '../errors.ts';
 
 /** A URL safe to print: the password (if any) replaced by `***`. */
 export function redactUrl(url: string): string {
