@@ -23,7 +23,7 @@ const { port } = server.address() as AddressInfo;
 
 const provider: Provider = {
   name: 'bench',
-  describe: (exchange) => ({ provider: 'bench', identity: String(exchange.seq) }),
+  interpret: (exchange) => ({ provider: 'bench', identity: String(exchange.seq) }),
   sign: (exchange) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(exchange.body) }),
   acknowledged: ({ status, body }) => status === 200 && body === 'OK',
 };

@@ -2,7 +2,8 @@
  * Schedules per second on the PSP tape with upstream faults off vs on, in one run, on PGlite:
  *   npx tsx bench/upstream.ts [runs]
  */
-import { lostAcks, sequentialDuplicates, defineScenario, openSession, runScenario } from '../harness/index.ts';
+import { lostAcks, sequentialDuplicates, defineScenario } from '../harness/index.ts';
+import { openSession, runScenario } from '../harness/testing.ts';
 import { readTape } from '../harness/tape/read.ts';
 import { upstream } from '../harness/upstream/index.ts';
 import config, { UPSTREAM_TIMEOUT_MS } from '../idemgate.config.ts';

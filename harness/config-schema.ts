@@ -53,8 +53,8 @@ export const targetConfigSchema = z.object({
 // --- the whole config ---
 
 const providerSchema = z.custom<Provider>(
-  (v) => isObject(v) && typeof v.name === 'string' && typeof v.describe === 'function' && typeof v.sign === 'function' && typeof v.acknowledged === 'function',
-  { error: 'must be a provider adapter (defineProvider({ name, describe, sign, acknowledged }))' },
+  (v) => isObject(v) && typeof v.name === 'string' && typeof v.interpret === 'function' && typeof v.sign === 'function' && typeof v.acknowledged === 'function',
+  { error: 'must be a provider adapter (defineProvider({ name, interpret, sign, acknowledged }))' },
 );
 
 const providerApiSchema = z.custom<ProviderApi>(

@@ -1,35 +1,50 @@
 /**
- * idemgate's public API. Named exports only; everything else is internal.
+ * idemgate's main entry point (`idemgate`): what a config, a scenario and a custom provider,
+ * fault or invariant are written with. Named exports only; everything else is internal.
+ * Features and helpers have their own entry points, so a config never loads what it does not use:
+ * `idemgate/upstream` (upstream API faults and their retry invariants), `idemgate/recon` (FPX
+ * reconciliation files and the Malaysian calendar), `idemgate/fpx-enquiry` (the merchant's AE
+ * enquiry cron), `idemgate/testing` (sessions, databases and replays for tests of your own) and
+ * `idemgate/vitest` (`scenarioTest`).
  *
  * @example
  * // idemgate.config.ts
  * import { defineConfig } from 'idemgate';
- * // scenarios/stripe.test.ts
- * import { defineScenario, scenarioTest, sequentialDuplicates, concurrentDuplicates } from 'idemgate';
+ * // scenarios/stripe.scenario.ts
+ * import { defineScenario, concurrentDuplicates, sequentialDuplicates } from 'idemgate';
+ * export const stripe = defineScenario({ name: 'stripe', tapes: ['tapes/stripe.jsonl'],
+ *   faults: [sequentialDuplicates({ maxGap: 3 }), concurrentDuplicates({ maxWidth: 4 })] });
  */
+
+// The config: everything target-specific.
 export { defineConfig } from './config.ts';
-export type {
-  IdemgateConfig,
-  TargetConfig,
-  TargetStart,
-  TargetContext,
-  RunningTarget,
-  DatabaseConfig,
-  MutationConfig,
-  MutationOperatorName,
-} from './config.ts';
-export { brokenInvariants, runWithoutGuard, type WithoutGuardOptions } from './mutate/without-guard.ts';
+export type { IdemgateConfig, TargetConfig, TargetStart, TargetContext, RunningTarget, DatabaseConfig, MutationConfig, MutationOperatorName } from './config.ts';
 export { IdemgateError, isIdemgateError, type DetailsOf, type IdemgateErrorCode, type IdemgateErrorDetails } from './errors.ts';
 
+// Recorded traffic.
 export { parseTape, readTape } from './tape/read.ts';
 export { formatTape, writeTape } from './tape/write.ts';
 export { mergeTapes } from './tape/merge.ts';
 export { TAPE_FORMAT, TAPE_VERSION, type Tape, type TapeHeader, type Exchange } from './tape/schema.ts';
 
+// Providers: adapters that read and re-sign what a provider sends, and the APIs a target calls.
 export { defineProvider } from './providers/provider.ts';
 export type { Provider, ProviderEvent, LedgerEffect, EntityStatus, SigningContext } from './providers/provider.ts';
 export { builtinProviders, providerFor } from './providers/registry.ts';
+export { shopeePush } from './providers/shopee/push.ts';
+export { fpxDirectAc } from './providers/fpx/direct-ac.ts';
+export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
+export { stripeWebhook } from './providers/stripe/webhook.ts';
+export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
+export { merchantClient } from './providers/merchant-client/index.ts';
+export { defineProviderApi } from './providers/api.ts';
+export type { ProviderApi, ProviderApiContext, ProviderApiErrors, ProviderApiInstance, ProviderApiRoute, CallView, SubjectOf } from './providers/api.ts';
+export { builtinApis } from './providers/apis.ts';
+export { shopeeApi } from './providers/shopee/api.ts';
+export { pspApi, type PspLedgerEntry, type PspState } from './providers/psp/api.ts';
+export { fpxAeApi } from './providers/fpx/ae-api.ts';
 
+// Faults: plain-data edits of a schedule, drawn by fast-check.
 export { cleanSchedule, describeSchedule, type Schedule, type Step } from './schedule/schedule.ts';
 export {
   applyEdits,
@@ -47,96 +62,27 @@ export {
   type PositionalFault,
 } from './faults/index.ts';
 
+// Invariants: what the books must show.
 export { defineInvariant } from './invariants/invariant.ts';
-export type { Invariant, InvariantContext, Violation, LedgerRow } from './invariants/invariant.ts';
+export type { Invariant, InvariantContext, Requirement, Violation, LedgerRow, LedgerReader, EntityReader, EntityRow, Expectations } from './invariants/invariant.ts';
+export { factsKey, type FactsKey, type FactsReader } from './invariants/facts.ts';
 export type { LedgerMapping, EntityMapping } from './invariants/ledger-mapping.ts';
 export {
   balancedTransactions,
-  creditedAmountMatches,
+  creditedAmount,
   defaultInvariants,
-  everyEventAcknowledged,
-  exactlyOncePerEvent,
-  finalStatusIsHighest,
+  deliveriesAcknowledged,
+  exactlyOnceEffect,
+  finalStatus,
   ledgerMatchesCleanReplay,
-  noEffectFromFailedOrPending,
+  noEffectFromUnsettled,
 } from './invariants/index.ts';
 
+// The database the harness owns, and how it is reset between schedules.
 export type { Database, ResetStrategy } from './db/database.ts';
-export { openDatabase, type OpenDatabaseOptions } from './db/open.ts';
-export { resolveDatabase, type DatabaseChoice, type DatabaseRequest } from './db/resolve.ts';
 export { sqlReset, truncateAll } from './db/reset.ts';
 
+// Scenarios and the extension seam.
 export { defineScenario, type Scenario, type ScenarioDefinition } from './runner/scenario.ts';
-export { runScenario, type RunOptions } from './runner/run-scenario.ts';
-export { openSession, type Session } from './runner/session.ts';
+export { defineExtension, type ExtensionContext, type ExtensionDefinition, type AfterContext, type ScenarioExtension } from './runner/extension.ts';
 export type { ScenarioResult, Counterexample } from './runner/result.ts';
-
-// FPX reconciliation files and the Malaysian calendar (one feature folder: harness/recon/).
-export {
-  createMalaysianCalendar,
-  mytDateOf,
-  fpxMerchantFormat,
-  fpxRegularFormat,
-  fpxHolidayFormat,
-  detectShape,
-  fpxTransactionsOf,
-  reconFilesFor,
-  equivalentRegularFiles,
-  reconFileName,
-  reconFiles,
-  planReconFiles,
-  reconInvariants,
-  reconMatchedExactlyOnce,
-  reconSettlementTotals,
-  reconExceptionsReported,
-  reconReingestIdempotent,
-  reconShapeEquivalence,
-  type MalaysianCalendar,
-  type MalaysianCalendarOptions,
-  type CivilDate,
-  type ReconFile,
-  type ReconFormat,
-  type ReconRow,
-  type ReconShape,
-  type FpxTransaction,
-  type ReconFilesOptions,
-  type ReconDraw,
-  type ReconMapping,
-  type ReconFacts,
-} from './recon/index.ts';
-
-// FPX Indirect AC and Billplz.
-export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
-export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
-
-export { upstream, upstreamFaultPlan, createUpstream, createFaultLayer } from './upstream/index.ts';
-export type {
-  RunningUpstream,
-  UpstreamCallRecord,
-  UpstreamExtensionOptions,
-  UpstreamFacts,
-  UpstreamFault,
-  UpstreamFaultEntry,
-  UpstreamFaultOptions,
-  UpstreamFaultPlan,
-  UpstreamRoute,
-} from './upstream/index.ts';
-// Simulated provider APIs: one value per API, in its provider's folder.
-export { defineProviderApi } from './providers/api.ts';
-export type { ProviderApi, ProviderApiContext, ProviderApiErrors, ProviderApiInstance, ProviderApiRoute, CallView, SubjectOf } from './providers/api.ts';
-export { builtinApis, UPSTREAM_ROUTES } from './providers/apis.ts';
-export { shopeeApi } from './providers/shopee/api.ts';
-export { pspApi, type PspLedgerEntry, type PspState } from './providers/psp/api.ts';
-export { fpxAeApi } from './providers/fpx/ae-api.ts';
-export {
-  DEFAULT_RETRY_POLICY,
-  noRetryAfterClientError,
-  retriesBounded,
-  retriesCarrySameKey,
-  retryAfterHonoured,
-  serverErrorBackoff,
-  upstreamInvariants,
-  upstreamLedgerAgrees,
-  type RetryPolicy,
-} from './upstream/invariants/index.ts';
-export { merchantClient } from './providers/merchant-client/index.ts';

@@ -1,4 +1,5 @@
-import { defineScenario, lostAcks, reconFiles, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
+import { defineScenario, lostAcks, reorderWithin, sequentialDuplicates } from '../harness/index.ts';
+import { reconFiles } from '../harness/recon/index.ts';
 
 /** How the reference service records reconciliation (fixtures/merchant-service/src/handlers/recon.ts). */
 export const referenceRecon = {

@@ -7,7 +7,7 @@ const NAME = 'balanced-transactions';
 /** Every ledger transaction sums to zero per currency (double entry holds). */
 export const balancedTransactions = defineInvariant({
   name: NAME,
-  describe: 'every ledger transaction sums to zero per currency',
+  description: 'every ledger transaction sums to zero per currency',
   async check({ ledger }) {
     const unbalanced = await ledger.query<{ txn_id: string; currency: string; imbalance: string; total: string }>(
       `select txn_id, currency, sum(amount_minor) as imbalance, count(*) over () as total

@@ -5,9 +5,9 @@ import { capViolations, firstRows, groupBy } from './evidence.ts';
 const NAME = 'credited-amount';
 
 /** The net movement on the cash accounts per reference is the effect's amount, in its currency. */
-export const creditedAmountMatches = defineInvariant({
+export const creditedAmount = defineInvariant({
   name: NAME,
-  describe: "net cash-account movement per reference equals the effect's amount (+ in, − out) in its currency",
+  description: "net cash-account movement per reference equals the effect's amount (+ in, − out) in its currency",
   async check({ ledger, expected }) {
     const effects = [...expected.effects.values()];
     if (effects.length === 0) return [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Database } from '../db/database.ts';
 import { buildExpectations } from './expectations.ts';
-import { everyEventAcknowledged } from './deliveries-acknowledged.ts';
+import { deliveriesAcknowledged } from './deliveries-acknowledged.ts';
 import type { InvariantContext, LedgerReader } from './invariant.ts';
 
 let step = 0;
@@ -39,7 +39,7 @@ const ctx = (deliveries: DeliveryOutcome[]): InvariantContext => ({
   facts: noFacts,
 });
 
-describe('everyEventAcknowledged', () => {
+describe('deliveriesAcknowledged', () => {
   it('holds when every exchange got an acknowledgement at some point', async () => {
     const deliveries = [
       delivery(1, true, 200, 'OK'),
@@ -47,7 +47,7 @@ describe('everyEventAcknowledged', () => {
       delivery(2, false, 0, '', { result: 'timeout', status: undefined }),
       delivery(2, true, 200, 'OK', { origin: 'redelivery', attempt: 3 }),
     ];
-    expect(await everyEventAcknowledged.check(ctx(deliveries))).toEqual([]);
+    expect(await deliveriesAcknowledged.check(ctx(deliveries))).toEqual([]);
   });
 
   it('names an exchange that was never acknowledged, with its last answers', async () => {
@@ -64,7 +64,7 @@ describe('everyEventAcknowledged', () => {
       }),
     ];
 
-    const violations = await everyEventAcknowledged.check(ctx(deliveries));
+    const violations = await deliveriesAcknowledged.check(ctx(deliveries));
 
     expect(violations.map((v) => v.message)).toEqual([
       'exchange 7 (fpx) was delivered 3 time(s) and never acknowledged; last answers: 200, 500, aborted',
@@ -81,7 +81,7 @@ describe('everyEventAcknowledged', () => {
     const deliveries = Array.from({ length: 8 }, (_, i) =>
       delivery(3, false, 500, 'x'.repeat(1000), { attempt: i + 1 }),
     );
-    const [violation] = await everyEventAcknowledged.check(ctx(deliveries));
+    const [violation] = await deliveriesAcknowledged.check(ctx(deliveries));
     expect(violation!.evidence).toHaveLength(6);
     expect(violation!.evidence[1]).toMatchObject({ attempt: 4 });
     expect(String(violation!.evidence[1]!.body)).toHaveLength(201);

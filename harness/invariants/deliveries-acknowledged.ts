@@ -21,9 +21,9 @@ const answer = (o: DeliveryOutcome): Record<string, unknown> => ({
  * Every delivered exchange is eventually acknowledged. A target that keeps answering 500 to
  * redeliveries of an event it already processed gets its webhook subscription disabled.
  */
-export const everyEventAcknowledged = defineInvariant({
+export const deliveriesAcknowledged = defineInvariant({
   name: NAME,
-  describe: 'every delivered exchange was eventually acknowledged',
+  description: 'every delivered exchange was eventually acknowledged',
   async check({ deliveries }) {
     const violations: Violation[] = [];
     for (const [exchange, outcomes] of groupBy(deliveries, (d) => d.exchange)) {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { exactlyOncePerEvent } from './exactly-once-effect.ts';
+import { exactlyOnceEffect } from './exactly-once-effect.ts';
 import { contextFor, ledgerKinds, paymentEvent, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
 
 const testDb = useTestLedgerDb();
 
 const events = () => [paymentEvent('pi_1', 1500), paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out')];
 
-describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
+describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
   it('holds when each expected effect is one transaction on a cash account', async () => {
     await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500, 'psp_clearing'),
@@ -22,7 +22,7 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
       ['T5', 'bank', 1500, 'MYR', 'pi_1'],
       ['T5', 'psp_clearing', -1500, 'MYR', 'pi_1'],
     ]);
-    expect(await exactlyOncePerEvent.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+    expect(await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
   });
 
   it('names a duplicated reference and how many transactions booked it', async () => {
@@ -33,7 +33,7 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
       ...refunded('T3', 're_1', 400),
     ]);
 
-    const violations = await exactlyOncePerEvent.check(await contextFor(testDb(), kind, { events: events() }));
+    const violations = await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'effect for reference ORDER42 is duplicated: 2 transactions move cash, expected 1',
@@ -49,7 +49,7 @@ describe.each(ledgerKinds)('exactlyOncePerEvent over $name', (kind) => {
       ['T2', 'sales', -9512, 'MYR', 'ORDER42'],
     ]);
 
-    const violations = await exactlyOncePerEvent.check(await contextFor(testDb(), kind, { events: events() }));
+    const violations = await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'effect for reference ORDER42 is missing: no transaction moves cash on (bank, psp_clearing)',

@@ -9,9 +9,9 @@ const NAME = 'exactly-once-effect';
  * event was lost, two or more that a redelivery or a race booked it again. Transfers between cash
  * accounts (a clearing account settled into the bank) net to zero on cash and do not count.
  */
-export const exactlyOncePerEvent = defineInvariant({
+export const exactlyOnceEffect = defineInvariant({
   name: NAME,
-  describe: 'every expected effect is posted by exactly one transaction that moves cash net',
+  description: 'every expected effect is posted by exactly one transaction that moves cash net',
   async check({ ledger, expected }) {
     const references = [...expected.effects.keys()];
     if (references.length === 0) return [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../providers/provider.ts';
-import { finalStatusIsHighest } from './final-status.ts';
+import { finalStatus } from './final-status.ts';
 import { createEntityReader } from './ledger-reader.ts';
 import { contextFor, debitCreditJournal, useTestLedgerDb } from './_testing/ledgers.ts';
 
@@ -29,13 +29,13 @@ const entities = () =>
     statusMap: { fpx: { '00': 'approved', '09': 'pending' } },
   });
 
-describe('finalStatusIsHighest', () => {
+describe('finalStatus', () => {
   it('holds when every entity is stored with its highest-ranked status (mapped, any case)', async () => {
     await testDb().exec(
       `insert into shop_orders values ('shopee', 'O1', 'completed'), ('FPX', 'S1', '00'), ('stripe', 'pi_1', 'succeeded'), ('stripe', 'pi_other', 'processing')`,
     );
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
-    expect(await finalStatusIsHighest.check(ctx)).toEqual([]);
+    expect(await finalStatus.check(ctx)).toEqual([]);
   });
 
   it('names an entity a late, lower-ranked event moved backwards', async () => {
@@ -44,7 +44,7 @@ describe('finalStatusIsHighest', () => {
     );
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
 
-    const violations = await finalStatusIsHighest.check(ctx);
+    const violations = await finalStatus.check(ctx);
 
     expect(violations.map((v) => v.message)).toEqual([
       'shopee entity O1 is stored as SHIPPED, expected COMPLETED (the highest-ranked status delivered)',
@@ -61,13 +61,13 @@ describe('finalStatusIsHighest', () => {
   it('names an entity the target never stored', async () => {
     await testDb().exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('fpx', 'S1', 'approved')`);
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
-    expect((await finalStatusIsHighest.check(ctx)).map((v) => v.message)).toEqual([
+    expect((await finalStatus.check(ctx)).map((v) => v.message)).toEqual([
       'stripe entity pi_1 has no stored status, expected succeeded',
     ]);
   });
 
   it('returns nothing without an entity mapping (the runner marks it not applicable)', async () => {
     const ctx = await contextFor(testDb(), debitCreditJournal, { events });
-    expect(await finalStatusIsHighest.check(ctx)).toEqual([]);
+    expect(await finalStatus.check(ctx)).toEqual([]);
   });
 });

@@ -11,9 +11,9 @@ const keyOf = (provider: string, entity: string): string => `${provider.toLowerC
  * a late `processing` must not overwrite `succeeded`. Needs the entity mapping; without it the
  * runner marks this invariant not applicable (see `invariantApplies`).
  */
-export const finalStatusIsHighest = defineInvariant({
+export const finalStatus = defineInvariant({
   name: NAME,
-  describe: "each entity's stored status is the highest-ranked status delivered (ties: the latest)",
+  description: "each entity's stored status is the highest-ranked status delivered (ties: the latest)",
   requires: ['entities'],
   async check({ entities, expected }) {
     if (entities === undefined || expected.finalStatus.size === 0) return [];

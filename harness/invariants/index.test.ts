@@ -11,7 +11,7 @@ import {
   createEntityReader,
   createLedgerReader,
   defaultInvariants,
-  finalStatusIsHighest,
+  finalStatus,
   invariantApplies,
   ledgerMatchesCleanReplay,
 } from './index.ts';
@@ -149,11 +149,11 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
 describe('invariantApplies', () => {
   it('final-status needs entities, the clean-replay oracle a baseline, the others nothing', () => {
     const entities = { rows: async () => [] };
-    expect(invariantApplies(finalStatusIsHighest, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
-    expect(invariantApplies(finalStatusIsHighest, { entities, baseline: undefined, facts: noFacts })).toBe(true);
+    expect(invariantApplies(finalStatus, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
+    expect(invariantApplies(finalStatus, { entities, baseline: undefined, facts: noFacts })).toBe(true);
     expect(invariantApplies(ledgerMatchesCleanReplay, { entities, baseline: undefined, facts: noFacts })).toBe(false);
     expect(invariantApplies(ledgerMatchesCleanReplay, { entities: undefined, baseline: [], facts: noFacts })).toBe(true);
-    const others = defaultInvariants.filter((i) => i !== finalStatusIsHighest && i !== ledgerMatchesCleanReplay);
+    const others = defaultInvariants.filter((i) => i !== finalStatus && i !== ledgerMatchesCleanReplay);
     for (const invariant of others)
       expect(invariantApplies(invariant, { entities: undefined, baseline: undefined, facts: noFacts })).toBe(true);
   });

@@ -1,11 +1,11 @@
 import type { Invariant, InvariantContext } from './invariant.ts';
 import { balancedTransactions } from './balanced-transactions.ts';
-import { exactlyOncePerEvent } from './exactly-once-effect.ts';
-import { creditedAmountMatches } from './credited-amount.ts';
-import { noEffectFromFailedOrPending } from './no-effect-from-unsettled.ts';
-import { finalStatusIsHighest } from './final-status.ts';
+import { exactlyOnceEffect } from './exactly-once-effect.ts';
+import { creditedAmount } from './credited-amount.ts';
+import { noEffectFromUnsettled } from './no-effect-from-unsettled.ts';
+import { finalStatus } from './final-status.ts';
 import { ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
-import { everyEventAcknowledged } from './deliveries-acknowledged.ts';
+import { deliveriesAcknowledged } from './deliveries-acknowledged.ts';
 
 export { defineInvariant } from './invariant.ts';
 export { fact, factsKey, factsOf, noFacts, type Fact, type FactsKey, type FactsReader } from './facts.ts';
@@ -25,23 +25,23 @@ export { createEntityReader, createLedgerReader } from './ledger-reader.ts';
 export { buildExpectations } from './expectations.ts';
 export {
   balancedTransactions,
-  creditedAmountMatches,
-  everyEventAcknowledged,
-  exactlyOncePerEvent,
-  finalStatusIsHighest,
+  creditedAmount,
+  deliveriesAcknowledged,
+  exactlyOnceEffect,
+  finalStatus,
   ledgerMatchesCleanReplay,
-  noEffectFromFailedOrPending,
+  noEffectFromUnsettled,
 };
 
 /** The seven built-in invariants, in reporting order. */
 export const defaultInvariants: readonly Invariant[] = [
   balancedTransactions,
-  exactlyOncePerEvent,
-  creditedAmountMatches,
-  noEffectFromFailedOrPending,
-  finalStatusIsHighest,
+  exactlyOnceEffect,
+  creditedAmount,
+  noEffectFromUnsettled,
+  finalStatus,
   ledgerMatchesCleanReplay,
-  everyEventAcknowledged,
+  deliveriesAcknowledged,
 ];
 
 /**

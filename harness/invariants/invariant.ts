@@ -81,7 +81,7 @@ export interface Violation {
 
 export interface Invariant {
   readonly name: string;
-  readonly describe: string;
+  readonly description: string;
   /** What must be there for the invariant to apply. Default: nothing beyond the ledger. */
   readonly requires?: readonly Requirement[];
   check(ctx: InvariantContext): Promise<Violation[]>;
@@ -91,7 +91,7 @@ export interface Invariant {
  * @example
  * export const balancedTransactions = defineInvariant({
  *   name: 'balanced-transactions',
- *   describe: 'every ledger transaction sums to zero per currency',
+ *   description: 'every ledger transaction sums to zero per currency',
  *   check: async ({ ledger }) => (await ledger.query(`select … from ${ledger.view} …`)).map(…),
  * });
  */

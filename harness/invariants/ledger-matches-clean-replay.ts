@@ -40,7 +40,7 @@ export function cleanReplayDiffRows(violations: readonly Violation[]): CleanRepl
  */
 export const ledgerMatchesCleanReplay = defineInvariant({
   name: NAME,
-  describe: 'the multiset of postings (account, amount, currency, reference) equals the clean replay’s',
+  description: 'the multiset of postings (account, amount, currency, reference) equals the clean replay’s',
   requires: ['baseline'],
   async check({ ledger, baseline }) {
     if (baseline === undefined) return [];

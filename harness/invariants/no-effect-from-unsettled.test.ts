@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noEffectFromFailedOrPending } from './no-effect-from-unsettled.ts';
+import { noEffectFromUnsettled } from './no-effect-from-unsettled.ts';
 import { contextFor, failedEvent, ledgerKinds, paymentEvent, received, useTestLedgerDb } from './_testing/ledgers.ts';
 
 const testDb = useTestLedgerDb();
@@ -11,7 +11,7 @@ const events = () => [
   paymentEvent('pi_retried', 700),
 ];
 
-describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
+describe.each(ledgerKinds)('noEffectFromUnsettled over $name', (kind) => {
   it('holds when only expected references move cash', async () => {
     await kind.insert(testDb(), [
       ...received('T1', 'pi_ok', 1500),
@@ -20,7 +20,7 @@ describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
       ['T3', 'suspense', 5, 'MYR', 'pi_failed'],
       ['T3', 'sales', -5, 'MYR', 'pi_failed'],
     ]);
-    expect(await noEffectFromFailedOrPending.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+    expect(await noEffectFromUnsettled.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
   });
 
   it('names a failed reference that moved cash', async () => {
@@ -30,7 +30,7 @@ describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
       ...received('T3', 'pi_failed', 900),
     ]);
 
-    const violations = await noEffectFromFailedOrPending.check(await contextFor(testDb(), kind, { events: events() }));
+    const violations = await noEffectFromUnsettled.check(await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'reference pi_failed was failed or pending but has 1 cash-account row(s) in 1 transaction(s), net 900',
@@ -48,7 +48,7 @@ describe.each(ledgerKinds)('noEffectFromFailedOrPending over $name', (kind) => {
       ['T3', 'fees', 50, 'MYR', ''],
     ]);
 
-    const violations = await noEffectFromFailedOrPending.check(
+    const violations = await noEffectFromUnsettled.check(
       await contextFor(testDb(), kind, { events: [paymentEvent('pi_ok', 1500)] }),
     );
 

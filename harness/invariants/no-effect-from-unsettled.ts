@@ -8,9 +8,9 @@ const NAME = 'no-effect-from-unsettled';
  * Failed and still-pending payments move no money; and no money moves on the cash accounts
  * under a reference that no delivered event accounts for.
  */
-export const noEffectFromFailedOrPending = defineInvariant({
+export const noEffectFromUnsettled = defineInvariant({
   name: NAME,
-  describe: 'failed or pending references have no cash-account rows, and no cash moves under an unknown reference',
+  description: 'failed or pending references have no cash-account rows, and no cash moves under an unknown reference',
   async check({ ledger, expected }) {
     const noEffect = [...expected.noEffect];
     const known = [...new Set([...expected.effects.keys(), ...expected.noEffect])];

@@ -64,13 +64,13 @@ export interface SignedRequest {
  * One provider family (Shopee push, FPX AC, Stripe-style webhooks, …): a small object, no state.
  *
  * @example
- * const event = stripeWebhook.describe(tape.exchanges[0]!, tape);
+ * const event = stripeWebhook.interpret(tape.exchanges[0]!, tape);
  * event.identity; // 'evt_…'
  */
 export interface Provider {
   readonly name: string;
   /** Reads a recorded exchange. Throws IdemgateError('PROVIDER_BAD_EXCHANGE') naming the seq if it is not well-formed. */
-  describe(exchange: Exchange, tape: Tape): ProviderEvent;
+  interpret(exchange: Exchange, tape: Tape): ProviderEvent;
   /** Builds the bytes and headers to send at replay time, re-signed with test secrets. */
   sign(exchange: Exchange, ctx: SigningContext): SignedRequest;
   /** Whether the target's answer stops the provider from redelivering (Shopee 2xx, FPX body `OK`, …). */

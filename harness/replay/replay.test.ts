@@ -105,7 +105,7 @@ async function startTarget(): Promise<TestTarget> {
 
 const fakeProvider: Provider = {
   name: 'fake',
-  describe: (exchange) => ({ provider: 'fake', identity: String(exchange.seq) }),
+  interpret: (exchange) => ({ provider: 'fake', identity: String(exchange.seq) }),
   sign: (exchange, ctx) => ({
     headers: {
       'content-type': 'application/json',

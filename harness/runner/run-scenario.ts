@@ -60,7 +60,7 @@ export async function loadScenarioTape(scenario: Scenario, rootDir: string): Pro
 }
 
 export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver(undefined)): PreparedTape {
-  const events = tape.exchanges.map((exchange) => resolve(exchange.provider).describe(exchange, tape));
+  const events = tape.exchanges.map((exchange) => resolve(exchange.provider).interpret(exchange, tape));
   const groups = events.map(
     (e) => `${e.provider}:${e.group ?? e.entity?.entity ?? e.effect?.reference ?? e.identity}`,
   );

@@ -67,11 +67,11 @@ function billplzFieldsSafe(exchange: Exchange): ReturnType<typeof billplzFields>
  * parameters). Their order is not fixed; both say a bill was paid. Secrets: `{ xSignatureKey }`.
  *
  * @example
- * billplzCallback.describe(exchange, tape); // { identity: 'w8n4rjgh:paid', effect: { reference: 'w8n4rjgh', … } }
+ * billplzCallback.interpret(exchange, tape); // { identity: 'w8n4rjgh:paid', effect: { reference: 'w8n4rjgh', … } }
  */
 export const billplzCallback = defineProvider({
   name: NAME,
-  describe: describeBillplz,
+  interpret: describeBillplz,
   sign(exchange, ctx) {
     const key = requireSecret(NAME, exchange, ctx.secrets, 'xSignatureKey');
     const headers = replayHeaders(exchange, []);

@@ -13,7 +13,7 @@ describe('fpxEnquiryTick', () => {
   });
 
   it('is one run of the job per seq, with no entity and no effect of its own', () => {
-    const [a, b] = tape.exchanges.map((x) => fpxEnquiryTick.describe(x, tape));
+    const [a, b] = tape.exchanges.map((x) => fpxEnquiryTick.interpret(x, tape));
     expect(a).toEqual({ provider: 'fpx-enquiry-tick', identity: 'tick:1' });
     expect(b!.identity).toBe('tick:2');
   });

@@ -18,11 +18,11 @@ const NAME = 'fpx-enquiry-tick';
  * scheduler retries the job otherwise.
  *
  * @example
- * fpxEnquiryTick.describe(exchange, tape); // { provider: 'fpx-enquiry-tick', identity: 'tick:7' }
+ * fpxEnquiryTick.interpret(exchange, tape); // { provider: 'fpx-enquiry-tick', identity: 'tick:7' }
  */
 export const fpxEnquiryTick = defineProvider({
   name: NAME,
-  describe: (exchange: Exchange, _tape: Tape): ProviderEvent => ({ provider: NAME, identity: `tick:${exchange.seq}` }),
+  interpret: (exchange: Exchange, _tape: Tape): ProviderEvent => ({ provider: NAME, identity: `tick:${exchange.seq}` }),
   sign: (exchange: Exchange, _ctx: SigningContext): SignedRequest => ({ headers: replayHeaders(exchange, []), body: Buffer.from(bodyText(exchange), 'utf8') }),
   acknowledged: (response) => is2xx(response.status),
 });

@@ -16,7 +16,7 @@ describe('fpxIndirectAc', () => {
   it('is the same event and entity as the Direct AC of the same payment', () => {
     const direct = tapeOf('fpx', '/webhooks/fpx/direct-ac', [body]);
     const indirect = tapeOf('fpx-indirect', '/payments/fpx/indirect-ac', [body]);
-    expect(fpxIndirectAc.describe(indirect.exchanges[0]!, indirect)).toEqual(fpxDirectAc.describe(direct.exchanges[0]!, direct));
+    expect(fpxIndirectAc.interpret(indirect.exchanges[0]!, indirect)).toEqual(fpxDirectAc.interpret(direct.exchanges[0]!, direct));
   });
   it('takes any 2xx page as the end of the browser post', () => {
     expect(fpxIndirectAc.acknowledged({ status: 200, body: '<html>thank you</html>' })).toBe(true);

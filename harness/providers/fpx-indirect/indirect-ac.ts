@@ -9,11 +9,11 @@ import { fpxDirectAc } from '../fpx/direct-ac.ts';
  * A browser does not retry: any 2xx page ends it. Secrets: the FPX ones (`privateKeyPem`).
  *
  * @example
- * fpxIndirectAc.describe(exchange, tape).identity; // '2603130000003883:00', as the Direct AC
+ * fpxIndirectAc.interpret(exchange, tape).identity; // '2603130000003883:00', as the Direct AC
  */
 export const fpxIndirectAc = defineProvider({
   name: 'fpx-indirect',
-  describe: (exchange, tape) => fpxDirectAc.describe(exchange, tape),
+  interpret: (exchange, tape) => fpxDirectAc.interpret(exchange, tape),
   sign: (exchange, ctx) => fpxDirectAc.sign(exchange, ctx),
   acknowledged: (response) => is2xx(response.status),
 });

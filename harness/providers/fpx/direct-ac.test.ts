@@ -36,7 +36,7 @@ const ac = (over: Record<string, string> = {}): string =>
 
 const describeOne = (body: string) => {
   const tape = tapeOf('fpx', '/webhooks/fpx/direct-ac', [body]);
-  return fpxDirectAc.describe(tape.exchanges[0]!, tape);
+  return fpxDirectAc.interpret(tape.exchanges[0]!, tape);
 };
 
 describe('fpxDirectAc.describe', () => {
@@ -138,7 +138,7 @@ describe('fpxDirectAc.describe on a tape whose FPX answers status enquiries', ()
   });
   const describeWith = (enquiry: Record<string, unknown>, body = ac({ fpx_debitAuthCode: '09' })) => {
     const tape = tapeOf('fpx', '/webhooks/fpx/direct-ac', [body], { upstream: { fpx: { enquiry } } });
-    return fpxDirectAc.describe(tape.exchanges[0]!, tape);
+    return fpxDirectAc.interpret(tape.exchanges[0]!, tape);
   };
 
   it('expects the credit of a 09 that the AE answer approves, under the same identity as the 09', () => {

@@ -94,11 +94,11 @@ function resolvedByEnquiry(
  * until the merchant answers `OK`.
  *
  * @example
- * fpxDirectAc.describe(exchange, tape); // { identity: '2603091021070123:00', effect: { … 'in' } }
+ * fpxDirectAc.interpret(exchange, tape); // { identity: '2603091021070123:00', effect: { … 'in' } }
  */
 export const fpxDirectAc = defineProvider({
   name: NAME,
-  describe: describeAc,
+  interpret: describeAc,
   sign(exchange, ctx) {
     const privateKeyPem = requireSecret(NAME, exchange, ctx.secrets, 'privateKeyPem');
     const ac = parseAc(exchangeBody(exchange));

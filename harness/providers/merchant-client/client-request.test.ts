@@ -31,7 +31,7 @@ const one = (path: string, body: unknown, headers?: Record<string, string | stri
 
 const describeOne = (path: string, body: unknown, headers?: Record<string, string | string[]>) => {
   const { tape, exchange } = one(path, body, headers);
-  return merchantClient.describe(exchange, tape);
+  return merchantClient.interpret(exchange, tape);
 };
 
 const failure = (path: string, body: unknown, headers?: Record<string, string | string[]>): IdemgateError => {
@@ -79,7 +79,7 @@ describe('merchantClient.describe', () => {
       { path: CHARGES_PATH, body: '{"order_ref":"ord_1","amount":100}' },
       { path: CHARGES_PATH, body: '{"order_ref":"ord_1","amount":100}', headers: { 'idempotency-key': 'other' } },
     ]);
-    const [a, b, c] = tape.exchanges.map((x) => merchantClient.describe(x, tape).identity);
+    const [a, b, c] = tape.exchanges.map((x) => merchantClient.interpret(x, tape).identity);
     expect(a).toBe(b);
     expect(c).not.toBe(a);
   });

@@ -25,11 +25,11 @@ const positiveAmount = (value: unknown): value is number => Number.isSafeInteger
  * under `order_ref`, a refund money out under `refund_ref`; a refund is grouped with its charge.
  *
  * @example
- * merchantClient.describe(exchange, tape).effect; // { reference: 'ord_1', amountMinor: 15000, currency: 'MYR', direction: 'in' }
+ * merchantClient.interpret(exchange, tape).effect; // { reference: 'ord_1', amountMinor: 15000, currency: 'MYR', direction: 'in' }
  */
 export const merchantClient = defineProvider({
   name: NAME,
-  describe(exchange, tape): ProviderEvent {
+  interpret(exchange, tape): ProviderEvent {
     const key = header(exchange.headers, 'idempotency-key');
     if (key === undefined || key === '') throw badExchange(NAME, exchange, tape, 'request has no Idempotency-Key header');
     const body = jsonObjectBody(NAME, exchange, tape);

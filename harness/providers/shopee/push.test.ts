@@ -22,7 +22,7 @@ const escrow = {
 describe('shopeePush.describe', () => {
   it('identifies a status push by shop, order, status and update_time, ranking the status', () => {
     const tape = tapeOf('shopee', '/webhooks/shopee', [statusPush('260309AB12CD34', 'PROCESSED', 1773050000)]);
-    expect(shopeePush.describe(tape.exchanges[0]!, tape)).toEqual({
+    expect(shopeePush.interpret(tape.exchanges[0]!, tape)).toEqual({
       provider: 'shopee',
       identity: '727720655:260309AB12CD34:PROCESSED:1773050000',
       entity: { entity: '260309AB12CD34', status: 'PROCESSED', rank: 2, time: 1773050000_000 },
@@ -35,7 +35,7 @@ describe('shopeePush.describe', () => {
       statusPush('A1', 'SHIPPED', 1773050000, 1773050090),
       statusPush('A1', 'TO_CONFIRM_RECEIVE', 1773060000),
     ]);
-    const [a, b, c] = tape.exchanges.map((x) => shopeePush.describe(x, tape));
+    const [a, b, c] = tape.exchanges.map((x) => shopeePush.interpret(x, tape));
     expect(a!.identity).toBe(b!.identity);
     expect(c!.identity).not.toBe(a!.identity);
     expect(c!.entity?.rank).toBe(4);
@@ -45,7 +45,7 @@ describe('shopeePush.describe', () => {
     const tape = tapeOf('shopee', '/webhooks/shopee', [statusPush('260309AB12CD34', 'COMPLETED', 1773300000)], {
       upstream: escrow,
     });
-    const event = shopeePush.describe(tape.exchanges[0]!, tape);
+    const event = shopeePush.interpret(tape.exchanges[0]!, tape);
     expect(event.effect).toEqual({ reference: '260309AB12CD34', amountMinor: 9512, currency: 'MYR', direction: 'in' });
     expect(event.entity).toMatchObject({ status: 'COMPLETED', rank: 5 });
   });
@@ -55,7 +55,7 @@ describe('shopeePush.describe', () => {
       statusPush('C1', 'IN_CANCEL', 1773050000),
       statusPush('C1', 'CANCELLED', 1773050600),
     ]);
-    const [inCancel, cancelled] = tape.exchanges.map((x) => shopeePush.describe(x, tape));
+    const [inCancel, cancelled] = tape.exchanges.map((x) => shopeePush.interpret(x, tape));
     expect(inCancel).toMatchObject({ entity: { status: 'IN_CANCEL', rank: 5 } });
     expect(cancelled).toMatchObject({ entity: { status: 'CANCELLED', rank: 6 } });
     expect(inCancel!.effect).toBeUndefined();
@@ -69,7 +69,7 @@ describe('shopeePush.describe', () => {
       [statusPush('A1', 'UNPAID', 1), statusPush('NOPE000000', 'COMPLETED', 1773300000)],
       { upstream: escrow, file: 'fixtures/tapes/shopee.jsonl' },
     );
-    const error = caught(() => shopeePush.describe(tape.exchanges[1]!, tape));
+    const error = caught(() => shopeePush.interpret(tape.exchanges[1]!, tape));
     expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
     expect(error.message).toContain('fixtures/tapes/shopee.jsonl seq 2');
     expect(error.message).toContain('header.upstream.shopee.escrow["NOPE000000"]');
@@ -80,7 +80,7 @@ describe('shopeePush.describe', () => {
     const body =
       '{"data":{"ordersn":"A1","package_number":"OFG1234567","tracking_no":"SPXMY04123456789"},"shop_id":727720655,"code":4,"timestamp":1773050000}';
     const tape = tapeOf('shopee', '/webhooks/shopee', [body]);
-    expect(shopeePush.describe(tape.exchanges[0]!, tape)).toEqual({
+    expect(shopeePush.interpret(tape.exchanges[0]!, tape)).toEqual({
       provider: 'shopee',
       identity: '727720655:A1:tracking:SPXMY04123456789',
       group: 'A1',
@@ -92,7 +92,7 @@ describe('shopeePush.describe', () => {
     const b = '{"data":{"shop_id":1,"success":1},"code":1,"timestamp":200}';
     const c = '{"data":{"shop_id":2,"success":1},"code":1,"timestamp":100}';
     const tape = tapeOf('shopee', '/webhooks/shopee', [a, b, c]);
-    const [x, y, z] = tape.exchanges.map((e) => shopeePush.describe(e, tape));
+    const [x, y, z] = tape.exchanges.map((e) => shopeePush.interpret(e, tape));
     expect(x!.identity).toBe(y!.identity);
     expect(x!.identity).not.toBe(z!.identity);
     expect(x!.entity).toBeUndefined();
@@ -108,7 +108,7 @@ describe('shopeePush.describe', () => {
     ['a tracking push without tracking_no', '{"data":{"ordersn":"A1"},"shop_id":1,"code":4}', /tracking_no/],
   ])('rejects a body that is %s with PROVIDER_BAD_EXCHANGE', (_label, body, message) => {
     const tape = tapeOf('shopee', '/webhooks/shopee', [body]);
-    const error = caught(() => shopeePush.describe(tape.exchanges[0]!, tape));
+    const error = caught(() => shopeePush.interpret(tape.exchanges[0]!, tape));
     expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
     expect(error.message).toMatch(/^test\.jsonl seq 1: shopee: /);
     expect(error.message).toMatch(message);

@@ -105,11 +105,11 @@ function redeliveryBody(raw: string, attempt: number): string {
  * Shopee Open Platform v2 push (webhook) deliveries.
  *
  * @example
- * shopeePush.describe(exchange, tape).identity; // '727720655:260309ABCD1234:COMPLETED:1773050000'
+ * shopeePush.interpret(exchange, tape).identity; // '727720655:260309ABCD1234:COMPLETED:1773050000'
  */
 export const shopeePush = defineProvider({
   name: NAME,
-  describe: describePush,
+  interpret: describePush,
   sign(exchange, ctx) {
     const partnerKey = requireSecret(NAME, exchange, ctx.secrets, 'partnerKey');
     const body =

@@ -39,7 +39,7 @@ const refund = (status: string, amount = 5000) => ({
 
 const describeOne = (body: string) => {
   const tape = tapeOf('stripe', '/webhooks/stripe', [body]);
-  return stripeWebhook.describe(tape.exchanges[0]!, tape);
+  return stripeWebhook.interpret(tape.exchanges[0]!, tape);
 };
 
 describe('stripeWebhook.describe', () => {

@@ -95,11 +95,11 @@ function describeEvent(exchange: Exchange, tape: Tape): ProviderEvent {
  * Stripe-style webhook deliveries (`Stripe-Signature`, payment intents and refunds).
  *
  * @example
- * stripeWebhook.describe(exchange, tape).effect; // { reference: 'pi_…', amountMinor: 12990, currency: 'MYR', direction: 'in' }
+ * stripeWebhook.interpret(exchange, tape).effect; // { reference: 'pi_…', amountMinor: 12990, currency: 'MYR', direction: 'in' }
  */
 export const stripeWebhook = defineProvider({
   name: NAME,
-  describe: describeEvent,
+  interpret: describeEvent,
   sign(exchange, ctx) {
     const secret = requireSecret(NAME, exchange, ctx.secrets, 'endpointSecret');
     const body = exchangeBody(exchange);

@@ -9,7 +9,7 @@ const NAME = 'recon-exceptions-reported';
 /** A row for an unknown, failed or different-amount transaction is reported as an exception and never credited. */
 export const reconExceptionsReported = defineInvariant({
   name: NAME,
-  describe: 'a file row for an unknown or failed transaction is reported as an exception, never credited or settled',
+  description: 'a file row for an unknown or failed transaction is reported as an exception, never credited or settled',
   requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);

@@ -9,7 +9,7 @@ const NAME = 'recon-matched-exactly-once';
 /** Every approved transaction in the files is matched, and settled into the bank, exactly once across all files. */
 export const reconMatchedExactlyOnce = defineInvariant({
   name: NAME,
-  describe: 'every approved transaction in the reconciliation files is matched and settled exactly once across all files',
+  description: 'every approved transaction in the reconciliation files is matched and settled exactly once across all files',
   requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);

@@ -23,7 +23,7 @@ export function snapshotDiff(before: readonly string[], after: readonly string[]
 /** Delivering every file once more changes nothing: not the ledger, not the matches, not the exception report. */
 export const reconReingestIdempotent = defineInvariant({
   name: NAME,
-  describe: 're-ingesting any reconciliation file changes nothing (ledger, matches, exceptions)',
+  description: 're-ingesting any reconciliation file changes nothing (ledger, matches, exceptions)',
   requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);

@@ -8,7 +8,7 @@ const NAME = 'recon-settlement-totals';
 /** Per settlement date, what the files settle equals what the ledger moved into the bank under that date. */
 export const reconSettlementTotals = defineInvariant({
   name: NAME,
-  describe: "per settlement date, the files' approved total equals the ledger's settled total",
+  description: "per settlement date, the files' approved total equals the ledger's settled total",
   requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);

@@ -11,7 +11,7 @@ const NAME = 'recon-shape-equivalence';
  */
 export const reconShapeEquivalence = defineInvariant({
   name: NAME,
-  describe: 'a holiday-window settlement gives the ledger the equivalent regular files give, per transaction date',
+  description: 'a holiday-window settlement gives the ledger the equivalent regular files give, per transaction date',
   requires: [RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);

@@ -14,7 +14,7 @@ const NAME = 'client-keys-eventually-answered';
 export function clientKeysEventuallyAnswered(): Invariant {
   return defineInvariant({
     name: NAME,
-    describe: 'a client request answered 409 for its Idempotency-Key gets another answer within the redelivery sweep',
+    description: 'a client request answered 409 for its Idempotency-Key gets another answer within the redelivery sweep',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const requests = clientRequestsOf(reader);

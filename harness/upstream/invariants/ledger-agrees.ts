@@ -23,7 +23,7 @@ export const defaultPspEntrySubject: PspEntrySubject = (entry) =>
 export function upstreamLedgerAgrees(subjectOf: PspEntrySubject = defaultPspEntrySubject): Invariant {
   return defineInvariant({
     name: NAME,
-    describe: 'charges and refunds the PSP made agree with what the target booked (none twice, none missing)',
+    description: 'charges and refunds the PSP made agree with what the target booked (none twice, none missing)',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader, ledger }) {
       const facts = upstreamFacts(reader);

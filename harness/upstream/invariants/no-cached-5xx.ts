@@ -16,7 +16,7 @@ const NAME = 'no-cached-5xx';
 export function noCached5xx(): Invariant {
   return defineInvariant({
     name: NAME,
-    describe: 'a 5xx answer to a client request is not replayed as the answer of its Idempotency-Key',
+    description: 'a 5xx answer to a client request is not replayed as the answer of its Idempotency-Key',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const requests = clientRequestsOf(reader);

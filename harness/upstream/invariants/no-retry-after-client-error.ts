@@ -19,7 +19,7 @@ export function noRetryAfterClientError(overrides: Partial<RetryPolicy> = {}): I
   const policy = retryPolicy(overrides);
   return defineInvariant({
     name: NAME,
-    describe: 'no upstream call is retried after a 4xx other than 409/429 (401 is never retried)',
+    description: 'no upstream call is retried after a 4xx other than 409/429 (401 is never retried)',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const facts = upstreamFacts(reader);

@@ -11,7 +11,7 @@ export function retriesBounded(overrides: Partial<RetryPolicy> = {}): Invariant 
   const policy = retryPolicy(overrides);
   return defineInvariant({
     name: NAME,
-    describe: `one request makes at most ${policy.maxAttempts} attempts per upstream operation`,
+    description: `one request makes at most ${policy.maxAttempts} attempts per upstream operation`,
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const facts = upstreamFacts(reader);

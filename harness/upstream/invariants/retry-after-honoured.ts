@@ -15,7 +15,7 @@ export function retryAfterHonoured(overrides: Partial<RetryPolicy> = {}): Invari
   const policy = retryPolicy(overrides);
   return defineInvariant({
     name: NAME,
-    describe: 'after a 429 the next attempt waits at least Retry-After',
+    description: 'after a 429 the next attempt waits at least Retry-After',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const facts = upstreamFacts(reader);

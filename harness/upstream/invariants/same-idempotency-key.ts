@@ -18,7 +18,7 @@ export function retriesCarrySameKey(routes: readonly UpstreamRoute[] = KEYED_ROU
   const keyed = new Set<string>(routes);
   return defineInvariant({
     name: NAME,
-    describe: 'every retry of a charge or refund carries the same Idempotency-Key',
+    description: 'every retry of a charge or refund carries the same Idempotency-Key',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const facts = upstreamFacts(reader);

@@ -16,7 +16,7 @@ export function serverErrorBackoff(overrides: Partial<RetryPolicy> = {}): Invari
   const policy = retryPolicy(overrides);
   return defineInvariant({
     name: NAME,
-    describe: 'after a 5xx the next attempt backs off at least as long as after a 429',
+    description: 'after a 5xx the next attempt backs off at least as long as after a 429',
     requires: [UPSTREAM_FACTS],
     async check({ facts: reader }) {
       const facts = upstreamFacts(reader);
