@@ -44,7 +44,7 @@ export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: strin
 export function runReport(
   run: SuiteRun,
   tool: RunReport['tool'],
-  extra: Pick<RunReport, 'signoff' | 'upstream'> = {},
+  extra: Pick<RunReport, 'signoff'> = {},
 ): RunReport {
   return {
     version: 1,
