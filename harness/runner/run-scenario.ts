@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { applyEdits, composeFaults, type FaultEdit } from '../faults/index.ts';
-import { describeError, errorCodeOf, IdemgateError } from '../errors.ts';
+import { errorCodeOf, errorMessageOf, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { factsOf, type Fact } from '../invariants/facts.ts';
 import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
@@ -281,7 +281,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     }
     return await failed(runs, details.counterexamplePath ?? '', counterexample);
   } catch (e) {
-    const error = { code: errorCodeOf(e), message: describeError(e) };
+    const error = { code: errorCodeOf(e), message: errorMessageOf(e) };
     return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
   } finally {
     await replayer?.close();

@@ -135,7 +135,7 @@ export const erroredResult = (): ScenarioResult => ({
   invariants: INVARIANTS,
   seed: 7,
   status: 'errored',
-  error: { code: 'TAPE_NOT_FOUND', message: '[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file' },
+  error: { code: 'TAPE_NOT_FOUND', message: 'fixtures/tapes/fpx-holiday.jsonl: no such file' },
 });
 
 export function sampleReport(results: ScenarioResult[] = [passedResult(), failedResult(), erroredResult()]): RunReport {
