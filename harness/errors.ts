@@ -117,13 +117,15 @@ export function isIdemgateError(e: unknown, code?: IdemgateErrorCode): boolean {
   return e instanceof IdemgateError && (code === undefined || e.code === code);
 }
 
+/** What went wrong, without the code: the message and the cause's, or a bug's stack. */
+export function errorMessageOf(e: unknown): string {
+  if (e instanceof IdemgateError) return e.cause instanceof Error ? `${e.message} (cause: ${e.cause.message})` : e.message;
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
 /** One line for a terminal: code, message, and the cause's message when there is one. */
 export function describeError(e: unknown): string {
-  if (e instanceof IdemgateError) {
-    const cause = e.cause instanceof Error ? ` (cause: ${e.cause.message})` : '';
-    return `[${e.code}] ${e.message}${cause}`;
-  }
-  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+  return e instanceof IdemgateError ? `[${e.code}] ${errorMessageOf(e)}` : errorMessageOf(e);
 }
 
 /** The code a result reports for any thrown value: its own for an IdemgateError, else INTERNAL. */

@@ -39,6 +39,8 @@ describe('index.html', () => {
     expect(page).toMatch(/<g class="delivery redelivery answered" data-step="6"/);
     expect(page).toContain('ack lost: aborted after 40 ms');
     expect(page).toContain('GET /api/v2/payment/get_escrow_detail');
+    // The upstream lane comes from the counterexample's own call log, injected faults named.
+    expect(page).toContain('429 [fault: throttle]');
     expect(page).toContain('<table class="ledger-diff">');
     expect(page).toContain('npx idemgate run --scenario shopee-fpx-races --seed 1234567 --path &quot;41:2:0:1&quot;');
   });

@@ -82,7 +82,7 @@ function failureSection(report: RunReport, r: ScenarioResult & { status: 'failed
     .join('');
   const svg = renderTimelineSvg(ce, (x) => exchangeLabel(report, r.scenario, x), {
     id: `tl${i}`,
-    ...(report.upstream?.[r.scenario] ? { upstream: report.upstream[r.scenario] } : {}),
+    ...(ce.upstreamCalls ? { upstream: ce.upstreamCalls } : {}),
   });
   return `<section class="failure" id="${anchor(i)}"><h2>✗ ${html(r.scenario)}</h2>
 <p class="meta">seed ${html(r.seed)} · path ${html(r.path === '' ? '(none: the clean replay failed)' : r.path)} · ${html(r.schedules)} schedules · ${html(r.invariantChecks)} invariant checks · ${secondsOfMs(r.durationMs)} on ${html(r.database)}</p>

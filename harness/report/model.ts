@@ -44,7 +44,7 @@ export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: strin
 export function runReport(
   run: SuiteRun,
   tool: RunReport['tool'],
-  extra: Pick<RunReport, 'signoff' | 'upstream'> = {},
+  extra: Pick<RunReport, 'signoff'> = {},
 ): RunReport {
   return {
     version: 1,
@@ -66,11 +66,7 @@ export function exchangeLabel(report: RunReport, scenario: string, exchange: num
 }
 
 
-/**
- * An errored scenario's harness error as one text, its code shown once. The runner stores
- * `describeError(e)` as the message, which already starts with `[CODE]`; a message that does not
- * gets the code in front.
- */
+/** An errored scenario's harness error as one text: its code, once, then the message. */
 export function harnessErrorText(error: { code: string; message: string }): string {
-  return error.message.startsWith(`[${error.code}]`) ? error.message : `[${error.code}] ${error.message}`;
+  return `[${error.code}] ${error.message}`;
 }

@@ -87,6 +87,18 @@ const deliveryOutcome = z
   })
   .meta({ id: 'deliveryOutcome' });
 
+export const timelineCallSchema = z
+  .strictObject({
+    atMs: ms.describe("On the replay's clock: ms since the schedule started."),
+    method: z.string(),
+    path: z.string(),
+    status: httpStatus.optional().describe('What was answered; absent when the connection dropped or the target gave up first.'),
+    fault: z.string().optional().describe('The injected fault, if any.'),
+    error: z.string().optional(),
+  })
+  .describe('A call the target made to a simulated provider API.')
+  .meta({ id: 'upstreamCall' });
+
 const counterexample = z
   .strictObject({
     draw: z.strictObject({
@@ -98,6 +110,10 @@ const counterexample = z
     steps: z.array(z.string()).describe('One readable line per step.'),
     violations: z.array(violation),
     deliveries: z.array(deliveryOutcome),
+    upstreamCalls: z
+      .array(timelineCallSchema)
+      .optional()
+      .describe('The calls the target made to simulated provider APIs while the shrunk schedule replayed.'),
   })
   .meta({ id: 'counterexample' });
 
@@ -146,16 +162,6 @@ const summary = z.strictObject({
   wallMs: ms,
 });
 
-export const timelineCallSchema = z
-  .strictObject({
-    atMs: ms.describe("On the replay's clock: ms since the schedule started."),
-    method: z.string(),
-    path: z.string(),
-    status: httpStatus,
-    error: z.string().optional(),
-  })
-  .describe('A call the target made to a simulated provider API.');
-
 export const signoffSchema = z
   .strictObject({
     commit: z.string().nullable().describe('git commit of the project holding the config (null outside git)'),
@@ -181,10 +187,6 @@ export const runReportSchema = z
       .record(z.string(), z.array(z.string()))
       .optional()
       .describe('Per scenario, a readable label for each exchange of its tape (array index = exchange index).'),
-    upstream: z
-      .record(z.string(), z.array(timelineCallSchema))
-      .optional()
-      .describe('Per scenario, the calls the target made to simulated provider APIs while the shrunk schedule replayed.'),
     signoff: signoffSchema.optional(),
   })
   .meta({

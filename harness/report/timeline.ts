@@ -25,6 +25,10 @@ interface Block {
   rows: Row[];
 }
 
+/** An upstream call's answer in a few words: status (or no answer), error, injected fault. */
+export const upstreamAnswer = (call: TimelineCall): string =>
+  [call.status ?? 'no answer', call.error, call.fault === undefined ? undefined : `[fault: ${call.fault}]`].filter((x) => x !== undefined).join(' ');
+
 const W = 980;
 const X = { step: 26, provider: 150, target: 560, upstream: 860 };
 const HEAD = 64;
@@ -146,8 +150,9 @@ export function renderTimelineSvg(
       cy += CALL;
       g.push(`<line class="up" x1="${X.target}" y1="${cy - 8}" x2="${X.upstream - 2}" y2="${cy - 8}" marker-end="url(#${m('arrow')})"/>`);
       g.push(`<text class="lbl" x="${X.target + 8}" y="${cy - 12}">${html(clip(`${call.method} ${call.path}`, 44))}</text>`);
-      g.push(`<line class="ans ${call.status < 400 ? 'ok' : 'bad'}" x1="${X.upstream}" y1="${cy + 4}" x2="${X.target + 2}" y2="${cy + 4}" marker-end="url(#${m('arrow-open')})"/>`);
-      g.push(`<text class="st ${call.status < 400 ? 'ok' : 'bad'}" x="${X.upstream - 8}" y="${cy}" text-anchor="end">${html(`${call.status}${call.error ? ` ${call.error}` : ''}`)}</text>`);
+      const tone = call.status !== undefined && call.status < 400 ? 'ok' : 'bad';
+      g.push(`<line class="ans ${tone}" x1="${X.upstream}" y1="${cy + 4}" x2="${X.target + 2}" y2="${cy + 4}" marker-end="url(#${m('arrow-open')})"/>`);
+      g.push(`<text class="st ${tone}" x="${X.upstream - 8}" y="${cy}" text-anchor="end">${html(upstreamAnswer(call))}</text>`);
     }
     const ay = cy + 20;
     if (answer.lost) {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConfig } from '../config.ts';
 import { sequentialDuplicates } from '../faults/index.ts';
 import { loadScenarioTape, runScenario } from './run-scenario.ts';
+import { factsKey } from '../invariants/facts.ts';
+import { defineExtension } from './extension.ts';
 import { defineScenario } from './scenario.ts';
 import { openSession, type Session } from './session.ts';
 
@@ -38,11 +40,19 @@ const config = defineConfig({
     cashAccounts: ['cash'],
   },
 });
+// An extension that watched the target call out once per schedule (as the upstream one does).
+const WATCHED = factsKey<{ at: number }>('watched-calls');
+const watcher = defineExtension({
+  key: WATCHED,
+  after: async () => ({ at: 12 }),
+  calls: ({ at }) => [{ atMs: at, method: 'POST', path: '/v1/payment_intents', status: 429, fault: 'throttle' }],
+});
 const scenario = defineScenario({
   name: 'refuses-everything',
   tapes: ['fixtures/tapes/stripe.jsonl'],
   faults: [sequentialDuplicates({ maxGap: 1 })],
   runs: 5,
+  extensions: [watcher],
 });
 
 let session: Session;
@@ -72,5 +82,15 @@ describe('a failure in the clean replay', () => {
     expect(saved.scenario).toBe('refuses-everything');
     expect(saved.draw.edits).toEqual([]);
     expect(saved.violations.map((v) => v.invariant)).toContain('deliveries-acknowledged');
+  });
+
+  it("carries the target's outbound calls that the extensions recorded, for the reports' upstream lane", async () => {
+    const result = await runScenario(session, scenario, { seed: 1 });
+
+    expect(result.status).toBe('failed');
+    if (result.status !== 'failed') return;
+    expect(result.counterexample.upstreamCalls).toEqual([
+      { atMs: 12, method: 'POST', path: '/v1/payment_intents', status: 429, fault: 'throttle' },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type { ProviderEvent } from '../providers/provider.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
+import type { OutboundCall } from './result.ts';
 import type { Session } from './session.ts';
 
 /** What an extension sees around one schedule. */
@@ -34,6 +35,8 @@ export interface ExtensionDefinition<D, F> {
   after?: (ctx: AfterContext, data: D | undefined) => Promise<F>;
   /** Invariants the extension adds to the scenario's (they usually `require` its key). */
   invariants?: readonly Invariant[];
+  /** The calls the target made out that these facts record, for the reports' timeline. */
+  calls?: (facts: F) => readonly OutboundCall[];
 }
 
 /**
@@ -49,6 +52,8 @@ export interface ScenarioExtension {
   before(ctx: ExtensionContext, data: unknown): Promise<void>;
   /** Undefined when the extension publishes no facts. */
   after(ctx: AfterContext, data: unknown): Promise<unknown>;
+  /** The outbound calls in the facts its own `after` returned. */
+  calls(facts: unknown): readonly OutboundCall[];
 }
 
 /**
@@ -75,6 +80,8 @@ export function defineExtension<D, F>(definition: ExtensionDefinition<D, F>): Sc
   // place where the draw's type is restored.
   const { key, draw, before, after } = definition;
   const restore = (data: unknown): D | undefined => data as D | undefined;
+  // Likewise `calls` gets back only what this extension's own `after` published.
+  const restoreFacts = (facts: unknown): F => facts as F;
   return {
     name: key.name,
     key,
@@ -82,5 +89,6 @@ export function defineExtension<D, F>(definition: ExtensionDefinition<D, F>): Sc
     ...(draw === undefined ? {} : { draw: (tape: Tape) => draw(tape) }),
     before: async (ctx, data) => before?.(ctx, restore(data)),
     after: async (ctx, data) => after?.(ctx, restore(data)),
+    calls: (facts) => definition.calls?.(restoreFacts(facts)) ?? [],
   };
 }

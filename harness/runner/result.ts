@@ -12,6 +12,20 @@ export interface ScheduleDraw {
   extensions?: Record<string, unknown>;
 }
 
+/** A call the target made out (to a simulated provider API) while a schedule replayed. */
+export interface OutboundCall {
+  /** On the replay's clock: ms since the schedule started. */
+  atMs: number;
+  method: string;
+  path: string;
+  /** What was answered; absent when the connection dropped or the target gave up first. */
+  status?: number;
+  /** The injected fault, if any (`throttle`, `server-error`, `timeout`, `reset`, `unauthorized`, `lost-answer`). */
+  fault?: string;
+  /** What went wrong, in words (`connection dropped`, an error code). */
+  error?: string;
+}
+
 export interface Counterexample {
   draw: ScheduleDraw;
   schedule: Schedule;
@@ -19,6 +33,8 @@ export interface Counterexample {
   steps: string[];
   violations: Violation[];
   deliveries: DeliveryOutcome[];
+  /** The calls the target made out while this schedule replayed (the extensions that watch them say). */
+  upstreamCalls?: OutboundCall[];
 }
 
 interface ResultBase {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { applyEdits, composeFaults, type FaultEdit } from '../faults/index.ts';
-import { describeError, errorCodeOf, IdemgateError } from '../errors.ts';
+import { errorCodeOf, errorMessageOf, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { factsOf, type Fact } from '../invariants/facts.ts';
 import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
@@ -15,7 +15,7 @@ import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
 import type { Tape } from '../tape/schema.ts';
-import type { Counterexample, ScenarioResult, ScheduleDraw } from './result.ts';
+import type { Counterexample, OutboundCall, ScenarioResult, ScheduleDraw } from './result.ts';
 import type { ScenarioExtension } from './extension.ts';
 import type { Scenario } from './scenario.ts';
 import type { Session } from './session.ts';
@@ -96,6 +96,8 @@ interface ExecutedSchedule {
   violations: Violation[];
   deliveries: DeliveryOutcome[];
   checked: number;
+  /** What the target called out, as the extensions recorded it. */
+  calls: OutboundCall[];
 }
 
 /** A replayer for one scenario's tape on a session's target (keep-alive connections reused across schedules). */
@@ -135,9 +137,12 @@ export async function executeSchedule(
   for (const ext of extensions) await ext.before(extCtx, draw.extensions?.[ext.name]);
   const deliveries = await replayer.replay(schedule);
   const published: Fact[] = [];
+  const calls: OutboundCall[] = [];
   for (const ext of extensions) {
     const value = await ext.after({ ...extCtx, deliveries }, draw.extensions?.[ext.name]);
-    if (value !== undefined) published.push({ key: ext.key, value });
+    if (value === undefined) continue;
+    published.push({ key: ext.key, value });
+    calls.push(...ext.calls(value));
   }
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
   const expected = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
@@ -157,7 +162,7 @@ export async function executeSchedule(
     checked++;
     violations.push(...(await invariant.check(ctx)));
   }
-  return { violations, deliveries, checked };
+  return { violations, deliveries, checked, calls: calls.sort((a, b) => a.atMs - b.atMs) };
 }
 
 function baselineFor(prepared: PreparedTape, rows: readonly LedgerRow[], groups: readonly string[]): LedgerRow[] {
@@ -213,6 +218,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
         steps: describeSchedule(clean, label),
         violations: cleanRun.violations,
         deliveries: cleanRun.deliveries,
+        ...(cleanRun.calls.length > 0 ? { upstreamCalls: cleanRun.calls } : {}),
       };
       return await failed(0, '', counterexample);
     }
@@ -255,6 +261,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
         steps: describeSchedule(schedule, label),
         violations: executed.violations,
         deliveries: executed.deliveries,
+        ...(executed.calls.length > 0 ? { upstreamCalls: executed.calls } : {}),
       });
       return false;
     });
@@ -274,7 +281,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     }
     return await failed(runs, details.counterexamplePath ?? '', counterexample);
   } catch (e) {
-    const error = { code: errorCodeOf(e), message: describeError(e) };
+    const error = { code: errorCodeOf(e), message: errorMessageOf(e) };
     return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
   } finally {
     await replayer?.close();

@@ -1,5 +1,5 @@
 import type { IdemgateConfig } from '../config.ts';
-import { describeError, errorCodeOf } from '../errors.ts';
+import { describeError, errorCodeOf, errorMessageOf } from '../errors.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import type { ScenarioResult } from './result.ts';
 import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
@@ -94,7 +94,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
       const result: ScenarioResult = {
         scenario: scenario.name,
         status: 'errored',
-        error: { code, message: setupError },
+        error: { code, message: errorMessageOf(e) },
         database,
         durationMs: 0,
         schedules: 0,

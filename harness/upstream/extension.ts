@@ -7,6 +7,8 @@ import type { RetryPolicy } from './invariants/policy.ts';
 import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
 import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './facts.ts';
+import { seenByTarget } from '../simulator/call-log.ts';
+import type { OutboundCall } from '../runner/result.ts';
 import { createFaultLayer } from './fault-layer.ts';
 import {
   longestRetryAfterMs,
@@ -115,9 +117,34 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
         triggers,
         pspSubjects: [...pspSubjects],
         longestRetryAfterMs: longestRetryAfterMs(options),
+        replayStartedAtMs: replayStartMs,
       };
     },
     invariants: options.invariants ?? upstreamInvariants(options.policy),
+    calls: upstreamCallsOf,
+  });
+}
+
+/**
+ * The upstream calls of one schedule as the reports draw them: on the replay's clock, with the
+ * fault that was injected and what the target saw when it got no answer.
+ *
+ * @example
+ * upstreamCallsOf({ ...facts, replayStartedAtMs: 1000, calls: [{ startedAtMs: 1020, status: 429, fault: 'throttle', … }] });
+ * // [{ atMs: 20, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 429, fault: 'throttle' }]
+ */
+export function upstreamCallsOf(facts: Pick<UpstreamFacts, 'calls' | 'replayStartedAtMs'>): OutboundCall[] {
+  return facts.calls.map((call) => {
+    const seen = seenByTarget(call);
+    const gaveUp = seen.status === undefined && call.outcome === 'answered';
+    return {
+      atMs: Math.max(0, Math.round((call.startedAtMs - facts.replayStartedAtMs) * 10) / 10),
+      method: call.method,
+      path: call.path,
+      ...(seen.status === undefined ? {} : { status: seen.status }),
+      ...(call.fault === undefined ? {} : { fault: call.fault }),
+      ...(call.outcome === 'dropped' ? { error: 'connection dropped' } : gaveUp ? { error: `gave up before the ${call.status} answer` } : {}),
+    };
   });
 }
 

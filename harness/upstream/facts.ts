@@ -52,6 +52,8 @@ export interface UpstreamFacts {
   pspSubjects: string[];
   /** The longest Retry-After the plan could advertise (the default 5xx backoff floor). */
   longestRetryAfterMs: number;
+  /** `performance.now()` when the replay started: calls' times minus this are on the replay's clock. */
+  replayStartedAtMs: number;
 }
 
 /** The key the upstream extension publishes its facts under. */

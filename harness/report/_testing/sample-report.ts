@@ -104,6 +104,10 @@ export function failedResult(extraViolations: Violation[] = []): ScenarioResult 
       steps: describeSchedule(schedule, (i) => LABELS[i]!),
       violations,
       deliveries,
+      upstreamCalls: [
+        { atMs: 20, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 200 },
+        { atMs: 21, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 429, fault: 'throttle' },
+      ],
     },
     replayCommand: 'npx idemgate run --scenario shopee-fpx-races --seed 1234567 --path "41:2:0:1"',
     savedTo: 'reports/failures/shopee-fpx-races.json',
@@ -131,7 +135,7 @@ export const erroredResult = (): ScenarioResult => ({
   invariants: INVARIANTS,
   seed: 7,
   status: 'errored',
-  error: { code: 'TAPE_NOT_FOUND', message: '[TAPE_NOT_FOUND] fixtures/tapes/fpx-holiday.jsonl: no such file' },
+  error: { code: 'TAPE_NOT_FOUND', message: 'fixtures/tapes/fpx-holiday.jsonl: no such file' },
 });
 
 export function sampleReport(results: ScenarioResult[] = [passedResult(), failedResult(), erroredResult()]): RunReport {
@@ -145,11 +149,5 @@ export function sampleReport(results: ScenarioResult[] = [passedResult(), failed
     summary: summarise(results, 11_882),
     results,
     labels: Object.fromEntries(results.map((r) => [r.scenario, LABELS])),
-    upstream: {
-      'shopee-fpx-races': [
-        { atMs: 20, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 200 },
-        { atMs: 21, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 200 },
-      ],
-    },
   };
 }

@@ -51,6 +51,7 @@ const ctx = (clientRequests: ClientKeyedRequest[] | undefined, calls: UpstreamCa
     triggers: [],
     pspSubjects: [],
     longestRetryAfterMs: 100,
+    replayStartedAtMs: 0,
     ...(clientRequests === undefined ? {} : { clientRequests }),
   };
   return {

@@ -40,6 +40,7 @@ const facts = (calls: UpstreamCallRecord[], more: Partial<UpstreamFacts> = {}): 
   triggers: [{ subject: 'ord_1', startedAtMs: 0 }],
   pspSubjects: [],
   longestRetryAfterMs: 100,
+    replayStartedAtMs: 0,
   ...more,
 });
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { UpstreamCallRecord } from '../simulator/call-log.ts';
+import { upstreamCallsOf } from './extension.ts';
+
+const call = (over: Partial<UpstreamCallRecord>): UpstreamCallRecord => ({
+  seq: 0,
+  route: 'shopee.escrow_detail',
+  method: 'GET',
+  path: '/api/v2/payment/get_escrow_detail',
+  subject: '220810QSK8S7BX',
+  operation: 'shopee.escrow_detail:220810QSK8S7BX',
+  startedAtMs: 1020,
+  endedAtMs: 1030,
+  outcome: 'answered',
+  status: 200,
+  time: '2026-12-02T00:00:00.000Z',
+  ...over,
+});
+
+describe('upstreamCallsOf', () => {
+  it("puts the calls on the replay's clock with the fault injected and what the target saw", () => {
+    const calls = upstreamCallsOf({
+      replayStartedAtMs: 1000,
+      calls: [
+        call({}),
+        call({ seq: 1, startedAtMs: 1040.26, status: 429, fault: 'throttle' }),
+        call({ seq: 2, startedAtMs: 1100, outcome: 'dropped', status: undefined, fault: 'lost-answer' }),
+        call({ seq: 3, startedAtMs: 1200, endedAtMs: 1900, clientGaveUpAtMs: 1500, fault: 'timeout' }),
+      ],
+    });
+
+    expect(calls).toEqual([
+      { atMs: 20, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 200 },
+      { atMs: 40.3, method: 'GET', path: '/api/v2/payment/get_escrow_detail', status: 429, fault: 'throttle' },
+      { atMs: 100, method: 'GET', path: '/api/v2/payment/get_escrow_detail', fault: 'lost-answer', error: 'connection dropped' },
+      { atMs: 200, method: 'GET', path: '/api/v2/payment/get_escrow_detail', fault: 'timeout', error: 'gave up before the 200 answer' },
+    ]);
+  });
+});
