@@ -232,15 +232,13 @@ describe('replaySchedule', () => {
       ],
     };
 
-    const started = performance.now();
     const outcomes = await replaySchedule(
       schedule,
       options(target, [{ id: 'slow', delayMs: 150 }, { id: 'fast' }]),
     );
-    const elapsed = performance.now() - started;
 
+    // All four were being handled at the same moment: what "at once" means, without a clock.
     expect(target.maxInFlight()).toBe(4);
-    expect(elapsed).toBeLessThan(2 * 150 + 100);
     expect(target.arrivals.map((a) => a.id)).toEqual(['fast', 'slow', 'slow', 'slow', 'slow', 'fast']);
     const group = outcomes.filter((o) => o.step === 1);
     expect(group.map((o) => o.attempt).sort()).toEqual([1, 2, 3, 4]);
