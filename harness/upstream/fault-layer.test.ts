@@ -4,6 +4,7 @@ import { PSP_TEST_SECRET_KEY, pspApi } from '../providers/psp/api.ts';
 import { ESCROW_DETAIL_PATH, SHOPEE_TEST_SECRETS, shopeeApi, shopeeApiQuery } from '../providers/shopee/api.ts';
 import { createFaultLayer } from './fault-layer.ts';
 import { createUpstream, type RunningUpstream } from '../simulator/serve.ts';
+import { CHARGE_FORM as charge, pspPost as post } from '../providers/psp/_testing/psp-client.ts';
 
 let upstream: RunningUpstream | undefined;
 afterEach(async () => {
@@ -11,17 +12,6 @@ afterEach(async () => {
   upstream = undefined;
 });
 
-async function post(base: string, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await request(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${PSP_TEST_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of many shapes, read field by field
-  return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, any> };
-}
-
-const charge = { amount: '15000', currency: 'myr', confirm: 'true', 'metadata[order_ref]': 'ord_1' };
 
 describe('upstream faults seen by a plain undici client', () => {
   const escrow = { SN1: { order_sn: 'SN1', order_income: { escrow_amount: 1, buyer_total_amount: 2 } } };

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { serveHandlers, type ServedHandlers } from '../../simulator/serve.ts';
 import { createPspState, PSP_TEST_SECRET_KEY, pspApiHandlers, type PspState } from './api.ts';
 import { IDEMPOTENCY_KEY_TTL_MS } from './idempotency-store.ts';
+import { CHARGE_FORM as charge, pspPost as post } from './_testing/psp-client.ts';
 
 let served: ServedHandlers | undefined;
 afterEach(async () => {
@@ -16,17 +17,6 @@ async function startPsp(extra: Partial<Parameters<typeof pspApiHandlers>[0]> = {
   return { base: served.baseUrl, state };
 }
 
-async function post(base: string, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await request(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${PSP_TEST_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of many shapes, read field by field
-  return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, any> };
-}
-
-const charge = { amount: '15000', currency: 'myr', confirm: 'true', 'metadata[order_ref]': 'ord_1' };
 
 describe('PSP API', () => {
   it('creates a confirmed payment intent in Stripe’s shape and books it in its ledger', async () => {
