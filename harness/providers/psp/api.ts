@@ -146,176 +146,203 @@ export function pspKeyFrom(authorization: string | null): string | undefined {
  * const served = await serveHandlers(pspApiHandlers({ secretKey: PSP_TEST_SECRET_KEY, state }));
  */
 export function pspApiHandlers(options: PspApiOptions): HttpHandler[] {
-  const prefix = (options.baseUrl ?? '').replace(/\/+$/, '');
   const now = options.now ?? Date.now;
-  const { state } = options;
-
-  const endpoint = (path: string, perform: (params: URLSearchParams, key: string | undefined) => unknown) =>
-    http.post(`${prefix}${path}`, async ({ request }) => {
-      const given = pspKeyFrom(request.headers.get('authorization'));
-      if (given === undefined) {
-        return HttpResponse.json(
-          pspError('invalid_request_error', 'You did not provide an API key. Provide it in the Authorization header as Bearer sk_….'),
-          { status: 401 },
-        );
-      }
-      if (given !== options.secretKey) {
-        return HttpResponse.json(
-          pspError('invalid_request_error', `Invalid API Key provided: ${given.slice(0, 8)}${'*'.repeat(Math.max(0, given.length - 12))}${given.slice(-4)}`),
-          { status: 401 },
-        );
-      }
-      const params = new URLSearchParams(await request.text());
-      const key = request.headers.get('idempotency-key') ?? undefined;
-      if (key !== undefined && (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-        return HttpResponse.json(
-          pspError('invalid_request_error', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`),
-          { status: 400 },
-        );
-      }
-      const wait = options.processingDelayMs?.(request) ?? 0;
-      if (key === undefined) {
-        if (wait > 0) await sleep(wait);
-        return answer(() => perform(params, undefined));
-      }
-
-      const scope = `${given}\n${key}`;
-      const print = requestFingerprint(path, params);
-      const claim = state.idempotency.claim(scope, print, now());
-      if (claim.kind === 'other-parameters') {
-        return HttpResponse.json(
-          pspError(
-            'idempotency_error',
-            `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-          ),
-          { status: 400 },
-        );
-      }
-      if (claim.kind === 'replay') {
-        return HttpResponse.json(claim.answer.body as Record<string, unknown>, {
-          status: claim.answer.status,
-          headers: { 'idempotent-replayed': 'true', 'idempotency-key': key },
-        });
-      }
-      if (claim.kind === 'in-flight') {
-        return HttpResponse.json(
-          pspError('idempotency_error', `There is currently another in-progress request using this Idempotent Key: ${key}. Please try again later.`),
-          { status: 409 },
-        );
-      }
-      let stored = false;
-      try {
-        if (wait > 0) await sleep(wait);
-        let status: number;
-        let body: unknown;
-        if (options.internalError?.(path, params)) {
-          status = 500;
-          body = pspError('api_error', 'An unknown error occurred on our side.');
-        } else {
-          try {
-            body = perform(params, key);
-            status = 200;
-          } catch (e) {
-            if (!(e instanceof Refusal)) throw e;
-            // Validation failures are not stored: the same key may be used again once fixed.
-            return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
-          }
-        }
-        state.idempotency.store(scope, { fingerprint: print, status, body, createdAtMs: now() });
-        stored = true;
-        return HttpResponse.json(body as Record<string, unknown>, { status, headers: { 'idempotency-key': key } });
-      } finally {
-        if (!stored) state.idempotency.release(scope);
-      }
-    });
-
-  const answer = (run: () => unknown) => {
-    try {
-      return HttpResponse.json(run() as Record<string, unknown>);
-    } catch (e) {
-      if (!(e instanceof Refusal)) throw e;
-      return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
-    }
-  };
-
   return [
-    endpoint(PAYMENT_INTENTS_PATH, (params, key) => {
-      const amount = positiveInteger(params, 'amount', true)!;
-      const currency = (params.get('currency') ?? '').toLowerCase();
-      if (!/^[a-z]{3}$/.test(currency)) {
-        throw new Refusal(400, pspError('invalid_request_error', 'Missing or invalid param: currency.', { code: 'parameter_missing', param: 'currency' }));
+    pspEndpoint(options, PAYMENT_INTENTS_PATH, createPaymentIntent(options.state, now)),
+    pspEndpoint(options, REFUNDS_API_PATH, createRefund(options.state, now)),
+  ];
+}
+
+/** What one PSP operation does with a request's form parameters; a `Refusal` is its 4xx. */
+type PspOperation = (params: URLSearchParams, key: string | undefined) => unknown;
+
+/** The answer an operation gives, its refusals as their 4xx. */
+function answerOf(run: () => unknown): Response {
+  try {
+    return HttpResponse.json(run() as Record<string, unknown>);
+  } catch (e) {
+    if (!(e instanceof Refusal)) throw e;
+    return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
+  }
+}
+
+const unauthorized = (given: string | undefined): Response =>
+  HttpResponse.json(
+    given === undefined
+      ? pspError('invalid_request_error', 'You did not provide an API key. Provide it in the Authorization header as Bearer sk_….')
+      : pspError('invalid_request_error', `Invalid API Key provided: ${given.slice(0, 8)}${'*'.repeat(Math.max(0, given.length - 12))}${given.slice(-4)}`),
+    { status: 401 },
+  );
+
+/**
+ * One POST endpoint as Stripe's API serves it: the secret key checked, then the operation run
+ * once per Idempotency-Key (see `keyedAnswer`), or every time without a key.
+ */
+function pspEndpoint(options: PspApiOptions, path: string, perform: PspOperation): HttpHandler {
+  const prefix = (options.baseUrl ?? '').replace(/\/+$/, '');
+  return http.post(`${prefix}${path}`, async ({ request }) => {
+    const given = pspKeyFrom(request.headers.get('authorization'));
+    if (given === undefined || given !== options.secretKey) return unauthorized(given);
+    const params = new URLSearchParams(await request.text());
+    const key = request.headers.get('idempotency-key') ?? undefined;
+    if (key !== undefined && (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      return HttpResponse.json(pspError('invalid_request_error', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`), {
+        status: 400,
+      });
+    }
+    const wait = options.processingDelayMs?.(request) ?? 0;
+    if (key === undefined) {
+      if (wait > 0) await sleep(wait);
+      return answerOf(() => perform(params, undefined));
+    }
+    return keyedAnswer(options, { scope: `${given}\n${key}`, key, path, params, wait }, perform);
+  });
+}
+
+/**
+ * A keyed request: the first answer (500s included) is stored and replayed for the same key and
+ * parameters; other parameters or a request while the first is in flight are an
+ * `idempotency_error`; a validation refusal is not stored.
+ */
+async function keyedAnswer(
+  options: PspApiOptions,
+  request: { scope: string; key: string; path: string; params: URLSearchParams; wait: number },
+  perform: PspOperation,
+): Promise<Response> {
+  const { state } = options;
+  const now = options.now ?? Date.now;
+  const { scope, key, path, params } = request;
+  const print = requestFingerprint(path, params);
+  const claim = state.idempotency.claim(scope, print, now());
+  if (claim.kind === 'other-parameters') {
+    return HttpResponse.json(
+      pspError(
+        'idempotency_error',
+        `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+      ),
+      { status: 400 },
+    );
+  }
+  if (claim.kind === 'replay') {
+    return HttpResponse.json(claim.answer.body as Record<string, unknown>, {
+      status: claim.answer.status,
+      headers: { 'idempotent-replayed': 'true', 'idempotency-key': key },
+    });
+  }
+  if (claim.kind === 'in-flight') {
+    return HttpResponse.json(
+      pspError('idempotency_error', `There is currently another in-progress request using this Idempotent Key: ${key}. Please try again later.`),
+      { status: 409 },
+    );
+  }
+  let stored = false;
+  try {
+    if (request.wait > 0) await sleep(request.wait);
+    let status: number;
+    let body: unknown;
+    if (options.internalError?.(path, params)) {
+      status = 500;
+      body = pspError('api_error', 'An unknown error occurred on our side.');
+    } else {
+      try {
+        body = perform(params, key);
+        status = 200;
+      } catch (e) {
+        if (!(e instanceof Refusal)) throw e;
+        // Validation failures are not stored: the same key may be used again once fixed.
+        return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status });
       }
-      const confirm = params.get('confirm') === 'true';
-      const pi: PaymentIntent = {
-        id: id('pi'),
-        object: 'payment_intent',
-        amount,
-        amount_received: confirm ? amount : 0,
-        currency,
-        status: confirm ? 'succeeded' : 'requires_confirmation',
-        metadata: metadataOf(params),
-        created: Math.floor(now() / 1000),
-        livemode: false,
-      };
-      state.paymentIntents.set(pi.id, pi);
-      if (confirm) {
-        state.ledger.push({
-          kind: 'charge',
-          id: pi.id,
-          amountMinor: amount,
-          currency,
-          metadata: pi.metadata,
-          ...(key === undefined ? {} : { idempotencyKey: key }),
-          atMs: performance.now(),
-        });
-      }
-      return pi;
-    }),
-    endpoint(REFUNDS_API_PATH, (params, key) => {
-      const piId = params.get('payment_intent') ?? '';
-      if (piId === '') {
-        throw new Refusal(400, pspError('invalid_request_error', 'Missing required param: payment_intent.', { code: 'parameter_missing', param: 'payment_intent' }));
-      }
-      const pi = state.paymentIntents.get(piId);
-      if (pi === undefined) {
-        throw new Refusal(400, pspError('invalid_request_error', `No such payment_intent: '${piId}'`, { code: 'resource_missing', param: 'payment_intent' }));
-      }
-      const refunded = state.refundedMinor.get(piId) ?? 0;
-      const left = pi.amount_received - refunded;
-      const amount = positiveInteger(params, 'amount', false) ?? left;
-      if (amount <= 0 || amount > left) {
-        throw new Refusal(
-          400,
-          pspError('invalid_request_error', `Refund amount (${amount}) is greater than the unrefunded amount on the payment (${left}).`, {
-            code: left === 0 ? 'charge_already_refunded' : 'amount_too_large',
-          }),
-        );
-      }
-      state.refundedMinor.set(piId, refunded + amount);
-      const refund = {
-        id: id('re'),
-        object: 'refund',
-        amount,
-        currency: pi.currency,
-        payment_intent: piId,
-        status: 'succeeded',
-        metadata: metadataOf(params),
-        created: Math.floor(now() / 1000),
-      };
+    }
+    state.idempotency.store(scope, { fingerprint: print, status, body, createdAtMs: now() });
+    stored = true;
+    return HttpResponse.json(body as Record<string, unknown>, { status, headers: { 'idempotency-key': key } });
+  } finally {
+    if (!stored) state.idempotency.release(scope);
+  }
+}
+
+/** `POST /v1/payment_intents`: a confirmed intent is a charge the PSP really made. */
+const createPaymentIntent =
+  (state: PspState, now: () => number): PspOperation =>
+  (params, key) => {
+    const amount = positiveInteger(params, 'amount', true)!;
+    const currency = (params.get('currency') ?? '').toLowerCase();
+    if (!/^[a-z]{3}$/.test(currency)) {
+      throw new Refusal(400, pspError('invalid_request_error', 'Missing or invalid param: currency.', { code: 'parameter_missing', param: 'currency' }));
+    }
+    const confirm = params.get('confirm') === 'true';
+    const pi: PaymentIntent = {
+      id: id('pi'),
+      object: 'payment_intent',
+      amount,
+      amount_received: confirm ? amount : 0,
+      currency,
+      status: confirm ? 'succeeded' : 'requires_confirmation',
+      metadata: metadataOf(params),
+      created: Math.floor(now() / 1000),
+      livemode: false,
+    };
+    state.paymentIntents.set(pi.id, pi);
+    if (confirm) {
       state.ledger.push({
-        kind: 'refund',
-        id: refund.id,
+        kind: 'charge',
+        id: pi.id,
         amountMinor: amount,
-        currency: pi.currency,
-        paymentIntent: piId,
-        metadata: refund.metadata,
+        currency,
+        metadata: pi.metadata,
         ...(key === undefined ? {} : { idempotencyKey: key }),
         atMs: performance.now(),
       });
-      return refund;
-    }),
-  ];
-}
+    }
+    return pi;
+  };
+
+/** `POST /v1/refunds`: at most what is left unrefunded on the intent. */
+const createRefund =
+  (state: PspState, now: () => number): PspOperation =>
+  (params, key) => {
+    const piId = params.get('payment_intent') ?? '';
+    if (piId === '') {
+      throw new Refusal(400, pspError('invalid_request_error', 'Missing required param: payment_intent.', { code: 'parameter_missing', param: 'payment_intent' }));
+    }
+    const pi = state.paymentIntents.get(piId);
+    if (pi === undefined) {
+      throw new Refusal(400, pspError('invalid_request_error', `No such payment_intent: '${piId}'`, { code: 'resource_missing', param: 'payment_intent' }));
+    }
+    const refunded = state.refundedMinor.get(piId) ?? 0;
+    const left = pi.amount_received - refunded;
+    const amount = positiveInteger(params, 'amount', false) ?? left;
+    if (amount <= 0 || amount > left) {
+      throw new Refusal(
+        400,
+        pspError('invalid_request_error', `Refund amount (${amount}) is greater than the unrefunded amount on the payment (${left}).`, {
+          code: left === 0 ? 'charge_already_refunded' : 'amount_too_large',
+        }),
+      );
+    }
+    state.refundedMinor.set(piId, refunded + amount);
+    const refund = {
+      id: id('re'),
+      object: 'refund',
+      amount,
+      currency: pi.currency,
+      payment_intent: piId,
+      status: 'succeeded',
+      metadata: metadataOf(params),
+      created: Math.floor(now() / 1000),
+    };
+    state.ledger.push({
+      kind: 'refund',
+      id: refund.id,
+      amountMinor: amount,
+      currency: pi.currency,
+      paymentIntent: piId,
+      metadata: refund.metadata,
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+      atMs: performance.now(),
+    });
+    return refund;
+  };
 
 const canonical = (form: URLSearchParams): string => [...form].map(([k, v]) => `${k}=${v}`).sort().join('&');
 
