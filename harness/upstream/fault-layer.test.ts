@@ -67,7 +67,10 @@ describe('upstream faults seen by a plain undici client', () => {
     // The call log keeps both views: the PSP answered 200 (and charged); the client had gone.
     const [record] = upstream.calls;
     expect(record).toMatchObject({ outcome: 'answered', status: 200 });
-    expect(record!.clientGaveUpAtMs).toBeGreaterThanOrEqual(record!.startedAtMs + 90);
+    // Gave up while the answer was held: after the call arrived, before it was written. (Not
+    // "100 ms after": the client's timer starts before the server sees the call, by a margin that
+    // grows with the machine's load.)
+    expect(record!.clientGaveUpAtMs).toBeGreaterThanOrEqual(record!.startedAtMs);
     expect(record!.clientGaveUpAtMs).toBeLessThan(record!.endedAtMs);
   });
 
