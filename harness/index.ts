@@ -80,7 +80,7 @@ export {
 
 // The database the harness owns, and how it is reset between schedules.
 export type { Database, ResetStrategy } from './db/database.ts';
-export { sqlReset, truncateAll } from './db/reset.ts';
+export { deleteAll, fastestReset, sqlReset, truncateAll } from './db/reset.ts';
 
 // Scenarios and the extension seam.
 export { defineScenario, type Scenario, type ScenarioDefinition } from './runner/scenario.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { IdemgateError } from '../errors.ts';
 import type { Database } from './database.ts';
-import { truncateAll } from './reset.ts';
+import { deleteAll, fastestReset, truncateAll } from './reset.ts';
 
 /**
  * The behaviour every Database driver shares. Each driver's test file builds its database and
@@ -59,20 +59,46 @@ export function databaseContract(name: string, open: () => Promise<Database>): v
       expect((error as IdemgateError).message).toContain('no_such_table');
     });
 
-    it('reset empties every table, restarts identities and keeps the schema', async () => {
-      const reset = truncateAll();
+    it.each([
+      ['truncate-all', truncateAll],
+      ['delete-all', deleteAll],
+      ['fastest', fastestReset],
+    ] as const)('reset %s empties every table, restarts identities and keeps the schema', async (_, strategy) => {
+      const reset = strategy();
+      await db.exec(`
+        insert into contract_accounts (code) values ('a'), ('b');
+        insert into contract_entries (account_id, amount) values (1, 5), (2, 7), (2, 9);`);
       await reset.reset(db);
       const counts = await db.query<{ n: string }>(
         'select (select count(*) from contract_accounts) + (select count(*) from contract_entries) as n',
       );
       expect(counts).toEqual([{ n: '0' }]);
+      // The same empty state whichever strategy ran: identities start again from 1.
       const [again] = await db.query<{ id: number }>(
         `insert into contract_accounts (code) values ('cash') returning id`,
       );
       expect(again!.id).toBe(1);
-      // A second reset uses the cached table list and still works.
+      const [entry] = await db.query<{ id: string }>(`insert into contract_entries (account_id, amount) values (1, 1) returning id`);
+      expect(entry!.id).toBe('1');
+      // A second reset uses the cached plan and still works.
       await reset.reset(db);
       expect(await db.query('select * from contract_accounts')).toEqual([]);
+    });
+
+    it('activity() counts another client holding a transaction open, and not the harness itself', async () => {
+      const url = await db.serve();
+      expect(await db.activity()).toBe(0);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('begin');
+        await client.query('select count(*) from contract_accounts');
+        expect(await db.activity()).toBeGreaterThanOrEqual(1);
+        await client.query('commit');
+        expect(await db.activity()).toBe(0);
+      } finally {
+        await client.end();
+      }
     });
 
     it('serve() gives a URL that pg clients, pooled and concurrent, can use', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database.ts';
 import { openPglite } from './pglite/pglite.ts';
-import { sqlReset, truncateAll } from './reset.ts';
+import { deleteAll, fastestReset, sqlReset, truncateAll } from './reset.ts';
 
 let db: Database;
 beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('truncateAll', () => {
 
     for (let i = 0; i < 3; i++) await reset.reset(watched);
 
-    expect(statements.filter((s) => s.includes('information_schema'))).toHaveLength(1);
+    expect(statements.filter((s) => s.includes('pg_class'))).toHaveLength(1);
     const truncates = statements.filter((s) => s.startsWith('truncate'));
     expect(truncates).toHaveLength(3);
     expect(new Set(truncates).size).toBe(1);
@@ -97,5 +97,101 @@ describe('sqlReset', () => {
     expect(await count('"Orders"')).toBe(0);
     expect(await count('settings')).toBe(1);
     expect(reset.name).toBe('sql-reset');
+  });
+});
+
+describe('deleteAll', () => {
+  // Earlier tests leave rows and advanced sequences behind.
+  beforeEach(() => truncateAll().reset(db));
+
+  it('empties the same tables as truncateAll, children before parents, and restarts their sequences', async () => {
+    await seed();
+    await db.exec(`insert into "Orders" (ref) values ('o3'); insert into items (order_id, sku) values (3, 't');`);
+    await deleteAll().reset(db);
+    expect(await count('"Orders"')).toBe(0);
+    expect(await count('items')).toBe(0);
+    expect(await count('settings')).toBe(0);
+    expect(await count('public.__drizzle_migrations')).toBeGreaterThan(0);
+    expect(await count('audit.log')).toBeGreaterThan(0);
+    const [order] = await db.query<{ id: number }>(`insert into "Orders" (ref) values ('again') returning id`);
+    expect(order!.id).toBe(1);
+    const [item] = await db.query<{ id: number }>(`insert into items (order_id, sku) values (1, 'x') returning id`);
+    expect(item!.id).toBe(1);
+  });
+
+  it('is one statement script per reset, built from the catalog once', async () => {
+    const statements: string[] = [];
+    const watched: Database = {
+      ...db,
+      query: <T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
+        statements.push(sql);
+        return db.query<T>(sql, params);
+      },
+      exec: (sql) => {
+        statements.push(sql);
+        return db.exec(sql);
+      },
+    };
+    const reset = deleteAll();
+    for (let i = 0; i < 3; i++) await reset.reset(watched);
+    const scripts = statements.filter((s) => s.startsWith('delete from'));
+    expect(scripts).toHaveLength(3);
+    expect(scripts[0]!.indexOf('"public"."items"')).toBeLessThan(scripts[0]!.indexOf('"public"."Orders"'));
+    expect(scripts[0]).toContain('setval(');
+    expect(statements.length - scripts.length).toBeLessThanOrEqual(4);
+  });
+
+  it('refuses a schema where DELETE is not TRUNCATE … CASCADE, naming why', async () => {
+    const other = await openPglite();
+    try {
+      await other.exec(`
+        create table a (id int primary key, b_id int);
+        create table b (id int primary key, a_id int references a(id));
+        alter table a add foreign key (b_id) references b(id);`);
+      await expect(deleteAll().reset(other)).rejects.toThrow(/cycle between a, b/);
+      await other.exec(`
+        drop table a, b cascade;
+        create table parent (id int primary key);
+        create table child (id int primary key, parent_id int references parent(id));
+        create function note_delete() returns trigger language plpgsql as $$ begin return old; end $$;
+        create trigger on_parent_delete before delete on parent for each row execute function note_delete();`);
+      await expect(deleteAll().reset(other)).rejects.toThrow(/ON DELETE trigger \(on_parent_delete\)/);
+      await other.exec('drop trigger on_parent_delete on parent');
+      await expect(deleteAll({ exclude: ['child'] }).reset(other)).rejects.toThrow(/a kept table references parent/);
+      await deleteAll().reset(other);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('fastestReset', () => {
+  it('times the candidates on the first reset, keeps the fastest, and skips the unsuitable with their reason', async () => {
+    const calls: string[] = [];
+    const slow = { name: 'slow', reset: async () => void calls.push('slow') };
+    const fast = { name: 'fast', reset: async () => void calls.push('fast') };
+    const unsuitable = { name: 'never', reset: async () => {
+      const { IdemgateError } = await import('../errors.ts');
+      throw new IdemgateError('CONFIG_INVALID', 'not for this schema');
+    } };
+    // `slow` is made slow by an injected delay, not by the wall clock of the work itself.
+    const delayed = { ...slow, reset: async () => { calls.push('slow'); await new Promise((r) => setTimeout(r, 15)); } };
+    const reset = fastestReset({ candidates: [unsuitable, delayed, fast], trials: 3 });
+    expect(reset.name).toBe('fastest');
+    await reset.reset(db);
+    expect(reset.choice?.chosen).toBe('fast');
+    expect(reset.choice?.unsuitable).toEqual({ never: 'not for this schema' });
+    expect(reset.name).toBe('fastest: fast');
+    calls.length = 0;
+    await reset.reset(db);
+    expect(calls).toEqual(['fast']);
+  });
+
+  it('picks delete-all or truncate-all on a real schema and leaves it empty', async () => {
+    await seed();
+    const reset = fastestReset();
+    await reset.reset(db);
+    expect(Object.keys(reset.choice!.medians).sort()).toEqual(['delete-all(public)', 'truncate-all(public)']);
+    expect(await count('"Orders"')).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
 import type { IdemgateConfig, RunningTarget } from '../config.ts';
 import type { Database, ResetStrategy } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
+import { schemaKey } from '../db/schema-key.ts';
 import { resolveDatabase, type DatabaseChoice } from '../db/resolve.ts';
-import { truncateAll } from '../db/reset.ts';
+import { fastestReset } from '../db/reset.ts';
 import { IdemgateError } from '../errors.ts';
 import { createEntityReader, createLedgerReader } from '../invariants/ledger-reader.ts';
 import type { EntityReader, LedgerReader } from '../invariants/invariant.ts';
@@ -26,6 +27,8 @@ export interface Session {
   /** The simulated provider APIs the target calls (scenario extensions load fault plans into it). */
   readonly upstream: RunningUpstream;
   readonly rootDir: string;
+  /** How `reset` empties the database: the config's, else the fastest correct one for this schema (`fastestReset`). */
+  readonly resetStrategy: ResetStrategy;
   /** Brings the database (and upstream logs) back to empty. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -52,11 +55,23 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
   };
   try {
-    const database = await openDatabase(sessionDatabase(options), { isolate: true });
-    cleanups.push(() => database.close());
     const needsUrl = config.target.start.kind !== 'in-process';
+    const migrate = config.database?.migrate;
+    const schemaFiles = config.database?.schemaFiles;
+    const database = await openDatabase(sessionDatabase(options), {
+      isolate: true,
+      ...(migrate === undefined
+        ? {}
+        : {
+            prepare: {
+              migrate,
+              serve: needsUrl,
+              ...(schemaFiles === undefined ? {} : { key: await schemaKey(schemaFiles, options.rootDir, String(migrate)) }),
+            },
+          }),
+    });
+    cleanups.push(() => database.close());
     if (needsUrl) await database.serve();
-    if (config.database?.migrate) await config.database.migrate(database);
 
     const merged = options.tapes.length > 0 ? mergeTapes(options.tapes) : undefined;
     // Serves the APIs the tapes' providers call; every known API's base-URL variable is still set,
@@ -77,7 +92,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
     const ledger = await createLedgerReader(database, config.ledger);
     const entities = config.entities ? await createEntityReader(database, config.entities) : undefined;
-    const resetStrategy: ResetStrategy = config.database?.reset ?? truncateAll({});
+    const resetStrategy: ResetStrategy = config.database?.reset ?? fastestReset();
     return {
       config,
       database,
@@ -86,6 +101,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       entities,
       upstream,
       rootDir: options.rootDir,
+      resetStrategy,
       reset: async () => {
         await resetStrategy.reset(database);
         // Forgets the upstream's calls, `use`d handlers (a fault layer) and APIs' state; an upstream extension then adds its layer.
