@@ -132,6 +132,9 @@ export default defineConfig({
       await migrate(db);
       if (database.native.kind !== 'pglite') await (db.$client as { end(): Promise<void> }).end();
     },
+    // What the migration builds the schema from: on PGlite the migrated database is snapshotted
+    // once per version of these files and loaded by later sessions.
+    schemaFiles: ['fixtures/merchant-service/drizzle'],
   },
   ledger: {
     table: 'ledger_entries',

@@ -79,6 +79,7 @@ export const idemgateConfigSchema = z.object({
     .object({
       url: z.string().optional(),
       migrate: fn<(db: Database) => Promise<void>>('(db) => Promise<void>').optional(),
+      schemaFiles: z.array(z.string()).optional(),
       reset: resetStrategySchema.optional(),
     })
     .optional(),

@@ -9,6 +9,13 @@ export interface OpenDatabaseOptions {
    * the one it names. `true` (default) or a name prefix; `false` uses the URL's database as it is.
    */
   isolate?: boolean | string;
+  /**
+   * Prepares the new database (runs the migration). On PGlite, with a `key` that changes whenever
+   * the migration would build another schema, the migrated database is snapshotted once and later
+   * opens load it instead of migrating again. The migration runs with the database served, so it
+   * may connect by URL.
+   */
+  prepare?: { migrate: (db: Database) => Promise<void>; key?: string; serve?: boolean };
 }
 
 /**
@@ -20,8 +27,30 @@ export interface OpenDatabaseOptions {
  * const db = await openDatabase(resolveDatabase({ configUrl: config.database?.url }), { isolate: 'worker1' });
  */
 export async function openDatabase(choice: DatabaseChoice, options: OpenDatabaseOptions = {}): Promise<Database> {
-  if (choice.kind === 'pglite') return openPglite();
+  const { prepare } = options;
+  const migrate = async (db: Database): Promise<void> => {
+    if (prepare === undefined) return;
+    if (prepare.serve === true) await db.serve();
+    await prepare.migrate(db);
+  };
+  if (choice.kind === 'pglite') {
+    if (prepare?.key === undefined) return openPglite().then(afterOpen(migrate));
+    return openPglite({ prepared: { key: prepare.key, prepare: migrate } });
+  }
   const isolate = options.isolate ?? true;
-  if (isolate === false) return openPostgres(choice.url);
-  return createIsolatedDatabase(choice.url, typeof isolate === 'string' ? isolate : 'run');
+  const db = isolate === false ? await openPostgres(choice.url) : await createIsolatedDatabase(choice.url, typeof isolate === 'string' ? isolate : 'run');
+  return afterOpen(migrate)(db);
 }
+
+/** Runs `step` on a just-opened database, closing it if the step fails. */
+const afterOpen =
+  (step: (db: Database) => Promise<void>) =>
+  async (db: Database): Promise<Database> => {
+    try {
+      await step(db);
+      return db;
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e;
+    }
+  };

@@ -1,8 +1,9 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { types, type PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { IdemgateError } from '../../errors.ts';
 import type { Database } from '../database.ts';
 import { queryFailed } from '../errors.ts';
+import { bootPglite } from './snapshot.ts';
 
 /**
  * Values come back as node-postgres returns them (int8 and numeric as strings), so code that
@@ -15,16 +16,43 @@ const PG_COMPATIBLE_PARSERS = { [types.INT8]: (value: string) => value };
 const SOCKET_MAX_CONNECTIONS = 16;
 
 /**
- * An in-memory PGlite database. `serve()` exposes it on a loopback port for a target in
- * another process.
+ * An in-memory PGlite database, started from a cached snapshot of its data directory when there
+ * is one (see `bootPglite`). `serve()` exposes it on a loopback port for a target in another process.
  *
  * @example
  * const db = await openPglite();
  * await db.exec('create table t (id int)');
  * const url = await db.serve(); // postgres://postgres@127.0.0.1:PORT/postgres
  */
-export async function openPglite(): Promise<Database> {
-  const client = await PGlite.create();
+export async function openPglite(options: OpenPgliteOptions = {}): Promise<Database> {
+  const { prepared } = options;
+  let database: Database | undefined;
+  const { client } = await bootPglite(
+    prepared === undefined
+      ? {}
+      : {
+          prepared: {
+            key: prepared.key,
+            prepare: async (c) => {
+              database = wrapPglite(c);
+              await prepared.prepare(database);
+            },
+          },
+        },
+  );
+  return database ?? wrapPglite(client);
+}
+
+export interface OpenPgliteOptions {
+  /**
+   * Prepares the new database (migrates it) unless a snapshot prepared under the same key exists,
+   * which is then loaded instead. The key must change whenever `prepare` would build another schema.
+   */
+  prepared?: { key: string; prepare: (db: Database) => Promise<void> };
+}
+
+/** The Database interface over one PGlite client (closing it closes the client). */
+function wrapPglite(client: PGlite): Database {
   let server: PGLiteSocketServer | undefined;
   let serving: Promise<string> | undefined;
   let url: string | undefined;
@@ -58,6 +86,11 @@ export async function openPglite(): Promise<Database> {
       } catch (e) {
         throw queryFailed(e, sql);
       }
+    },
+    async activity(): Promise<number> {
+      assertOpen();
+      // A statement from a socket client has finished by the time this runs (PGlite runs one at a time).
+      return client.isInTransaction() ? 1 : 0;
     },
     serve(): Promise<string> {
       assertOpen();
