@@ -22,6 +22,12 @@ export interface Database {
   ): Promise<T[]>;
   /** Runs a script of one or more statements without parameters. */
   exec(sql: string): Promise<void>;
+  /**
+   * How many sessions other than the harness's own are running a statement or hold a transaction
+   * open (PostgreSQL: `pg_stat_activity`; PGlite: its one connection inside a transaction). The
+   * replayer waits for 0 before judging a schedule whose requests were aborted.
+   */
+  activity(): Promise<number>;
   /** Makes the database reachable by `url` (PGlite: starts the socket server). Idempotent. */
   serve(): Promise<string>;
   close(): Promise<void>;

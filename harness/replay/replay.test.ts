@@ -8,7 +8,7 @@ import { cleanSchedule, type Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Clock } from './clock.ts';
 import { MAX_BODY_BYTES } from './deliver.ts';
-import { createReplayer, replaySchedule, type ReplayOptions } from './replay.ts';
+import { createReplayer, QUIET_POLLS, replaySchedule, type ReplayOptions } from './replay.ts';
 
 /** What the test target should do with one exchange; carried in the exchange's body. */
 interface Behaviour {
@@ -318,6 +318,42 @@ describe('replaySchedule', () => {
 
     expect(clock.slept[0]).toBe(20);
     expect(clock.slept.slice(1).every((ms) => ms === 5)).toBe(true);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('without an in-flight count, observes the target until it has been quiet for QUIET_POLLS polls in a row', async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+    const answers = [true, false, true, ...Array<boolean>(QUIET_POLLS).fill(false)];
+    let polls = 0;
+
+    await replaySchedule(
+      { steps: [send(0, 5)] },
+      options(target, [{ id: 'a', delayMs: 50 }], {
+        redeliveryRounds: 0,
+        settleMs: 250,
+        busy: async () => {
+          polls++;
+          return answers.shift() ?? false;
+        },
+        clock,
+      }),
+    );
+
+    // A "busy" starts the count again: 3 polls, then QUIET_POLLS quiet ones; no fixed settle.
+    expect(polls).toBe(3 + QUIET_POLLS);
+    expect(clock.slept).toEqual(Array<number>(3 + QUIET_POLLS).fill(5));
+  });
+
+  it('stops observing a target that never becomes quiet after the request timeout', async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+
+    await replaySchedule(
+      { steps: [send(0, 5)] },
+      options(target, [{ id: 'a', delayMs: 50 }], { redeliveryRounds: 0, requestTimeoutMs: 100, busy: async () => true, clock }),
+    );
+
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(100);
   });
 

@@ -24,7 +24,13 @@ export interface ReplayOptions {
   now?: () => Date;
   /** The target's count of requests still being handled; used to wait for quiescence after aborts. */
   inFlight?: () => number;
-  /** Wait after aborted/timed-out requests when `inFlight` is not available. Default 250. */
+  /**
+   * Whether the target may still be working, as seen from outside (a transaction open in its
+   * database, an upstream call being answered). Without `inFlight`, the replay waits after aborts
+   * until this has said no for a few polls in a row, instead of a fixed `settleMs`.
+   */
+  busy?: () => Promise<boolean>;
+  /** Wait after aborted/timed-out requests when neither `inFlight` nor `busy` is available. Default 250. */
   settleMs?: number;
   /** Cancels the replay: in-flight requests are aborted and `replay` rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -95,6 +101,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
       redeliveryRounds = 3,
       now = () => new Date(),
       inFlight,
+      busy,
       settleMs = 250,
       signal,
       timeScale = 0,
@@ -183,7 +190,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
     cancelled();
 
     if (outcomes.some((o) => o.result === 'aborted' || o.result === 'timeout')) {
-      await quiesce({ inFlight, settleMs, requestTimeoutMs, clock });
+      await quiesce({ inFlight, busy, settleMs, requestTimeoutMs, clock });
     }
     return outcomes.map(({ connectFailed: _, ...outcome }) => outcome);
   }
@@ -303,23 +310,38 @@ function unreachableCheck(outcomes: readonly Sent[], base: string): void {
   }
 }
 
+/** Polls of `busy` that must say "not busy" in a row before a target counts as quiet. */
+export const QUIET_POLLS = 4;
+/** Between two polls of `inFlight` or `busy`. */
+const POLL_MS = 5;
+
 /**
  * Aborted and timed-out requests may still be running in the target. Wait for them so the
  * database is read after the target has finished: poll the target's in-flight count when it has
- * one (after a short grace for requests still in socket buffers), else wait `settleMs`.
+ * one (after a short grace for requests still in socket buffers); else observe it from outside
+ * (`busy`: its database and upstream calls) until it has been quiet for QUIET_POLLS polls in a
+ * row; else wait `settleMs`. Never longer than the request timeout.
  */
 async function quiesce(opts: {
   inFlight?: () => number;
+  busy?: () => Promise<boolean>;
   settleMs: number;
   requestTimeoutMs: number;
   clock: Clock;
 }): Promise<void> {
-  const { clock } = opts;
-  if (opts.inFlight === undefined) {
-    await clock.sleep(opts.settleMs);
+  const { clock, inFlight, busy } = opts;
+  const deadline = clock.now() + opts.requestTimeoutMs;
+  if (inFlight !== undefined) {
+    await clock.sleep(Math.min(opts.settleMs, 20));
+    while (inFlight() > 0 && clock.now() < deadline) await clock.sleep(POLL_MS);
     return;
   }
-  const deadline = clock.now() + opts.requestTimeoutMs;
-  await clock.sleep(Math.min(opts.settleMs, 20));
-  while (opts.inFlight() > 0 && clock.now() < deadline) await clock.sleep(5);
+  if (busy !== undefined) {
+    for (let quiet = 0; quiet < QUIET_POLLS && clock.now() < deadline; ) {
+      await clock.sleep(POLL_MS);
+      quiet = (await busy()) ? 0 : quiet + 1;
+    }
+    return;
+  }
+  await clock.sleep(opts.settleMs);
 }

@@ -112,6 +112,10 @@ export function replayerFor(session: Session, tape: Tape): Replayer {
     requestTimeoutMs: config.target.requestTimeoutMs ?? 5000,
     settleMs: config.target.settleMs ?? 250,
     ...(target.inFlight ? { inFlight: target.inFlight } : {}),
+    // A target the harness started (not one at a URL) is observed: its database and its upstream calls.
+    ...(config.target.start.kind === 'command'
+      ? { busy: async () => session.upstream.inFlight() > 0 || (await session.database.activity()) > 0 }
+      : {}),
   });
 }
 

@@ -74,6 +74,8 @@ export interface CallLog {
   clear(): void;
   /** Resolves once no call is being handled (a held answer included), or after `maxMs`. */
   idle(maxMs?: number): Promise<void>;
+  /** Calls being handled now (a held answer included). */
+  inFlight(): number;
 }
 
 /**
@@ -151,6 +153,7 @@ export function createCallLog(): CallLog {
     clear() {
       calls.length = 0;
     },
+    inFlight: () => active,
     idle(maxMs = 10_000) {
       if (active === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {

@@ -154,6 +154,8 @@ export interface RunningUpstream {
   reset(): void;
   /** Resolves once no upstream call is being handled (held answers included), or after `maxMs`. */
   idle(maxMs?: number): Promise<void>;
+  /** Upstream calls being handled now (held answers included): the target is still waiting on them. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -288,6 +290,7 @@ export async function createUpstream({
       for (const instance of instances.values()) instance.reset();
     },
     idle: (maxMs) => log.idle(maxMs),
+    inFlight: () => log.inFlight(),
     close: served.close,
   };
 }

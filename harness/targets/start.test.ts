@@ -22,6 +22,7 @@ const database: Database = {
   native: { kind: 'postgres', pool },
   query: () => Promise.reject(new Error('not used by the starter')),
   exec: () => Promise.reject(new Error('not used by the starter')),
+  activity: () => Promise.reject(new Error('not used by the starter')),
   serve: () => Promise.resolve(DATABASE_URL),
   close: () => Promise.resolve(),
 };

@@ -4,6 +4,9 @@ import { IdemgateError } from '../../errors.ts';
 import type { Database } from '../database.ts';
 import { isConnectionError, queryFailed, redactUrl, unreachable } from '../errors.ts';
 
+/** The harness's own connections say so, so `activity()` counts only the target's. */
+const HARNESS_APPLICATION_NAME = 'idemgate-harness';
+
 export interface PostgresOptions {
   /** Pool size. Default 10. */
   max?: number;
@@ -19,7 +22,12 @@ export interface PostgresOptions {
  * const db = await openPostgres('postgres://postgres@127.0.0.1:5432/test');
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    application_name: HARNESS_APPLICATION_NAME,
+  });
   // An idle client whose backend is terminated (e.g. by the drop in createIsolatedDatabase)
   // emits 'error' on the pool; without a listener that would crash the process.
   pool.on('error', () => undefined);
@@ -56,6 +64,16 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       } catch (e) {
         throw isConnectionError(e) ? unreachable(url, e) : queryFailed(e, sql);
       }
+    },
+    async activity(): Promise<number> {
+      assertOpen();
+      const { rows: [row] } = await pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and application_name <> $1
+            and backend_type = 'client backend' and (state = 'active' or state like 'idle in transaction%')`,
+        [HARNESS_APPLICATION_NAME],
+      );
+      return row?.n ?? 0;
     },
     serve(): Promise<string> {
       return Promise.resolve(url);
