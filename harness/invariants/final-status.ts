@@ -1,6 +1,6 @@
 import { defineInvariant } from './invariant.ts';
-import type { EntityRow, Violation } from './invariant.ts';
-import { capViolations, firstRows } from './evidence.ts';
+import type { Violation } from './invariant.ts';
+import { capViolations, firstRows, groupBy } from './evidence.ts';
 
 const NAME = 'final-status';
 
@@ -17,17 +17,19 @@ export const finalStatus = defineInvariant({
   requires: ['entities'],
   async check({ entities, expected }) {
     if (entities === undefined || expected.finalStatus.size === 0) return [];
-    const stored = new Map<string, EntityRow[]>();
-    for (const row of await entities.rows()) {
-      const key = keyOf(row.provider, row.entity);
-      stored.set(key, [...(stored.get(key) ?? []), row]);
-    }
+    // One pass over the stored rows and one over the delivered events, grouped per entity.
+    const stored = groupBy(await entities.rows(), (row) => keyOf(row.provider, row.entity));
+    const deliveredTo = groupBy(
+      [...expected.events.values()].flatMap((e) =>
+        e.entity === undefined ? [] : [{ key: keyOf(e.provider, e.entity.entity), delivered: e.identity, status: e.entity.status, rank: e.entity.rank, time: e.entity.time }],
+      ),
+      (d) => d.key,
+    );
     const violations: Violation[] = [];
     for (const want of expected.finalStatus.values()) {
-      const rows = stored.get(keyOf(want.provider, want.entity)) ?? [];
-      const delivered = [...expected.events.values()]
-        .filter((e) => e.provider === want.provider && e.entity?.entity === want.entity)
-        .map((e) => ({ delivered: e.identity, status: e.entity!.status, rank: e.entity!.rank, time: e.entity!.time }));
+      const key = keyOf(want.provider, want.entity);
+      const rows = stored.get(key) ?? [];
+      const delivered = (deliveredTo.get(key) ?? []).map(({ key: _, ...d }) => d);
       const expectedRow = { expected: want.status, provider: want.provider, entity: want.entity, rank: want.rank };
       if (rows.length === 0) {
         violations.push({
