@@ -4,43 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeProject, STRIPE_TAPE as tape } from './testdata/project.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'harness/cli/bin.js');
-const tape = join(repo, 'fixtures/tapes/stripe.jsonl');
-
-/** A project folder with its own config and scenario, as a user of idemgate would have. */
-function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string }): string {
-  mkdirSync(join(dir, 'scenarios'), { recursive: true });
-  writeFileSync(
-    join(dir, 'idemgate.config.ts'),
-    `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-import { migrateNaive, startNaive } from ${JSON.stringify(join(repo, 'harness/cli/testdata/naive-target.ts'))};
-export default defineConfig({
-  target: { start: ${opts.target}, requestTimeoutMs: 2000 },
-  providers: { stripe: { endpointSecret: 'whsec_cli_test' } },
-  database: { url: undefined, migrate: migrateNaive },
-  ledger: {
-    table: 'journal',
-    columns: { txnId: 'batch', account: 'acct', debit: 'dr', credit: 'cr', currency: 'ccy', reference: 'ext_ref' },
-    cashAccounts: ['cash'],
-  },
-});
-`,
-  );
-  writeFileSync(
-    join(dir, 'scenarios', 'naive.test.ts'),
-    `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-export const naive = defineScenario({
-  name: 'naive-stripe',
-  tapes: [${JSON.stringify(opts.tape ?? tape)}],
-  faults: ${opts.faults ?? '[sequentialDuplicates({ maxGap: 2 })]'},
-  runs: 50,
-});
-`,
-  );
-  return join(dir, 'idemgate.config.ts');
-}
 
 function idemgate(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, [bin, ...args], {

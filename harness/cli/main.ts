@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
@@ -45,6 +46,9 @@ Options:
   --path P          fast-check path of a counterexample: with --seed, replays exactly that schedule
   --config FILE     config file (default: idemgate.config.ts in this folder or a parent)
   --pglite          use embedded PGlite even when DATABASE_URL is set
+  --workers N       run schedules on N executors, each with its own target and database (default:
+                    the core count; 1 for a target at a URL or on a fixed port, and at most one per
+                    25 schedules). The verdict and counterexample for a seed are the same for any N.
   --reports DIR     where reports and shrunk schedules go (default: reports/ next to the config)
 
 Environment: DATABASE_URL=postgres://… runs against real PostgreSQL (a fresh database is created and dropped).
@@ -57,6 +61,7 @@ const OPTIONS = {
   path: { type: 'string' },
   config: { type: 'string' },
   pglite: { type: 'boolean' },
+  workers: { type: 'string' },
   reports: { type: 'string' },
   mutate: { type: 'boolean' },
   signoff: { type: 'boolean' },
@@ -140,7 +145,10 @@ async function run(argv: string[]): Promise<number> {
     throw new IdemgateError('USAGE', '--mutate and --signoff belong to `idemgate gate`');
   }
 
-  const { config, rootDir } = await loadConfig(values.config ?? findConfigFile());
+  const configFile = values.config ?? findConfigFile();
+  const { config, rootDir } = await loadConfig(configFile);
+  const workers = int('workers', values.workers) ?? availableParallelism();
+  if (workers < 1) throw new IdemgateError('USAGE', '--workers must be at least 1');
   const all = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
   if (command === 'list') {
     for (const s of all) console.log(`${s.name.padEnd(32)} ${s.runs} runs  ${s.description}`);
@@ -160,6 +168,7 @@ async function run(argv: string[]): Promise<number> {
     ...(seed === undefined ? {} : { seed }),
     ...(values.path === undefined ? {} : { path: values.path }),
     pglite: values.pglite === true,
+    workers: { count: workers, configFile },
     reportsDir,
     progress: createProgress(process.stdout, p),
   });

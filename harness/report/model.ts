@@ -15,7 +15,7 @@ export type { Delivery } from '../schedule/schedule.ts';
 export type { Counterexample, ScenarioResult } from '../runner/result.ts';
 export type { RunSummary, Verdict } from '../runner/verdict.ts';
 export type { Scenario } from '../runner/scenario.ts';
-export type { SuiteProgress, SuiteRun } from '../runner/suite.ts';
+export type { SuiteProgress, SuiteRun, WorkerPlan } from '../runner/suite.ts';
 
 /**
  * Everything the reports show about one run, and the content of `results.json` (format version 1,

@@ -1,5 +1,5 @@
 import { formatResult, type Painter } from './console.ts';
-import type { Scenario, ScenarioResult, SuiteProgress } from './model.ts';
+import type { Scenario, ScenarioResult, SuiteProgress, WorkerPlan } from './model.ts';
 
 const BAR = 24;
 
@@ -32,6 +32,11 @@ export function createProgress(stream: NodeJS.WriteStream, painter: Painter, liv
       const state = shrinkSteps > 0 ? painter.red(`failure found, shrinking: step ${shrinkSteps}`) : `${done}/${runs + 1} schedules`;
       clear();
       stream.write(`${scenario.name}  ${bar}  ${state}`);
+    },
+    workers(plan: WorkerPlan) {
+      const threads = plan.count - 1;
+      const how = threads === 0 ? 'one after another on this session' : `on this session and ${threads} worker thread${threads === 1 ? '' : 's'}, each with its own target and database`;
+      stream.write(`schedules run ${how}${plan.reason === undefined ? '' : ` (${plan.reason})`}\n`);
     },
     end(result: ScenarioResult) {
       clear();

@@ -10,7 +10,6 @@ import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invar
 import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
-import type { DeliveryOutcome } from '../replay/outcome.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
@@ -19,6 +18,8 @@ import type { Counterexample, OutboundCall, ScenarioResult, ScheduleDraw } from 
 import type { ScenarioExtension } from './extension.ts';
 import type { Scenario } from './scenario.ts';
 import type { Session } from './session.ts';
+import type { ExecutedSchedule } from './workers/protocol.ts';
+import type { WorkerPool } from './workers/pool.ts';
 
 export interface RunOptions {
   /** Overrides the scenario's run count. */
@@ -43,6 +44,12 @@ export interface RunOptions {
   subsetEntities?: boolean;
   /** Called after every schedule (progress bars). */
   onSchedule?: (info: { done: number; failed: boolean; shrinking: boolean }) => void;
+  /**
+   * Worker threads (each with its own target and database) that explore the schedules beside this
+   * session; shrinking then runs here. The verdict and the counterexample for a seed are those of
+   * the sequential run: the draws are the same, and the lowest failing draw is the one shrunk.
+   */
+  workers?: WorkerPool;
 }
 
 /** A scenario's tape with what every exchange means, computed once. */
@@ -92,13 +99,6 @@ export function stepLabel(prepared: PreparedTape): (exchange: number) => string 
   };
 }
 
-interface ExecutedSchedule {
-  violations: Violation[];
-  deliveries: DeliveryOutcome[];
-  checked: number;
-  /** What the target called out, as the extensions recorded it. */
-  calls: OutboundCall[];
-}
 
 /** A replayer for one scenario's tape on a session's target (keep-alive connections reused across schedules). */
 export function replayerFor(session: Session, tape: Tape): Replayer {
@@ -169,6 +169,39 @@ export async function executeSchedule(
   return { violations, deliveries, checked, calls: calls.sort((a, b) => a.atMs - b.atMs) };
 }
 
+/** Replays one draw (the schedule it stands for, judged against the clean replay's ledger cut to its entities). */
+export async function executeDraw(
+  run: ScenarioRunContext,
+  draw: ScheduleDraw,
+  baselineRows: readonly LedgerRow[],
+): Promise<{ schedule: Schedule; executed: ExecutedSchedule }> {
+  const schedule = scheduleFor(run.prepared, draw);
+  const executed = await executeSchedule(run, schedule, draw, baselineFor(run.prepared, baselineRows, draw.groups));
+  return { schedule, executed };
+}
+
+/**
+ * The first `runs` draws fast-check generates for `seed`: run i is the value the sequential check
+ * replays at path "i", so any executor can run any of them.
+ */
+async function drawsOf(arb: fc.Arbitrary<ScheduleDraw>, runs: number, seed: number): Promise<ScheduleDraw[]> {
+  const draws: ScheduleDraw[] = [];
+  await fc.check(
+    fc.asyncProperty(arb, async (draw) => {
+      draws.push(draw);
+      return true;
+    }),
+    { numRuns: runs, seed },
+  );
+  return draws;
+}
+
+/** The invariants a scenario is judged by: its own or the defaults, plus its extensions'. */
+export const invariantsOf = (scenario: Scenario): Invariant[] => [
+  ...(scenario.invariants ?? defaultInvariants),
+  ...scenario.extensions.flatMap((e) => e.invariants),
+];
+
 function baselineFor(prepared: PreparedTape, rows: readonly LedgerRow[], groups: readonly string[]): LedgerRow[] {
   const chosen = new Set(groups);
   return rows.filter((r) => {
@@ -192,7 +225,7 @@ export function replayCommand(scenario: string, seed: number, path: string): str
 export async function runScenario(session: Session, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
-  const invariants = [...(scenario.invariants ?? defaultInvariants), ...scenario.extensions.flatMap((e) => e.invariants)];
+  const invariants = invariantsOf(scenario);
   const base = {
     scenario: scenario.name,
     database: session.database.kind,
@@ -246,37 +279,76 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const failures = new Map<string, Counterexample>();
     let firstFailureSeen = false;
     let firstFailureAt = 0;
-    const property = fc.asyncProperty(drawArb, async (draw: ScheduleDraw) => {
-      // Out of shrinking budget: the remaining candidates count as passing without a replay, so
-      // fast-check ends on the smallest failure found so far.
-      if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
-      const schedule = scheduleFor(prepared, draw);
-      const executed = await executeSchedule(run, schedule, draw, baselineFor(prepared, baselineRows, draw.groups));
+    const counterexampleOf = (draw: ScheduleDraw, schedule: Schedule, executed: ExecutedSchedule): Counterexample => ({
+      draw,
+      schedule,
+      steps: describeSchedule(schedule, label),
+      violations: executed.violations,
+      deliveries: executed.deliveries,
+      ...(executed.calls.length > 0 ? { upstreamCalls: executed.calls } : {}),
+    });
+    /** Counts an executed schedule and tells whether it failed. */
+    const counted = (executed: ExecutedSchedule): boolean => {
       schedules++;
       invariantChecks += executed.checked;
       const failed = executed.violations.length > 0;
       options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
-      if (!failed) return true;
+      return failed;
+    };
+    const property = fc.asyncProperty(drawArb, async (draw: ScheduleDraw) => {
+      // Out of shrinking budget: the remaining candidates count as passing without a replay, so
+      // fast-check ends on the smallest failure found so far.
+      if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
+      const { schedule, executed } = await executeDraw(run, draw, baselineRows);
+      if (!counted(executed)) return true;
       if (!firstFailureSeen) firstFailureAt = performance.now();
       firstFailureSeen = true;
-      failures.set(JSON.stringify(draw), {
-        draw,
-        schedule,
-        steps: describeSchedule(schedule, label),
-        violations: executed.violations,
-        deliveries: executed.deliveries,
-        ...(executed.calls.length > 0 ? { upstreamCalls: executed.calls } : {}),
-      });
+      failures.set(JSON.stringify(draw), counterexampleOf(draw, schedule, executed));
       return false;
     });
     const runs = options.runs ?? scenario.runs;
+    let path = options.path;
+    // With workers, the schedules are explored in parallel first; the lowest failing draw is then
+    // replayed here by its fast-check path and shrunk, exactly as the sequential run would.
+    let foundByWorkers: { index: number; counterexample: Counterexample } | undefined;
+    if (options.workers !== undefined && options.workers.size > 0 && path === undefined) {
+      const draws = await drawsOf(drawArb, runs, seed);
+      const pool = options.workers;
+      await pool.prepare(scenario.name, baselineRows);
+      const executors: ((draw: ScheduleDraw) => Promise<{ schedule: Schedule; executed: ExecutedSchedule }>)[] = [
+        (draw) => executeDraw(run, draw, baselineRows),
+        ...Array.from({ length: pool.size }, (_, w) => async (draw: ScheduleDraw) => ({
+          schedule: scheduleFor(prepared, draw),
+          executed: await pool.execute(w, scenario.name, draw),
+        })),
+      ];
+      let next = 0;
+      const outcomes = await Promise.allSettled(
+        executors.map(async (execute) => {
+          for (let i = next++; i < draws.length && (foundByWorkers === undefined || i < foundByWorkers.index); i = next++) {
+            const { schedule, executed } = await execute(draws[i]!);
+            if (counted(executed) && (foundByWorkers === undefined || i < foundByWorkers.index)) {
+              foundByWorkers = { index: i, counterexample: counterexampleOf(draws[i]!, schedule, executed) };
+            }
+          }
+        }),
+      );
+      const error = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (error !== undefined) throw error.reason;
+      if (foundByWorkers === undefined) return finish({ status: 'passed', runs });
+      path = String(foundByWorkers.index);
+    }
     const details = await fc.check(property, {
       numRuns: runs,
       seed,
-      ...(options.path ? { path: options.path } : {}),
+      ...(path ? { path } : {}),
     });
     if (details.errorInstance && !details.failed) throw details.errorInstance;
-    if (!details.failed) return finish({ status: 'passed', runs });
+    if (!details.failed) {
+      // Found by a worker but passing when replayed here: reported as found, unshrunk.
+      if (foundByWorkers !== undefined) return await failed(runs, path ?? '', foundByWorkers.counterexample);
+      return finish({ status: 'passed', runs });
+    }
     const draw = details.counterexample?.[0];
     const counterexample = draw === undefined ? undefined : failures.get(JSON.stringify(draw));
     if (details.errorInstance && counterexample === undefined) throw details.errorInstance;

@@ -5,6 +5,7 @@ import type { ScenarioResult } from './result.ts';
 import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
 import { openSession, sessionDatabase } from './session.ts';
+import { openWorkerPool, type WorkerPool } from './workers/pool.ts';
 import { summarise, type RunSummary } from './verdict.ts';
 
 export interface SuiteOptions {
@@ -19,12 +20,42 @@ export interface SuiteOptions {
   reportsDir: string;
   /** Called when a scenario starts, after each of its schedules, and when it ends. */
   progress?: SuiteProgress;
+  /**
+   * Executors for the schedules: this session plus `count - 1` worker threads, each with its own
+   * target and database, loading `configFile` (see `workersFor` for when fewer are used).
+   */
+  workers?: { count: number; configFile: string };
+}
+
+/** How many executors a suite uses, and why not more. */
+export interface WorkerPlan {
+  count: number;
+  reason?: string;
+}
+
+/** Schedules an extra worker must have to be worth its start (a target, a database, the config loaded). */
+export const SCHEDULES_PER_WORKER = 25;
+
+/**
+ * The executors a suite can use: as many as asked, but one for a target at a URL or on a fixed
+ * port (one target, one database: schedules cannot run side by side) and no more than one per
+ * SCHEDULES_PER_WORKER schedules.
+ */
+export function workersFor(config: IdemgateConfig, asked: number, schedules: number): WorkerPlan {
+  const start = config.target.start;
+  if (asked <= 1) return { count: 1 };
+  if (start.kind === 'url') return { count: 1, reason: 'the target runs at a URL: one target, one database' };
+  if (start.kind === 'command' && start.port !== undefined) return { count: 1, reason: `the target listens on fixed port ${start.port}` };
+  const count = Math.max(1, Math.min(asked, Math.ceil(schedules / SCHEDULES_PER_WORKER)));
+  return count < asked ? { count, reason: `${schedules} schedules keep ${count} busy` } : { count };
 }
 
 export interface SuiteProgress {
   start(scenario: Scenario, runs: number): void;
   schedule(scenario: Scenario, info: { done: number; failed: boolean; shrinking: boolean }): void;
   end(result: ScenarioResult): void;
+  /** How many executors run the schedules (once, before the first scenario). */
+  workers?(plan: WorkerPlan): void;
 }
 
 /** A whole run as data: what the reports are built from (`runReport` in report/model.ts). */
@@ -63,7 +94,18 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     const session = await openSession({ config, rootDir, tapes, ...sessionChoice });
     baseUrl = session.target.baseUrl;
     database = session.database.kind;
+    let pool: WorkerPool | undefined;
     try {
+      const plan = options.workers === undefined || options.path !== undefined ? { count: 1 } : workersFor(config, options.workers.count, scenarios.reduce((n, s) => n + (options.runs ?? s.runs), 0));
+      if (plan.count > 1 && options.workers !== undefined) {
+        pool = await openWorkerPool({
+          configFile: options.workers.configFile,
+          scenarios: scenarios.map((s) => s.name),
+          size: plan.count - 1,
+          ...(options.pglite ? { databaseUrl: null } : {}),
+        });
+      }
+      options.progress?.workers?.(plan);
       for (const [i, scenario] of scenarios.entries()) {
         const runs = options.runs ?? scenario.runs;
         options.progress?.start(scenario, runs);
@@ -74,6 +116,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
           reportsDir: options.reportsDir,
           tape: tapes[i]!,
           onSchedule: (info) => options.progress?.schedule(scenario, info),
+          ...(pool === undefined ? {} : { workers: pool }),
         };
         const result = await runScenario(session, scenario, runOptions);
         results.push(result);
@@ -85,6 +128,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
         options.progress?.end(result);
       }
     } finally {
+      await pool?.close();
       await session.close();
     }
   } catch (e) {

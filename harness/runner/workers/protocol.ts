@@ -1,0 +1,34 @@
+import type { LedgerRow, Violation } from '../../invariants/invariant.ts';
+import type { DeliveryOutcome } from '../../replay/outcome.ts';
+import type { OutboundCall, ScheduleDraw } from '../result.ts';
+
+/** What a worker thread is started with: enough to load the same config and scenarios itself. */
+export interface WorkerData {
+  configFile: string;
+  /** The scenarios it may be asked to run (their tapes are served by its upstream). */
+  scenarios: string[];
+  /** As for the session: `null` forces PGlite, undefined follows the config / DATABASE_URL. */
+  databaseUrl?: string | null;
+  /** Worker number, 1-based (the main thread's own session is 0). */
+  index: number;
+}
+
+/** One schedule's outcome, as `executeSchedule` returns it (structured-clone safe). */
+export interface ExecutedSchedule {
+  violations: Violation[];
+  deliveries: DeliveryOutcome[];
+  checked: number;
+  /** What the target called out, as the extensions recorded it. */
+  calls: OutboundCall[];
+}
+
+export type ToWorker =
+  | { type: 'prepare'; scenario: string; baseline: LedgerRow[] }
+  | { type: 'execute'; id: number; scenario: string; draw: ScheduleDraw }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'prepared'; scenario: string }
+  | { type: 'executed'; id: number; result: ExecutedSchedule }
+  | { type: 'failed'; id?: number; error: { code: string; message: string } };
