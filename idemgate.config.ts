@@ -71,6 +71,7 @@ const inProcess: TargetStart = {
     return {
       baseUrl: `http://127.0.0.1:${address.port}`,
       inFlight: () => app.inFlight(),
+      handlingMs: () => app.handlingMs(),
       stop: async () => {
         app.closeAllConnections();
         await new Promise<void>((resolve) => app.close(() => resolve()));

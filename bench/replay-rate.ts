@@ -6,6 +6,7 @@
  * (Was a `> 500 requests/s` assertion in harness/replay/replay.test.ts.)
  */
 import http from 'node:http';
+import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import type { Provider } from '../harness/providers/provider.ts';
 import { createReplayer } from '../harness/replay/replay.ts';
@@ -54,7 +55,21 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const unacknowledged = outcomes.filter((o) => !o.acknowledged).length;
   if (unacknowledged > 0) throw new Error(`${unacknowledged} of ${count} requests were not acknowledged`);
-  console.log(`replayer: ${Math.round(count / seconds)} sequential requests/s (${count} in ${seconds.toFixed(2)} s)`);
+  const replayerRate = count / seconds;
+  console.log(`replayer:   ${Math.round(replayerRate)} sequential requests/s (${count} in ${seconds.toFixed(2)} s)`);
+  // autocannon against the same server, one connection, the same number of requests and body size.
+  const cannon = await autocannon({
+    url: `http://127.0.0.1:${port}/hook`,
+    method: 'POST',
+    connections: 1,
+    pipelining: 1,
+    amount: count,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'e0' }),
+  });
+  const cannonRate = cannon.requests.total / (cannon.duration || 1);
+  console.log(`autocannon: ${Math.round(cannonRate)} requests/s (${cannon.requests.total} in ${cannon.duration.toFixed(2)} s)`);
+  console.log(`replayer ÷ autocannon: ${(replayerRate / cannonRate).toFixed(2)}×`);
 } finally {
   await replayer.close();
   server.close();

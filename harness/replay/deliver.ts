@@ -83,7 +83,9 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
       headersTimeout: req.timeoutMs + 1000,
       bodyTimeout: req.timeoutMs + 1000,
     });
-    const body = await readCapped(res.body);
+    // A body of known size within the cap is read in one go (the common case: a short acknowledgement).
+    const length = Number(res.headers['content-length']);
+    const body = Number.isInteger(length) && length <= MAX_BODY_BYTES ? await res.body.text() : await readCapped(res.body);
     return { result: 'answered', status: res.statusCode, body };
   } catch (e) {
     if (reason !== undefined) return { result: reason };

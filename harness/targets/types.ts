@@ -15,6 +15,11 @@ export interface RunningTarget {
   baseUrl: string;
   /** Number of requests still being handled, if the target can tell (used to wait for quiescence). */
   inFlight?: () => number;
+  /**
+   * Milliseconds the target has spent handling requests so far, if it can tell (a handler hook):
+   * `npm run bench` divides a schedule's wall time by it to show the harness's own overhead.
+   */
+  handlingMs?: () => number;
   stop(): Promise<void>;
 }
 
