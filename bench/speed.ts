@@ -14,13 +14,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { Database, ResetStrategy } from '../harness/db/database.ts';
 import { deleteAll, truncateAll } from '../harness/db/reset.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../harness/runner/load.ts';
 import { loadScenarioTape, runScenario } from '../harness/runner/run-scenario.ts';
 import { openSession, type Session } from '../harness/runner/session.ts';
 import { openWorkerPool } from '../harness/runner/workers/pool.ts';
+import { BENCH_POSTGRES_URL, reachable } from './postgres.ts';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, resets: { type: 'string' } },
@@ -29,7 +29,7 @@ const runs = Number(values.runs ?? 30);
 const seed = Number(values.seed ?? 20261202);
 const workers = Number(values.workers ?? availableParallelism());
 const resets = Number(values.resets ?? 100);
-const pgUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const pgUrl = BENCH_POSTGRES_URL;
 
 const configFile = findConfigFile();
 const { config, rootDir } = await loadConfig(configFile);
@@ -38,16 +38,6 @@ const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 const pad = (s: string, n: number): string => s.padEnd(n);
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // 1 + 2. Executors and overhead, in-process on PGlite.
 async function throughput(): Promise<void> {

@@ -5,26 +5,16 @@
  *   npm run bench -- --runs 50
  */
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { findConfigFile, loadConfig, loadScenarios } from '../harness/runner/load.ts';
 import { loadScenarioTape, runScenario } from '../harness/runner/run-scenario.ts';
 import { openSession } from '../harness/runner/session.ts';
+import { BENCH_POSTGRES_URL, reachable } from './postgres.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' } } });
 const runs = Number(values.runs ?? 100);
 const seed = Number(values.seed ?? 20261125);
-const pgUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const pgUrl = BENCH_POSTGRES_URL;
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const { config, rootDir } = await loadConfig(findConfigFile());
 const scenarios = await loadScenarios(`${rootDir}/scenarios`);

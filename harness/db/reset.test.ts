@@ -29,6 +29,19 @@ async function seed(): Promise<void> {
     insert into audit.log (msg) values ('m');`);
 }
 
+/** `db`, recording every statement it is given in `statements`. */
+const watching = (db: Database, statements: string[]): Database => ({
+  ...db,
+  query: <T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
+    statements.push(sql);
+    return db.query<T>(sql, params);
+  },
+  exec: (sql) => {
+    statements.push(sql);
+    return db.exec(sql);
+  },
+});
+
 const count = async (table: string): Promise<number> =>
   Number((await db.query<{ n: string }>(`select count(*) as n from ${table}`))[0]!.n);
 
@@ -66,17 +79,7 @@ describe('truncateAll', () => {
 
   it('reads the table list once, then each reset is the one TRUNCATE statement', async () => {
     const statements: string[] = [];
-    const watched: Database = {
-      ...db,
-      query: <T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
-        statements.push(sql);
-        return db.query<T>(sql, params);
-      },
-      exec: (sql) => {
-        statements.push(sql);
-        return db.exec(sql);
-      },
-    };
+    const watched = watching(db, statements);
     const reset = truncateAll();
 
     for (let i = 0; i < 3; i++) await reset.reset(watched);
@@ -121,17 +124,7 @@ describe('deleteAll', () => {
 
   it('is one statement script per reset, built from the catalog once', async () => {
     const statements: string[] = [];
-    const watched: Database = {
-      ...db,
-      query: <T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
-        statements.push(sql);
-        return db.query<T>(sql, params);
-      },
-      exec: (sql) => {
-        statements.push(sql);
-        return db.exec(sql);
-      },
-    };
+    const watched = watching(db, statements);
     const reset = deleteAll();
     for (let i = 0; i < 3; i++) await reset.reset(watched);
     const scripts = statements.filter((s) => s.startsWith('delete from'));
