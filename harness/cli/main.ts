@@ -26,6 +26,9 @@ Usage:
   idemgate gate [--mutate] [--signoff] [same options as run]
       The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
       --signoff records the target's git commit and a hash of scenarios, seeds and tapes.
+  idemgate merge-reports DIR... [--reports DIR]
+      Merge the reports folders of every shard of a --shard run into one set of reports, with
+      the verdict and exit code of the unsharded run.
   idemgate init [--dir DIR] [--force]
       In your service's repo: infer and write idemgate.config.ts, a sample scenario, test keys,
       tapes and a GitHub Actions workflow.
@@ -45,7 +48,7 @@ Options:
   --seed N          fast-check seed (printed on every failure)
   --path P          fast-check path of a counterexample: with --seed, replays exactly that schedule
   --shard I/N       run only shard I of N (1-based): every N-th scenario of the selection from the
-                    I-th, each exactly as in the unsharded run
+                    I-th, each exactly as in the unsharded run; merge the shards with merge-reports
   --config FILE     config file (default: idemgate.config.ts in this folder or a parent)
   --pglite          use embedded PGlite even when DATABASE_URL is set
   --reports DIR     where reports and shrunk schedules go (default: reports/ next to the config)
@@ -164,6 +167,10 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'fpx-file') {
     const { fpxFileCommand } = await import('./fpx-file.ts');
     return fpxFileCommand(argv.slice(1));
+  }
+  if (command === 'merge-reports') {
+    const { mergeReportsCommand } = await import('./merge-reports.ts');
+    return mergeReportsCommand(argv.slice(1));
   }
   const { values } = parseArgs({ args: argv[0] === command ? argv.slice(1) : argv, allowPositionals: false, options: OPTIONS });
   if (values.help || command === 'help') {
