@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
@@ -215,6 +216,11 @@ async function run(argv: string[]): Promise<number> {
     console.log(
       `shard ${shardLabel(shard)} gets none of the ${scenarios.length} scenario(s): with more shards than scenarios some shards run nothing (use --shard I/${Math.max(1, scenarios.length)} at most); this shard is reported as NOTHING RAN and merge-reports counts it as empty`,
     );
+  }
+  if (shard !== undefined && values.mutate) {
+    // merge-reports reads this shard's mutation.json: one left from an earlier run must not stand
+    // in for a matrix this run did not write (skipped, or the matrix could not run).
+    await Promise.all(['mutation.json', 'mutation.md'].map((f) => rm(join(reportsDir, f), { force: true })));
   }
   const suite = await runSuite({
     config,
