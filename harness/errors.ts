@@ -40,6 +40,8 @@ export interface IdemgateErrorDetails {
   MUTATION_FAILED: { file?: string; command?: string };
   /** A command line, or an API called the wrong way (a closed replayer, no tapes to merge). */
   USAGE: NoDetails;
+  /** `merge-reports`: a results.json or mutation.json that is missing or malformed, or shards that are not the parts of one run. */
+  REPORTS_INVALID: { file?: string };
   /** Not thrown: the code a result carries for an error that is not an IdemgateError (a bug, in idemgate or in a target's in-process code). */
   INTERNAL: NoDetails;
 }
@@ -73,6 +75,7 @@ const EVERY_CODE: Readonly<Record<IdemgateErrorCode, true>> = {
   FAULT_INVALID: true,
   MUTATION_FAILED: true,
   USAGE: true,
+  REPORTS_INVALID: true,
   INTERNAL: true,
 };
 

@@ -15,11 +15,13 @@ import { FPX_KEY_FILES, renderConfig } from '../init/render-config.ts';
 import { renderScenario, scenarioName, TAPES_DIR } from '../init/render-scenario.ts';
 import { renderWorkflow } from '../init/render-workflow.ts';
 
-const HELP = `idemgate init [--dir DIR] [--force]
+const HELP = `idemgate init [--dir DIR] [--force] [--shards N]
   Writes idemgate.config.ts, scenarios/idemgate-<providers>.test.ts, idemgate/tapes/,
   idemgate/keys/ (FPX only) and .github/workflows/idemgate.yml for the service in DIR
   (default: the current folder), inferred from its package.json and source.
-  --force  overwrite files that already exist (otherwise: exit 2 naming them)`;
+  --force     overwrite files that already exist (otherwise: exit 2 naming them)
+  --shards N  the workflow splits the gate over N runners (a matrix of gate --shard i/N) and a
+              last job merges their reports (merge-reports); default: one job`;
 
 /** Module specifiers the generated files import idemgate by: the package when installed, else this checkout. */
 export function importPaths(dir: string): { api: string; vitest: string } {
@@ -81,11 +83,15 @@ async function init(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     allowPositionals: false,
-    options: { dir: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { dir: { type: 'string' }, force: { type: 'boolean' }, shards: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log(HELP);
     return 0;
+  }
+  const shards = values.shards === undefined ? undefined : Number(values.shards);
+  if (shards !== undefined && (!Number.isInteger(shards) || shards < 2 || shards > 256)) {
+    throw new IdemgateError('USAGE', `--shards must be a whole number of runners from 2 to 256, got "${values.shards}"`);
   }
   const dir = resolve(values.dir ?? process.cwd());
   if (!existsSync(dir)) throw new IdemgateError('USAGE', `--dir ${dir} does not exist`);
@@ -108,7 +114,7 @@ async function init(argv: string[]): Promise<number> {
   for (const p of inf.providers) contents.set(`${TAPES_DIR}/${p}.jsonl`, await readFile(bundledTape(p), 'utf8'));
   if (inf.providers.length > 0) contents.set(`scenarios/${scenarioName(inf.providers)}.test.ts`, renderScenario(inf.providers, imports));
   const needsBuild = inf.start.todo?.includes('build') === true;
-  contents.set('.github/workflows/idemgate.yml', renderWorkflow({ buildStep: needsBuild }));
+  contents.set('.github/workflows/idemgate.yml', renderWorkflow({ buildStep: needsBuild, ...(shards === undefined ? {} : { shards }) }));
 
   for (const [rel, text] of contents) {
     const path = join(dir, rel);

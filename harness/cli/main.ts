@@ -1,16 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
-import { runReport, type Signoff } from '../report/model.ts';
+import { runReport, runScopeText, type ShardRecord, type Signoff } from '../report/model.ts';
 import { createProgress } from '../report/progress.ts';
 import { githubOptionsFromEnv, writeReports } from '../report/write.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 import type { Scenario } from '../runner/scenario.ts';
+import { parseShard, shardLabel, shardOf, type Shard } from '../runner/shard.ts';
 import { runSuite } from '../runner/suite.ts';
 import { exitCodeFor, type ExitCode } from '../runner/verdict.ts';
 
@@ -21,11 +23,14 @@ const TOOL_VERSION = (
 const HELP = `idemgate — prove a payment backend is idempotent
 
 Usage:
-  idemgate run  [--scenario NAME]... [--runs N] [--seed N] [--path P] [--config FILE] [--pglite] [--reports DIR]
+  idemgate run  [--scenario NAME]... [--runs N] [--seed N] [--path P] [--shard I/N] [--config FILE] [--pglite] [--reports DIR]
       Run scenarios (all by default) against the configured target and write the reports.
   idemgate gate [--mutate] [--signoff] [same options as run]
       The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
       --signoff records the target's git commit and a hash of scenarios, seeds and tapes.
+  idemgate merge-reports DIR... [--reports DIR]
+      Merge the reports folders of every shard of a --shard run into one set of reports, with
+      the verdict and exit code of the unsharded run.
   idemgate init [--dir DIR] [--force]
       In your service's repo: infer and write idemgate.config.ts, a sample scenario, test keys,
       tapes and a GitHub Actions workflow.
@@ -44,6 +49,8 @@ Options:
   --runs N          schedules per scenario (default: each scenario's own, usually 100)
   --seed N          fast-check seed (printed on every failure)
   --path P          fast-check path of a counterexample: with --seed, replays exactly that schedule
+  --shard I/N       run only shard I of N (1-based): every N-th scenario of the selection from the
+                    I-th, each exactly as in the unsharded run; merge the shards with merge-reports
   --config FILE     config file (default: idemgate.config.ts in this folder or a parent)
   --pglite          use embedded PGlite even when DATABASE_URL is set
   --workers N       run schedules on N executors, each with its own target and database (default:
@@ -65,6 +72,7 @@ const OPTIONS = {
   reports: { type: 'string' },
   mutate: { type: 'boolean' },
   signoff: { type: 'boolean' },
+  shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -83,35 +91,72 @@ function pick(all: readonly Scenario[], wanted: readonly string[]): Scenario[] {
   return wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : [...all];
 }
 
-/** What a sign-off pins so the same run can be repeated bit for bit. */
-function signoffRecord(rootDir: string, scenarios: readonly Scenario[], seed: number, runs: number | undefined): Signoff {
-  const git = (args: string[]): string | undefined => {
-    try {
-      return execFileSync('git', args, { cwd: rootDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return undefined;
-    }
-  };
+/** git's answer in the config's folder, or undefined outside git. */
+function git(rootDir: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: rootDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * sha256 over scenario names, runs, tapes and the tapes' bytes, and the seed (and, when given,
+ * the config file's bytes first); with the sha256 of each tape file by path.
+ */
+function suiteHash(
+  rootDir: string,
+  scenarios: readonly Scenario[],
+  seed: number | undefined,
+  runs: number | undefined,
+  configFile?: string,
+): { hash: string; tapes: Record<string, string> } {
   const hash = createHash('sha256');
-  const files: Record<string, string> = {};
+  if (configFile !== undefined) hash.update(readFileSync(configFile));
+  const tapes: Record<string, string> = {};
   for (const scenario of scenarios) {
     hash.update(JSON.stringify({ name: scenario.name, runs: runs ?? scenario.runs, tapes: scenario.tapes, maxEdits: scenario.maxEdits }));
     for (const tape of scenario.tapes) {
       const digest = createHash('sha256').update(readFileSync(resolve(rootDir, tape))).digest('hex');
-      files[tape] = digest;
+      tapes[tape] = digest;
       hash.update(digest);
     }
   }
-  hash.update(String(seed));
-  const commit = git(['rev-parse', 'HEAD']);
-  const dirty = git(['status', '--porcelain']);
+  hash.update(String(seed ?? null));
+  return { hash: hash.digest('hex'), tapes };
+}
+
+/** What a sign-off pins so the same run can be repeated bit for bit. */
+function signoffRecord(rootDir: string, scenarios: readonly Scenario[], seed: number, runs: number | undefined): Signoff {
+  const { hash, tapes } = suiteHash(rootDir, scenarios, seed, runs);
+  const commit = git(rootDir, ['rev-parse', 'HEAD']);
+  const dirty = git(rootDir, ['status', '--porcelain']);
   return {
     commit: commit ?? null,
     dirty: dirty === undefined ? null : dirty.length > 0,
     seed,
-    tapes: files,
-    suiteHash: hash.digest('hex'),
+    tapes,
+    suiteHash: hash,
     rerun: `npx idemgate gate --signoff --seed ${seed}${runs === undefined ? '' : ` --runs ${runs}`}`,
+  };
+}
+
+/** What a shard's results.json records so merge-reports can tell that the shards belong together. */
+function shardRecord(
+  shard: Shard,
+  command: 'run' | 'gate',
+  o: { rootDir: string; configFile: string; scenarios: readonly Scenario[]; seed: number | undefined; runs: number | undefined; mutate: boolean },
+): ShardRecord {
+  return {
+    index: shard.index,
+    count: shard.count,
+    command,
+    scenarios: o.scenarios.map((s) => s.name),
+    seed: o.seed ?? null,
+    runs: o.runs ?? null,
+    mutate: o.mutate,
+    suiteHash: suiteHash(o.rootDir, o.scenarios, o.seed, o.runs, o.configFile).hash,
+    commit: git(o.rootDir, ['rev-parse', 'HEAD']) ?? null,
   };
 }
 
@@ -129,6 +174,10 @@ async function run(argv: string[]): Promise<number> {
     const { fpxFileCommand } = await import('./fpx-file.ts');
     return fpxFileCommand(argv.slice(1));
   }
+  if (command === 'merge-reports') {
+    const { mergeReportsCommand } = await import('./merge-reports.ts');
+    return mergeReportsCommand(argv.slice(1));
+  }
   const { values } = parseArgs({ args: argv[0] === command ? argv.slice(1) : argv, allowPositionals: false, options: OPTIONS });
   if (values.help || command === 'help') {
     console.log(HELP);
@@ -144,26 +193,46 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'run' && (values.mutate || values.signoff)) {
     throw new IdemgateError('USAGE', '--mutate and --signoff belong to `idemgate gate`');
   }
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard !== undefined && values.path !== undefined) {
+    throw new IdemgateError('USAGE', '--path replays one schedule of one scenario: it cannot be split with --shard');
+  }
+  if (shard !== undefined && values.signoff && seed === undefined) {
+    throw new IdemgateError('USAGE', '--signoff with --shard needs --seed: every shard of a sign-off must pin the same seed');
+  }
 
-  const configFile = values.config ?? findConfigFile();
+  const configFile = resolve(values.config ?? findConfigFile());
   const { config, rootDir } = await loadConfig(configFile);
   const workers = int('workers', values.workers) ?? availableParallelism();
   if (workers < 1) throw new IdemgateError('USAGE', '--workers must be at least 1');
   const all = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
   if (command === 'list') {
-    for (const s of all) console.log(`${s.name.padEnd(32)} ${s.runs} runs  ${s.description}`);
+    for (const s of shard === undefined ? all : shardOf(all, shard)) console.log(`${s.name.padEnd(32)} ${s.runs} runs  ${s.description}`);
     return 0;
   }
   const scenarios = pick(all, values.scenario ?? []);
+  // Every shard computes the same selection and runs its share of it, each scenario as unsharded.
+  const mine = shard === undefined ? scenarios : shardOf(scenarios, shard);
   // A sign-off must be repeatable: it pins a seed even when none was given.
   if (values.signoff && seed === undefined) seed = (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const p = painterFor(process.stdout);
   const reportsDir = resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports');
-  console.log(`idemgate ${command}: ${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}`);
+  const scope = shard === undefined ? '' : `shard ${shardLabel(shard)}: ${mine.length} of `;
+  console.log(`idemgate ${command}: ${scope}${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}`);
+  if (shard !== undefined && mine.length === 0) {
+    console.log(
+      `shard ${shardLabel(shard)} gets none of the ${scenarios.length} scenario(s): with more shards than scenarios some shards run nothing (use --shard I/${Math.max(1, scenarios.length)} at most); this shard is reported as NOTHING RAN and merge-reports counts it as empty`,
+    );
+  }
+  if (shard !== undefined && values.mutate) {
+    // merge-reports reads this shard's mutation.json: one left from an earlier run must not stand
+    // in for a matrix this run did not write (skipped, or the matrix could not run).
+    await Promise.all(['mutation.json', 'mutation.md'].map((f) => rm(join(reportsDir, f), { force: true })));
+  }
   const suite = await runSuite({
     config,
     rootDir,
-    scenarios,
+    scenarios: mine,
     ...(runs === undefined ? {} : { runs }),
     ...(seed === undefined ? {} : { seed }),
     ...(values.path === undefined ? {} : { path: values.path }),
@@ -173,12 +242,16 @@ async function run(argv: string[]): Promise<number> {
     progress: createProgress(process.stdout, p),
   });
   let exit = exitCodeFor(suite.summary);
-  const report = runReport(
-    suite,
-    { name: 'idemgate', version: TOOL_VERSION },
-    values.signoff ? { signoff: signoffRecord(rootDir, scenarios, seed!, runs) } : {},
-  );
-  if (values.mutate && exit === 0) {
+  const report = runReport(suite, { name: 'idemgate', version: TOOL_VERSION }, {
+    ...(values.signoff ? { signoff: signoffRecord(rootDir, scenarios, seed!, runs) } : {}),
+    ...(shard === undefined
+      ? {}
+      : { shard: shardRecord(shard, command, { rootDir, configFile, scenarios, seed, runs, mutate: values.mutate === true }) }),
+  });
+  // The mutants run once the scenarios pass; a shard that got no scenarios still runs its share
+  // of the mutants, since the merged run's scenarios may well pass.
+  const scenariosPassed = exit === 0 || (shard !== undefined && mine.length === 0);
+  if (values.mutate && scenariosPassed) {
     const { mutateCommand } = await import('./mutate.ts');
     const mutateArgs = [
       '--reports',
@@ -188,12 +261,15 @@ async function run(argv: string[]): Promise<number> {
       ...(seed === undefined ? [] : ['--seed', String(seed)]),
       ...(runs === undefined ? [] : ['--runs', String(runs)]),
       ...(values.scenario ?? []).flatMap((s) => ['--scenario', s]),
+      ...(shard === undefined ? [] : ['--shard', shardLabel(shard)]),
     ];
     const mutateExit = await mutateCommand(mutateArgs);
     exit = Math.max(exit, mutateExit) as ExitCode;
   }
   const written = await writeReports(reportsDir, report, { github: githubOptionsFromEnv() });
   console.log(`\n${formatSummary(suite.summary, p)}`);
+  const scopeText = runScopeText(report);
+  if (scopeText !== undefined) console.log(`  ${scopeText}`);
   if (report.signoff) console.log(`  sign-off: suite ${report.signoff.suiteHash.slice(0, 16)}…, rerun: ${report.signoff.rerun}`);
   console.log(`  reports: ${written.files.map((f) => relative(process.cwd(), f)).join(', ')} (${written.ms.toFixed(0)} ms)`);
   return exit;

@@ -7,12 +7,13 @@ import { seconds } from '../_internals/format.ts';
 import { matrixExitCode } from '../mutate/result.ts';
 import { planMutants, runMatrix } from '../mutate/run.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
+import { parseShard, shardLabel, shardOf } from '../runner/shard.ts';
 
 export const MUTATE_HELP = `idemgate mutate — prove every dropped idempotency guard fails the build
 
 Usage:
   idemgate mutate [--operators LIST] [--mutant ID]... [--scenario NAME]... [--runs N] [--rounds N] [--shrink-budget S] [--subsets] [--seed N]
-                  [--timeout S] [--timeout-kills] [--jobs N] [--pglite] [--list] [--config FILE] [--reports DIR]
+                  [--timeout S] [--timeout-kills] [--jobs N] [--shard I/N] [--pglite] [--list] [--config FILE] [--reports DIR]
 
 Makes one mutant of the target per guard (config \`mutation\`: the source root and how to start a
 copy), runs the scenarios against each mutant in its own temp copy and database, and prints the
@@ -36,6 +37,8 @@ Options:
                     (default: 120, or 4 × the unmutated run's time when longer)
   --timeout-kills   count a timed-out mutant as killed
   --jobs N          mutants at once (default: the number of CPU cores)
+  --shard I/N       run only shard I of N (1-based): every N-th mutant of the plan from the I-th;
+                    the unmutated target runs on every shard; merge with idemgate merge-reports
   --pglite          use embedded PGlite even when DATABASE_URL is set
   --list            list the mutants and exit`;
 
@@ -55,6 +58,7 @@ async function mutate(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       'timeout-kills': { type: 'boolean' },
       jobs: { type: 'string' },
+      shard: { type: 'string' },
       pglite: { type: 'boolean' },
       list: { type: 'boolean' },
       config: { type: 'string' },
@@ -78,12 +82,13 @@ async function mutate(argv: string[]): Promise<number> {
   const seed = int('seed', values.seed, 0);
   const timeoutS = int('timeout', values.timeout, 1);
   const jobs = int('jobs', values.jobs, 1);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const { config, rootDir } = await loadConfig(values.config ?? findConfigFile());
   const operators = values.operators === undefined ? undefined : parseOperators(values.operators);
 
   if (values.list) {
     const { mutants } = await planMutants(config, rootDir, operators ?? config.mutation?.operators ?? ALL_OPERATORS, values.mutant);
-    for (const m of mutants) console.log(`${m.id.padEnd(44)} ${m.operator.padEnd(16)} ${m.file}:${m.line}  ${m.description}`);
+    for (const m of shard === undefined ? mutants : shardOf(mutants, shard)) console.log(`${m.id.padEnd(44)} ${m.operator.padEnd(16)} ${m.file}:${m.line}  ${m.description}`);
     return 0;
   }
 
@@ -106,6 +111,7 @@ async function mutate(argv: string[]): Promise<number> {
     ...(seed === undefined ? {} : { seed }),
     ...(timeoutS === undefined ? {} : { timeoutMs: timeoutS * 1000 }),
     ...(jobs === undefined ? {} : { concurrency: jobs }),
+    ...(shard === undefined ? {} : { shard }),
     timeoutKills: values['timeout-kills'] ?? false,
     ...(values.pglite ? { databaseUrl: null } : {}),
     onClean: (c) => console.log(`idemgate mutate: unmutated target ${c.status} in ${seconds(c.seconds)}${c.message ? ` — ${c.message}` : ''}`),
@@ -118,6 +124,15 @@ async function mutate(argv: string[]): Promise<number> {
   }
   const written = await writeMatrixReports(resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports'), result);
   console.log(`\nwrote ${written.json} and ${written.markdown}`);
+  if (result.shard !== undefined) {
+    const { index, count, planned } = result.shard;
+    console.log(`shard ${index}/${count}: ${result.mutants.length} of ${planned.length} mutant(s); the whole matrix's verdict is the one idemgate merge-reports makes of every shard's reports`);
+    // A shard with nothing to mutate proves nothing on its own (more shards than mutants).
+    if (shardOf(planned, result.shard).length === 0) {
+      console.log(`shard ${shardLabel(result.shard)} gets none of the ${planned.length} mutant(s): use --shard I/${Math.max(1, planned.length)} at most; exit 2`);
+      return Math.max(2, matrixExitCode(result));
+    }
+  }
   return matrixExitCode(result);
 }
 

@@ -1,43 +1,125 @@
+export interface WorkflowOptions {
+  /** Add `npm run build` after `npm ci` (the service's start command runs built output). */
+  buildStep: boolean;
+  /**
+   * Split the gate over this many CI machines (a job matrix of `gate --shard i/n`), merged by a
+   * last job with `merge-reports`. Absent: one job runs the whole gate.
+   */
+  shards?: number;
+}
+
+const HEADER = [
+  '# Written by `idemgate init`: replays provider webhooks against this service with duplicates,',
+  '# races, reordering and lost acknowledgements, and fails the job when a ledger invariant breaks.',
+  '# Exit codes: 0 pass, 1 an invariant broke, 2 the harness could not run.',
+];
+
+const TRIGGERS = ['on:', '  pull_request:', '  push:', '    branches: [main]', ''];
+
+/** Node and the service's dependencies, as every job needs them. */
+const setupSteps = (buildStep: boolean): string[] => [
+  '      - uses: actions/checkout@v4',
+  '      - uses: actions/setup-node@v4',
+  '        with:',
+  '          node-version: 20',
+  '          cache: npm',
+  '      - run: npm ci',
+  ...(buildStep ? ['      - run: npm run build'] : []),
+];
+
+/** A PostgreSQL service container and the URL idemgate makes a fresh database from. */
+const DATABASE = [
+  '    services:',
+  '      postgres:',
+  '        image: postgres:16',
+  '        env:',
+  '          POSTGRES_PASSWORD: postgres',
+  '          POSTGRES_DB: idemgate',
+  '        ports:',
+  "          - '5432:5432'",
+  '        options: >-',
+  '          --health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10',
+  '    env:',
+  '      CI: true',
+  '      # idemgate creates a fresh database from this URL for each run and drops it afterwards.',
+  '      DATABASE_URL: postgres://postgres:postgres@localhost:5432/idemgate',
+];
+
 /** The GitHub Actions workflow `init` writes: the gate on every pull request, reports kept as an artifact. */
-export function renderWorkflow(options: { buildStep: boolean }): string {
+export function renderWorkflow(options: WorkflowOptions): string {
+  if (options.shards !== undefined) return renderShardedWorkflow(options.buildStep, options.shards);
   return [
-    '# Written by `idemgate init`: replays provider webhooks against this service with duplicates,',
-    '# races, reordering and lost acknowledgements, and fails the job when a ledger invariant breaks.',
-    '# Exit codes: 0 pass, 1 an invariant broke, 2 the harness could not run.',
+    ...HEADER,
+    '# To split the gate over several machines: `npx idemgate init --shards N --force` (see the README).',
     'name: idemgate',
     '',
-    'on:',
-    '  pull_request:',
-    '  push:',
-    '    branches: [main]',
-    '',
+    ...TRIGGERS,
     'jobs:',
     '  idemgate:',
     '    runs-on: ubuntu-latest',
     '    timeout-minutes: 30',
-    '    services:',
-    '      postgres:',
-    '        image: postgres:16',
-    '        env:',
-    '          POSTGRES_PASSWORD: postgres',
-    '          POSTGRES_DB: idemgate',
-    '        ports:',
-    "          - '5432:5432'",
-    '        options: >-',
-    '          --health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10',
+    ...DATABASE,
+    '    steps:',
+    ...setupSteps(options.buildStep),
+    '      - run: npx idemgate gate',
+    '      - uses: actions/upload-artifact@v4',
+    '        if: always()',
+    '        with:',
+    '          name: idemgate-reports',
+    '          path: reports/',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The same gate split over `shards` runners of the CI's own pool: a matrix job per shard runs
+ * `gate --shard i/n` and uploads its reports; a last job downloads them all and runs
+ * `merge-reports`, whose exit code is the unsharded gate's. That job is the check to require.
+ */
+function renderShardedWorkflow(buildStep: boolean, shards: number): string {
+  return [
+    ...HEADER,
+    `# The scenarios are split over ${shards} runners (\`gate --shard i/${shards}\`: a round-robin share each, every`,
+    '# scenario exactly as in an unsharded run); `idemgate-merge` merges their reports into one and exits',
+    '# as the unsharded gate would: make that job the required check. A shard with no scenarios (more',
+    '# shards than scenarios) exits 2: lower the count in `matrix.shard` and in `--shard`.',
+    'name: idemgate',
+    '',
+    ...TRIGGERS,
+    'jobs:',
+    '  idemgate:',
+    `    name: idemgate shard \${{ matrix.shard }}/${shards}`,
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 30',
+    '    strategy:',
+    '      # Every shard runs to the end, so the merge sees every result.',
+    '      fail-fast: false',
+    '      matrix:',
+    `        shard: [${Array.from({ length: shards }, (_, i) => i + 1).join(', ')}]`,
+    ...DATABASE,
+    '    steps:',
+    ...setupSteps(buildStep),
+    `      - run: npx idemgate gate --shard \${{ matrix.shard }}/${shards} --reports reports`,
+    '      - uses: actions/upload-artifact@v4',
+    '        if: always()',
+    '        with:',
+    '          name: idemgate-shard-${{ matrix.shard }}',
+    '          path: reports/',
+    '  idemgate-merge:',
+    '    needs: idemgate',
+    '    # Also when a shard failed: the merged reports say what broke, and this job fails with it.',
+    '    if: ${{ !cancelled() }}',
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 10',
     '    env:',
     '      CI: true',
-    '      # idemgate creates a fresh database from this URL for each run and drops it afterwards.',
-    '      DATABASE_URL: postgres://postgres:postgres@localhost:5432/idemgate',
     '    steps:',
-    '      - uses: actions/checkout@v4',
-    '      - uses: actions/setup-node@v4',
+    ...setupSteps(false),
+    '      - uses: actions/download-artifact@v4',
     '        with:',
-    '          node-version: 20',
-    '          cache: npm',
-    '      - run: npm ci',
-    ...(options.buildStep ? ['      - run: npm run build'] : []),
-    '      - run: npx idemgate gate',
+    '          pattern: idemgate-shard-*',
+    '          path: shards/',
+    '      - run: npx idemgate merge-reports shards/idemgate-shard-* --reports reports',
     '      - uses: actions/upload-artifact@v4',
     '        if: always()',
     '        with:',

@@ -52,6 +52,11 @@ export interface MatrixResult {
     scenarios: string[];
   };
   wallSeconds: number;
+  /**
+   * Set when this matrix is one shard of a split one (`--shard index/count`): which shard, and
+   * every mutant id of the whole plan in order (this shard ran every count-th from index).
+   */
+  shard?: { index: number; count: number; planned: string[] };
 }
 
 export const isKilled = (r: MutantResult, timeoutKills: boolean): boolean =>

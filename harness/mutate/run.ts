@@ -7,6 +7,7 @@ import { describeError, IdemgateError } from '../errors.ts';
 import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { openSession, sessionDatabase } from '../runner/session.ts';
+import { shardOf, type Shard } from '../runner/shard.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Mutant, SourceFile } from './mutant.ts';
 import { ALL_OPERATORS, collectMutants } from './operators/index.ts';
@@ -56,6 +57,11 @@ export interface MatrixOptions {
   /** Called as each mutant finishes (progress). */
   onResult?: (result: MutantResult, done: number, total: number) => void;
   onClean?: (result: CleanResult) => void;
+  /**
+   * Run only this shard's mutants: mutant k of the plan goes to shard (k mod count) + 1. The
+   * unmutated target still runs first on every shard (its mutants count only if it passes).
+   */
+  shard?: Shard;
 }
 
 export function mutationConfig(config: IdemgateConfig): MutationConfig {
@@ -272,7 +278,10 @@ const elapsed = (since: number): number => Math.round((performance.now() - since
 export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now();
   const operators = [...(options.operators ?? options.config.mutation?.operators ?? ALL_OPERATORS)];
-  const { sources, mutants } = await planMutants(options.config, options.rootDir, operators, options.only);
+  const { sources, mutants: planned } = await planMutants(options.config, options.rootDir, operators, options.only);
+  const mutants = options.shard === undefined ? planned : shardOf(planned, options.shard);
+  const shard: Pick<MatrixResult, 'shard'> =
+    options.shard === undefined ? {} : { shard: { ...options.shard, planned: planned.map((m) => m.id) } };
   const ignore = ignoredMutants(options, sources);
   if (options.scenarios.length === 0) throw new IdemgateError('USAGE', 'no scenarios to run against the mutants');
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
@@ -309,7 +318,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   options.onClean?.(clean);
   if (options.timeoutMs === undefined) timeoutMs = Math.max(timeoutMs, Math.ceil(clean.seconds * 4) * 1000);
   settings.timeoutS = timeoutMs / 1000;
-  if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started) };
+  if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started), ...shard };
   const cost = new Map([...timings].map(([name, t]) => [name, t.ms / Math.max(1, t.schedules)]));
 
   const results: MutantResult[] = new Array(mutants.length);
@@ -356,5 +365,5 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, mutants.length) }, () => worker()));
-  return { clean, mutants: results, settings, wallSeconds: elapsed(started) };
+  return { clean, mutants: results, settings, wallSeconds: elapsed(started), ...shard };
 }

@@ -2,7 +2,7 @@ import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
-import { exchangeLabel, harnessErrorText, LEDGER_MATCHES_CLEAN_REPLAY, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
+import { exchangeLabel, harnessErrorText, LEDGER_MATCHES_CLEAN_REPLAY, runScopeText, VERDICTS, type RunReport, type ScenarioResult } from './model.ts';
 import { renderTimelineSvg } from './timeline.ts';
 
 const secs = (ms: number): string => secondsOfMs(ms, { unit: false });
@@ -116,6 +116,7 @@ export function renderHtml(report: RunReport): string {
       return '';
     })
     .join('\n');
+  const scope = runScopeText(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -125,7 +126,7 @@ export function renderHtml(report: RunReport): string {
 <h1>idemgate report</h1>
 <div class="banner v-${verdict}" id="verdict">${html(VERDICTS[verdict].headline)}<small>${s.scenarios} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.errored} errored · ${s.schedules} schedules · ${s.invariantChecks} invariant checks · ${s.violations} violation(s) · ${secondsOfMs(s.wallMs)}</small></div>
 <p class="meta">${html(report.tool.name)} ${html(report.tool.version)} · target ${html(report.target.baseUrl)} · ${html(report.database)} · started ${html(report.startedAt)} · finished ${html(report.finishedAt)}</p>
-<table class="scenarios"><thead><tr><th>Scenario</th><th>Status</th><th>Schedules</th><th>Invariant checks</th><th>Seconds</th><th>Seed</th></tr></thead><tbody>
+${scope === undefined ? '' : `<p class="meta" id="scope">${html(scope)}</p>\n`}<table class="scenarios"><thead><tr><th>Scenario</th><th>Status</th><th>Schedules</th><th>Invariant checks</th><th>Seconds</th><th>Seed</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 ${details}

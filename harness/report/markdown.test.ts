@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erroredResult, failedResult, passedResult, sampleReport } from './_testing/sample-report.ts';
+import { erroredResult, failedResult, passedResult, sampleReport, sampleShard } from './_testing/sample-report.ts';
 import { mdCodeBlock } from './escape.ts';
 import { renderSummaryMarkdown } from './markdown.ts';
 
@@ -14,6 +14,13 @@ describe('summary.md', () => {
     expect(md).toContain('| fpx-holiday-file | ⚠️ errored | 0 | 0 | 0.2 |');
     expect(renderSummaryMarkdown(sampleReport([passedResult()]))).toMatch(/^## idemgate: ✅ PASSED/);
     expect(renderSummaryMarkdown(sampleReport([passedResult(), failedResult()]))).toMatch(/^## idemgate: ❌ FAILED/);
+  });
+
+  it('says when it is one shard of a split run', () => {
+    const md = renderSummaryMarkdown({ ...sampleReport([]), shard: sampleShard(4, 4) });
+    expect(md).toContain('## idemgate: ⚠️ NOTHING RAN');
+    expect(md).toContain('\n\n_shard 4/4 ran nothing: none of the 3 scenario(s) fell to it');
+    expect(renderSummaryMarkdown(sampleReport())).not.toContain('shard');
   });
 
   it('shows each failure: broken invariants, the shrunk schedule in a code block, the replay command', () => {

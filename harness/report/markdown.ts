@@ -1,7 +1,7 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
-import { harnessErrorText, VERDICTS, type RunReport, type Verdict } from './model.ts';
+import { harnessErrorText, runScopeText, VERDICTS, type RunReport, type Verdict } from './model.ts';
 
 const TONE_ICON = { good: '✅', bad: '❌', warn: '⚠️' } as const;
 const icon = (v: Verdict): string => TONE_ICON[VERDICTS[v].tone];
@@ -19,6 +19,8 @@ export function renderSummaryMarkdown(report: RunReport): string {
       `${secondsOfMs(s.wallMs)} against ${mdCode(report.target.baseUrl)} on ${report.database}.`,
     '',
   ];
+  const scope = runScopeText(report);
+  if (scope !== undefined) out.push(`_${mdText(scope)}._`, '');
   if (report.results.length > 0) {
     out.push('| Scenario | Status | Schedules | Invariant checks | Seconds |', '| --- | --- | ---: | ---: | ---: |');
     for (const r of report.results) {

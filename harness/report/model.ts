@@ -5,8 +5,9 @@
  */
 import type { z } from 'zod';
 import type { SuiteRun } from '../runner/suite.ts';
+import { shardOf } from '../runner/shard.ts';
 import type { Verdict } from '../runner/verdict.ts';
-import type { runReportSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
+import type { mergedSchema, runReportSchema, shardSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
 
 export type { Violation } from '../invariants/invariant.ts';
 export { cleanReplayDiffRows, LEDGER_MATCHES_CLEAN_REPLAY, type CleanReplayDiffRow } from '../invariants/ledger-matches-clean-replay.ts';
@@ -24,6 +25,10 @@ export type { SuiteProgress, SuiteRun, WorkerPlan } from '../runner/suite.ts';
 export type RunReport = z.infer<typeof runReportSchema>;
 /** What pins a `gate --signoff` run so it can be repeated bit for bit. */
 export type Signoff = z.infer<typeof signoffSchema>;
+/** What a shard's results.json records about the split, so the shards can be checked and merged. */
+export type ShardRecord = z.infer<typeof shardSchema>;
+/** What a merged report records about the shards it was made from. */
+export type MergedRecord = z.infer<typeof mergedSchema>;
 /** A call the target made to a simulated provider API, on the replay's clock, as the timeline draws it. */
 export type TimelineCall = z.infer<typeof timelineCallSchema>;
 
@@ -44,7 +49,7 @@ export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: strin
 export function runReport(
   run: SuiteRun,
   tool: RunReport['tool'],
-  extra: Pick<RunReport, 'signoff'> = {},
+  extra: Pick<RunReport, 'signoff' | 'shard'> = {},
 ): RunReport {
   return {
     version: 1,
@@ -69,4 +74,26 @@ export function exchangeLabel(report: RunReport, scenario: string, exchange: num
 /** An errored scenario's harness error as one text: its code, once, then the message. */
 export function harnessErrorText(error: { code: string; message: string }): string {
   return `[${error.code}] ${error.message}`;
+}
+
+/**
+ * Which part of a split run a report covers, in words, or undefined for a whole run. A shard's
+ * own verdict covers only its share; the run's is the merged report's.
+ */
+export function runScopeText(report: RunReport): string | undefined {
+  const shard = report.shard;
+  if (shard !== undefined) {
+    const share = shardOf(shard.scenarios, shard).length;
+    const whole = `${shard.scenarios.length} scenario(s)`;
+    const merge = "the whole run's verdict is the one idemgate merge-reports makes of every shard's reports";
+    return share === 0
+      ? `shard ${shard.index}/${shard.count} ran nothing: none of the ${whole} fell to it (more shards than scenarios); ${merge}`
+      : `shard ${shard.index}/${shard.count}: ${share} of ${whole}; ${merge}`;
+  }
+  const merged = report.merged;
+  if (merged !== undefined) {
+    const parts = merged.shards.map((s) => `${s.index}/${merged.count}: ${s.scenarios.length} scenario(s) in ${(s.wallMs / 1000).toFixed(1)} s`);
+    return `merged from ${merged.count} shards (${parts.join('; ')})`;
+  }
+  return undefined;
 }

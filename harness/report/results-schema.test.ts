@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { applyEdits } from '../faults/edits.ts';
 import { cleanSchedule } from '../schedule/schedule.ts';
-import { failedResult, sampleReport } from './_testing/sample-report.ts';
+import { failedResult, passedResult, sampleReport, sampleShard } from './_testing/sample-report.ts';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchemaText, runReportSchema } from './results-schema.ts';
 
 const committed = await readFile(RESULTS_SCHEMA_FILE, 'utf8');
@@ -30,6 +30,15 @@ describe('results.schema.json', () => {
 
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(runReportSchema.safeParse(json).success).toBe(true);
+  });
+
+  it("accepts a shard's report and a merged one, and rejects a shard numbered from 0", () => {
+    const shard = JSON.parse(JSON.stringify({ ...sampleReport([passedResult()]), shard: sampleShard(1, 2) })) as { shard: { index: number } };
+    expect(validate(shard), JSON.stringify(validate.errors)).toBe(true);
+    const merged = { ...sampleReport(), merged: { count: 2, shards: [{ index: 1, scenarios: ['a'], wallMs: 5 }, { index: 2, scenarios: [], wallMs: 0 }] } };
+    expect(validate(JSON.parse(JSON.stringify(merged))), JSON.stringify(validate.errors)).toBe(true);
+    shard.shard.index = 0;
+    expect(validate(shard)).toBe(false);
   });
 
   it('rejects an edit kind the schedule does not know', () => {

@@ -173,6 +173,35 @@ export const signoffSchema = z
   })
   .describe('Present for `idemgate gate --signoff`: what pins the run so it can be repeated bit for bit.');
 
+export const shardSchema = z
+  .strictObject({
+    index: z.int().min(1).describe('Which shard this is, 1-based (`--shard index/count`).'),
+    count: z.int().min(1).describe('How many shards the run was split into.'),
+    command: z.enum(['run', 'gate']),
+    scenarios: z
+      .array(z.string().min(1))
+      .describe('The whole selection that was split, in run order; this shard ran every count-th of it from index.'),
+    seed: z.int().min(0).nullable().describe('--seed (null: each scenario drew its own).'),
+    runs: z.int().min(1).nullable().describe("--runs (null: each scenario's own)."),
+    mutate: z.boolean().describe('`gate --mutate`: the shard ran its share of the mutants too (mutation.json beside this file).'),
+    suiteHash: sha256.describe('sha256 over the config file, scenario names and runs, every tape and the seed: equal on every shard of one run'),
+    commit: z.string().nullable().describe('git commit of the project holding the config (null outside git)'),
+  })
+  .describe('Present when the run was one shard of a split run (`--shard i/n`); `idemgate merge-reports` merges the shards.');
+
+export const mergedSchema = z
+  .strictObject({
+    count: z.int().min(1),
+    shards: z.array(
+      z.strictObject({
+        index: z.int().min(1),
+        scenarios: z.array(z.string()).describe('The scenarios this shard ran.'),
+        wallMs: ms,
+      }),
+    ),
+  })
+  .describe('Present when `idemgate merge-reports` made this report from the shards of one split run; the summary is recomputed from the merged results.');
+
 export const runReportSchema = z
   .strictObject({
     version: z.literal(1).describe('Format version; bumped on any incompatible change.'),
@@ -188,6 +217,8 @@ export const runReportSchema = z
       .optional()
       .describe('Per scenario, a readable label for each exchange of its tape (array index = exchange index).'),
     signoff: signoffSchema.optional(),
+    shard: shardSchema.optional(),
+    merged: mergedSchema.optional(),
   })
   .meta({
     $id: 'https://idemgate.dev/schema/results-1.json',

@@ -77,7 +77,8 @@ export interface SuiteRun {
 /**
  * Runs scenarios on one session and decides the run's verdict. Never throws for a set-up failure
  * (bad tape, target down, database unreachable): every scenario is then reported `errored`, so
- * the reports written afterwards can never look green.
+ * the reports written afterwards can never look green. With no scenarios it starts nothing and
+ * the verdict is `nothing-ran`.
  */
 export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const { config, rootDir, scenarios } = options;
@@ -89,6 +90,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const sessionChoice = options.pglite ? { databaseUrl: null } : {};
   let database = sessionDatabase({ config, ...sessionChoice }).kind;
   let setupError: string | undefined;
+  // Nothing to run (an empty selection, or a shard with no share): no target or database to start.
+  if (scenarios.length === 0) {
+    return { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), target: { baseUrl }, database, summary: summarise([], performance.now() - started), results, labels };
+  }
   try {
     const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
     const session = await openSession({ config, rootDir, tapes, ...sessionChoice });

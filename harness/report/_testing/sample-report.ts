@@ -151,3 +151,16 @@ export function sampleReport(results: ScenarioResult[] = [passedResult(), failed
     labels: Object.fromEntries(results.map((r) => [r.scenario, LABELS])),
   };
 }
+
+/** A shard record for `sampleReport`'s selection split `count` ways (the suite hash is made up). */
+export const sampleShard = (index: number, count: number, scenarios: string[] = ['stripe-duplicates', 'shopee-fpx-races', 'fpx-holiday-file']): NonNullable<RunReport['shard']> => ({
+  index,
+  count,
+  command: 'gate',
+  scenarios,
+  seed: 42,
+  runs: 100,
+  mutate: false,
+  suiteHash: 'a'.repeat(64),
+  commit: '3dd030d84f9a148983fcae5bade7ea452999a036',
+});
