@@ -67,8 +67,10 @@ try {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ id: 'e0' }),
   });
-  const cannonRate = cannon.requests.total / (cannon.duration || 1);
-  console.log(`autocannon: ${Math.round(cannonRate)} requests/s (${cannon.requests.total} in ${cannon.duration.toFixed(2)} s)`);
+  // From its own start and finish times: its `duration` is coarse for runs of a few seconds.
+  const cannonSeconds = (cannon.finish.getTime() - cannon.start.getTime()) / 1000;
+  const cannonRate = cannon.requests.total / cannonSeconds;
+  console.log(`autocannon: ${Math.round(cannonRate)} requests/s (${cannon.requests.total} in ${cannonSeconds.toFixed(2)} s)`);
   console.log(`replayer ÷ autocannon: ${(replayerRate / cannonRate).toFixed(2)}×`);
 } finally {
   await replayer.close();

@@ -3,6 +3,9 @@ import type { Dispatcher } from 'undici';
 /** Most of a target's answer idemgate keeps: enough for any acknowledgement body, bounded for reports. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Timeouts at least this long are left to undici's own (coarse) timers. */
+const LEAN_MIN_TIMEOUT_MS = 2000;
+
 /** Error codes that mean "nothing listens there", as opposed to a request that failed mid-way. */
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
@@ -60,13 +63,17 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
  * trouble: an abort, a timeout or a refused connection is an outcome, not an exception.
  */
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResult> {
-  const controller = new AbortController();
+  // The common request (no lost answer, no cancellable replay, a timeout of seconds) needs no
+  // controller or timer of its own: undici's timeouts stand for ours (they tick coarsely, by up to
+  // a second late, hence only for long timeouts). That is most of the replay client's overhead.
+  const lean = req.abortAfterMs === undefined && req.cancel === undefined && req.timeoutMs >= LEAN_MIN_TIMEOUT_MS;
+  const controller = lean ? undefined : new AbortController();
   let reason: 'aborted' | 'timeout' | 'cancelled' | undefined;
   const stop = (why: 'aborted' | 'timeout' | 'cancelled') => {
     reason ??= why;
-    controller.abort();
+    controller?.abort();
   };
-  const timers: NodeJS.Timeout[] = [setTimeout(stop, req.timeoutMs, 'timeout')];
+  const timers: NodeJS.Timeout[] = lean ? [] : [setTimeout(stop, req.timeoutMs, 'timeout')];
   if (req.abortAfterMs !== undefined) timers.push(setTimeout(stop, req.abortAfterMs, 'aborted'));
   const onCancel = () => stop('cancelled');
   if (req.cancel?.aborted) onCancel();
@@ -78,10 +85,11 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD') ? req.body : undefined,
-      signal: controller.signal,
-      // Our own timer decides timeouts; keep undici's from firing first with a different error.
-      headersTimeout: req.timeoutMs + 1000,
-      bodyTimeout: req.timeoutMs + 1000,
+      ...(controller === undefined ? {} : { signal: controller.signal }),
+      // Lean: undici's timeouts are the request timeout. Otherwise our own timer decides, and
+      // undici's are kept from firing first with a different error.
+      headersTimeout: lean ? req.timeoutMs : req.timeoutMs + 1000,
+      bodyTimeout: lean ? req.timeoutMs : req.timeoutMs + 1000,
     });
     // A body of known size within the cap is read in one go (the common case: a short acknowledgement).
     const length = Number(res.headers['content-length']);
@@ -90,6 +98,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
   } catch (e) {
     if (reason !== undefined) return { result: reason };
     const code = errorCode(e);
+    if (lean && (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')) return { result: 'timeout' };
     const message = e instanceof Error && e.message !== '' ? e.message : String(e);
     return {
       result: 'error',

@@ -412,6 +412,18 @@ describe('replaySchedule', () => {
     expect(target.arrivals.map((a) => a.id)).toEqual(['a']);
   }, 5000); // without the signal the back-off never ends: fail fast, not at the suite timeout
 
+  it('gives up on a slow answer after a timeout of seconds too (left to undici\'s own timers)', async () => {
+    const target = await startTarget();
+
+    const outcomes = await replaySchedule(
+      cleanSchedule(1),
+      options(target, [{ id: 'a', delayMs: 8000 }], { requestTimeoutMs: 2000, redeliveryRounds: 0 }),
+    );
+
+    // Decided by order, not by a margin: the answer would come 6 s after the timeout.
+    expect(outcomes[0]).toMatchObject({ result: 'timeout', acknowledged: false });
+  }, 10_000);
+
   it('gives up on a slow answer after the request timeout', async () => {
     const target = await startTarget();
 
