@@ -4,6 +4,7 @@ import { IdemgateError } from '../../errors.ts';
 import type { Database } from '../database.ts';
 import { queryFailed } from '../errors.ts';
 import { bootPglite } from './snapshot.ts';
+import { Server as NetServer, type Socket } from 'node:net';
 
 /**
  * Values come back as node-postgres returns them (int8 and numeric as strings), so code that
@@ -49,6 +50,27 @@ export interface OpenPgliteOptions {
    * which is then loaded instead. The key must change whenever `prepare` would build another schema.
    */
   prepared?: { key: string; prepare: (db: Database) => Promise<void> };
+}
+
+/**
+ * pglite-socket writes every chunk of a query's answer to the socket on its own (a system call
+ * each, which dominated a child-process target's schedule); writes made within one tick are
+ * corked and leave together.
+ */
+export function corkWritesPerTick(socket: Socket): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  socket.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return write(...args);
+  }) as Socket['write'];
 }
 
 /** The Database interface over one PGlite client (closing it closes the client). */
@@ -102,6 +124,8 @@ function wrapPglite(client: PGlite): Database {
           maxConnections: SOCKET_MAX_CONNECTIONS,
         });
         await s.start();
+        const listening = (s as unknown as { server?: unknown }).server;
+        if (listening instanceof NetServer) listening.on('connection', corkWritesPerTick);
         server = s;
         // getServerConn() is `127.0.0.1:PORT` once listening on port 0.
         url = `postgres://postgres@${s.getServerConn()}/postgres`;
