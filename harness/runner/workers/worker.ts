@@ -8,7 +8,7 @@ import { errorCodeOf, errorMessageOf } from '../../errors.ts';
 import type { LedgerRow } from '../../invariants/invariant.ts';
 import { adapterResolver } from '../../providers/registry.ts';
 import { loadConfig, loadScenarios } from '../load.ts';
-import { executeDraw, loadScenarioTape, prepareTape, replayerFor, type ScenarioRunContext } from '../run-scenario.ts';
+import { executeDraw, invariantsOf, loadScenarioTape, prepareTape, replayerFor, type ScenarioRunContext } from '../run-scenario.ts';
 import { openSession, type Session } from '../session.ts';
 import type { FromWorker, ToWorker, WorkerData } from './protocol.ts';
 
@@ -41,9 +41,8 @@ try {
           const prepared = prepareTape(tapes[i]!, adapterResolver(config.adapters));
           const previous = runs.get(message.scenario);
           await previous?.run.replayer.close();
-          const invariants = [...(scenario.invariants ?? (await import('../../invariants/index.ts')).defaultInvariants), ...scenario.extensions.flatMap((e) => e.invariants)];
           runs.set(message.scenario, {
-            run: { session: opened, prepared, invariants, extensions: scenario.extensions, replayer: replayerFor(opened, prepared.tape) },
+            run: { session: opened, prepared, invariants: invariantsOf(scenario), extensions: scenario.extensions, replayer: replayerFor(opened, prepared.tape) },
             baseline: message.baseline,
           });
           post({ type: 'prepared', scenario: message.scenario });
