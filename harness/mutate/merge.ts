@@ -9,6 +9,7 @@ import { IdemgateError } from '../errors.ts';
 import { completeShardSet, sameSetting, shardLabel, shardOf, type ShardPart } from '../runner/shard.ts';
 import { mutationOperatorSchema } from './config.ts';
 import type { MatrixResult } from './result.ts';
+import { parseReportFile } from '../_internals/parse-json.ts';
 
 const count = z.int().min(0);
 const seconds = z.number().min(0);
@@ -63,20 +64,7 @@ const matrixFileSchema = matrixResultSchema.extend({ format: z.literal('idemgate
 
 /** Reads one mutation.json; a file that is not one is REPORTS_INVALID naming it and the first bad field. */
 export function parseMatrixFile(text: string, source: string): MatrixResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new IdemgateError('REPORTS_INVALID', `${source} is not JSON: ${(e as Error).message}`, { details: { file: source } });
-  }
-  const parsed = matrixFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new IdemgateError('REPORTS_INVALID', `${source} is not an idemgate mutation.json: ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
-      details: { file: source },
-    });
-  }
-  const { format: _format, version: _version, ...result } = parsed.data;
+  const { format: _format, version: _version, ...result } = parseReportFile(text, source, matrixFileSchema, 'an idemgate mutation.json');
   return result;
 }
 

@@ -8,23 +8,11 @@ import { completeShardSet, sameSetting, shardLabel, shardOf, type ShardPart } fr
 import { summarise } from '../runner/verdict.ts';
 import type { RunReport } from './model.ts';
 import { runReportSchema } from './results-schema.ts';
+import { parseReportFile } from '../_internals/parse-json.ts';
 
 /** Reads one results.json; a file that is not a version-1 run report is REPORTS_INVALID naming it and the first bad field. */
 export function parseRunReport(text: string, source: string): RunReport {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new IdemgateError('REPORTS_INVALID', `${source} is not JSON: ${(e as Error).message}`, { details: { file: source } });
-  }
-  const parsed = runReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new IdemgateError('REPORTS_INVALID', `${source} is not an idemgate results.json (version 1): ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
-      details: { file: source },
-    });
-  }
-  return parsed.data;
+  return parseReportFile(text, source, runReportSchema, 'an idemgate results.json (version 1)');
 }
 
 export interface RunReportFile {
