@@ -5,13 +5,12 @@
  * guards in a tiny service, one scenario, two shards: shard 2 gets no scenario yet still runs its
  * mutant, since the merged scenarios pass.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runCli } from './testdata/project.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
-const bin = join(repo, 'harness/cli/bin.js');
 const tape = join(repo, 'fixtures/tapes/stripe.jsonl');
 // Inside the repository so the service copy finds node_modules (pg) the way a user's would.
 const base = join(repo, '.idemgate-tmp');
@@ -22,19 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function idemgate(args: string[]): Promise<{ status: number | null; out: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', CI: 'true' };
-  delete env.VITEST;
-  delete env.NODE_OPTIONS;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', fail);
-    child.on('exit', (status) => done({ status, out }));
-  });
-}
+const idemgate = runCli;
 
 const SERVER = `import { createServer } from 'node:http';
 import pg from 'pg';

@@ -3,36 +3,23 @@
  * and merged gives exactly the verdicts and counts of the unsharded gate with the same seed, and
  * the exit code it would have had; shards that do not belong together exit 2 naming the shard.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { runCli } from './testdata/project.ts';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { RunReport } from '../report/model.ts';
 import { main } from './main.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
-const bin = join(repo, 'harness/cli/bin.js');
 const dir = mkdtempSync(join(tmpdir(), 'idemgate-shard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const schema = JSON.parse(readFileSync(join(repo, 'harness/report/schema/results.schema.json'), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
-function idemgate(args: string[]): Promise<{ status: number | null; out: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', CI: 'true' };
-  delete env.VITEST; // the CLI imports scenarios/*.test.ts: scenarioTest must not register a vitest test there
-  delete env.NODE_OPTIONS;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', fail);
-    child.on('exit', (status) => done({ status, out }));
-  });
-}
+const idemgate = runCli;
 
 /** The CLI in this process (for what fails or ends before a target starts): exit code and everything printed. */
 async function inProcess(args: string[]): Promise<{ status: number; out: string }> {

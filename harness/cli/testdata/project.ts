@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -39,4 +40,23 @@ export const naive = defineScenario({
 `,
   );
   return join(dir, 'idemgate.config.ts');
+}
+
+/**
+ * The CLI as a user runs it (`node harness/cli/bin.js …`), asynchronously so several can run at
+ * once: exit code and everything printed. Without vitest's variables: the CLI imports
+ * scenarios/*.test.ts, where scenarioTest must not register a vitest test.
+ */
+export function runCli(args: string[]): Promise<{ status: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', CI: 'true' };
+  delete env.VITEST;
+  delete env.NODE_OPTIONS;
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(repo, 'harness/cli/bin.js'), ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', fail);
+    child.on('exit', (status) => done({ status, out }));
+  });
 }
