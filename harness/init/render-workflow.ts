@@ -46,6 +46,15 @@ const DATABASE = [
 ];
 
 /** The GitHub Actions workflow `init` writes: the gate on every pull request, reports kept as an artifact. */
+/** The step that keeps reports/ as an artifact, whatever the gate's exit code. */
+const uploadReports = (name: string): string[] => [
+  '      - uses: actions/upload-artifact@v4',
+  '        if: always()',
+  '        with:',
+  `          name: ${name}`,
+  '          path: reports/',
+];
+
 export function renderWorkflow(options: WorkflowOptions): string {
   if (options.shards !== undefined) return renderShardedWorkflow(options.buildStep, options.shards);
   return [
@@ -62,11 +71,7 @@ export function renderWorkflow(options: WorkflowOptions): string {
     '    steps:',
     ...setupSteps(options.buildStep),
     '      - run: npx idemgate gate',
-    '      - uses: actions/upload-artifact@v4',
-    '        if: always()',
-    '        with:',
-    '          name: idemgate-reports',
-    '          path: reports/',
+    ...uploadReports('idemgate-reports'),
     '',
   ].join('\n');
 }
@@ -100,11 +105,7 @@ function renderShardedWorkflow(buildStep: boolean, shards: number): string {
     '    steps:',
     ...setupSteps(buildStep),
     `      - run: npx idemgate gate --shard \${{ matrix.shard }}/${shards} --reports reports`,
-    '      - uses: actions/upload-artifact@v4',
-    '        if: always()',
-    '        with:',
-    '          name: idemgate-shard-${{ matrix.shard }}',
-    '          path: reports/',
+    ...uploadReports('idemgate-shard-${{ matrix.shard }}'),
     '  idemgate-merge:',
     '    needs: idemgate',
     '    # Also when a shard failed: the merged reports say what broke, and this job fails with it.',
@@ -120,11 +121,7 @@ function renderShardedWorkflow(buildStep: boolean, shards: number): string {
     '          pattern: idemgate-shard-*',
     '          path: shards/',
     '      - run: npx idemgate merge-reports shards/idemgate-shard-* --reports reports',
-    '      - uses: actions/upload-artifact@v4',
-    '        if: always()',
-    '        with:',
-    '          name: idemgate-reports',
-    '          path: reports/',
+    ...uploadReports('idemgate-reports'),
     '',
   ].join('\n');
 }
