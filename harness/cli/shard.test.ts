@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { runCli } from './testdata/project.ts';
+import { makeProject, runCli, STRIPE_TAPE } from './testdata/project.ts';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { RunReport } from '../report/model.ts';
 import { main } from './main.ts';
@@ -124,31 +124,14 @@ describe('gate --shard i/n and merge-reports (CLI)', () => {
 
   it('a failing gate --mutate split in 2 merges to the same failure, shrunk schedule and exit 1, without a matrix', { timeout: 300_000 }, async () => {
     const project = join(dir, 'naive');
-    mkdirSync(join(project, 'scenarios'), { recursive: true });
-    writeFileSync(
-      join(project, 'idemgate.config.ts'),
-      `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-import { migrateNaive, startNaive } from ${JSON.stringify(join(repo, 'harness/cli/testdata/naive-target.ts'))};
-export default defineConfig({
-  target: { start: { kind: 'in-process', start: ({ database }) => startNaive(database) }, requestTimeoutMs: 2000 },
-  providers: { stripe: { endpointSecret: 'whsec_cli_test' } },
-  database: { url: undefined, migrate: migrateNaive },
-  ledger: {
-    table: 'journal',
-    columns: { txnId: 'batch', account: 'acct', debit: 'dr', credit: 'cr', currency: 'ccy', reference: 'ext_ref' },
-    cashAccounts: ['cash'],
-  },
-});
-`,
-    );
-    const tape = JSON.stringify(join(repo, 'fixtures/tapes/stripe.jsonl'));
-    writeFileSync(
-      join(project, 'scenarios', 'naive.test.ts'),
-      `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+    const tape = JSON.stringify(STRIPE_TAPE);
+    makeProject(project, {
+      target: "{ kind: 'in-process', start: ({ database }) => startNaive(database) }",
+      scenarios: `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
 export const clean = defineScenario({ name: 'naive-clean', tapes: [${tape}], faults: [], runs: 5 });
 export const dupes = defineScenario({ name: 'naive-dupes', tapes: [${tape}], faults: [sequentialDuplicates({ maxGap: 2 })], runs: 20 });
 `,
-    );
+    });
     // A mutation.json left in shard 1's folder from an earlier run: it must never stand in for the
     // matrix this run could not make (this config has no mutation section).
     const stale = join(dir, 'naive', 'shard-1', 'mutation.json');

@@ -7,10 +7,11 @@ const repo = resolve(import.meta.dirname, '../../..');
 export const STRIPE_TAPE = join(repo, 'fixtures/tapes/stripe.jsonl');
 
 /**
- * A project folder with its own config and scenario (`naive-stripe`) against the naive target
- * (naive-target.ts: no idempotency guards), as a user of idemgate would have. Returns the config file.
+ * A project folder with its own config and scenario (`naive-stripe`, or the `scenarios` file given)
+ * against the naive target (naive-target.ts: no idempotency guards), as a user of idemgate would
+ * have. Returns the config file.
  */
-export function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string }): string {
+export function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string; scenarios?: string }): string {
   mkdirSync(join(dir, 'scenarios'), { recursive: true });
   writeFileSync(
     join(dir, 'idemgate.config.ts'),
@@ -30,7 +31,8 @@ export default defineConfig({
   );
   writeFileSync(
     join(dir, 'scenarios', 'naive.test.ts'),
-    `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+    opts.scenarios ??
+      `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
 export const naive = defineScenario({
   name: 'naive-stripe',
   tapes: [${JSON.stringify(opts.tape ?? STRIPE_TAPE)}],
