@@ -1,6 +1,7 @@
 import type { Database } from './database.ts';
 import { openPglite } from './pglite/pglite.ts';
 import { createIsolatedDatabase, openPostgres } from './postgres/postgres.ts';
+import { createFromTemplate } from './postgres/template.ts';
 import type { DatabaseChoice } from './resolve.ts';
 
 export interface OpenDatabaseOptions {
@@ -10,9 +11,10 @@ export interface OpenDatabaseOptions {
    */
   isolate?: boolean | string;
   /**
-   * Prepares the new database (runs the migration). On PGlite, with a `key` that changes whenever
-   * the migration would build another schema, the migrated database is snapshotted once and later
-   * opens load it instead of migrating again. The migration runs with the database served, so it
+   * Prepares the new database (runs the migration). With a `key` that changes whenever the
+   * migration would build another schema, the migrated database is built once and later opens copy
+   * it instead of migrating again: on PGlite a snapshot of its data directory, on PostgreSQL a
+   * template database (`CREATE DATABASE … TEMPLATE`). The migration runs with the database served, so it
    * may connect by URL.
    */
   prepare?: { migrate: (db: Database) => Promise<void>; key?: string; serve?: boolean };
@@ -38,7 +40,11 @@ export async function openDatabase(choice: DatabaseChoice, options: OpenDatabase
     return openPglite({ prepared: { key: prepare.key, prepare: migrate } });
   }
   const isolate = options.isolate ?? true;
-  const db = isolate === false ? await openPostgres(choice.url) : await createIsolatedDatabase(choice.url, typeof isolate === 'string' ? isolate : 'run');
+  const prefix = typeof isolate === 'string' ? isolate : 'run';
+  if (isolate !== false && prepare?.key !== undefined) {
+    return (await createFromTemplate(choice.url, prefix, { key: prepare.key, build: migrate })).db;
+  }
+  const db = isolate === false ? await openPostgres(choice.url) : await createIsolatedDatabase(choice.url, prefix);
   return afterOpen(migrate)(db);
 }
 

@@ -87,7 +87,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   };
 }
 
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /** `idemgate_<prefix>_<pid>_<random>`, lower-case, within PostgreSQL's 63-byte identifier limit. */
 export function isolatedDatabaseName(prefix: string): string {
@@ -100,7 +100,8 @@ export function isolatedDatabaseName(prefix: string): string {
   return `idemgate_${clean}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a single admin connection to `adminUrl`, closed afterwards. */
+export async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   try {
@@ -116,20 +117,22 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
 }
 
 /**
- * Creates a fresh database next to the one `adminUrl` names and returns a Database on it;
- * its close() terminates remaining connections and drops it. Tests and workers each take one.
+ * Creates a fresh database next to the one `adminUrl` names (a copy of `template` when given) and
+ * returns a Database on it; its close() terminates remaining connections and drops it. Tests and
+ * workers each take one.
  *
  * @example
  * const db = await createIsolatedDatabase(process.env.DATABASE_URL!, 'scenario');
  * try { … } finally { await db.close(); } // database dropped
  */
-export async function createIsolatedDatabase(adminUrl: string, prefix: string): Promise<Database> {
+export async function createIsolatedDatabase(adminUrl: string, prefix: string, options: { template?: string } = {}): Promise<Database> {
   const name = isolatedDatabaseName(prefix);
   await withAdmin(adminUrl, async (admin) => {
+    const sql = `create database ${quoteIdent(name)}${options.template === undefined ? '' : ` template ${quoteIdent(options.template)}`}`;
     try {
-      await admin.query(`create database ${quoteIdent(name)}`);
+      await admin.query(sql);
     } catch (e) {
-      throw queryFailed(e, `create database ${name}`);
+      throw queryFailed(e, sql);
     }
   });
   const url = new URL(adminUrl);
