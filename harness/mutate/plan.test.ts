@@ -23,3 +23,33 @@ describe('suitePlan with measured costs', () => {
     expect(suitePlan({ scenarios: [a, b], runs: 4, rounds: 2, seed: 1 }, cost).map(row)).toEqual(['b:2@1', 'a:2@1', 'b:2@2', 'a:2@2']);
   });
 });
+
+describe('suitePlan for a mutant', () => {
+  const stripe = defineScenario({ name: 'stripe-webhooks', tapes: ['s.jsonl'], faults: [] });
+  const fpx = defineScenario({ name: 'fpx-direct-ac', tapes: ['f.jsonl'], faults: [] });
+  const mixed = defineScenario({ name: 'mixed', tapes: ['m.jsonl'], faults: [] });
+  const providers = new Map([
+    ['stripe-webhooks', new Set(['stripe'])],
+    ['fpx-direct-ac', new Set(['fpx'])],
+    ['mixed', new Set(['stripe', 'fpx-indirect', 'shopee'])],
+  ]);
+  const cost = new Map([['fpx-direct-ac', 1], ['stripe-webhooks', 5], ['mixed', 50]]);
+  const mutant = (file: string, guard: string) => ({ guard, changes: [{ file }] });
+  const plan = (m: { guard: string; changes: { file: string }[] }) =>
+    suitePlan({ scenarios: [stripe, fpx, mixed], runs: 4, rounds: 2, seed: 1 }, cost, { mutant: m, providers }).map(row);
+
+  it('runs first, in each round, the scenarios whose traffic the mutated file or guard is named after', () => {
+    expect(plan(mutant('internal/webhooks/stripe_handler.go', 'event-dedupe'))).toEqual([
+      'stripe-webhooks:2@1', 'mixed:2@1', 'fpx-direct-ac:2@1',
+      'stripe-webhooks:2@2', 'mixed:2@2', 'fpx-direct-ac:2@2',
+    ]);
+    expect(plan(mutant('src/payments.ts', 'fpx-ac-dedupe'))).toEqual([
+      'fpx-direct-ac:2@1', 'mixed:2@1', 'stripe-webhooks:2@1',
+      'fpx-direct-ac:2@2', 'mixed:2@2', 'stripe-webhooks:2@2',
+    ]);
+  });
+
+  it('keeps the cost order when no name matches', () => {
+    expect(plan(mutant('src/ledger.ts', 'balance-lock'))).toEqual(suitePlan({ scenarios: [stripe, fpx, mixed], runs: 4, rounds: 2, seed: 1 }, cost).map(row));
+  });
+});

@@ -145,7 +145,7 @@ async function runScenariosOnCopy(
   sources: readonly SourceFile[],
   mutant: Mutant | undefined,
   signal: { cancelled: boolean; onCancel?: () => Promise<void> },
-  { cost, timings }: { cost?: ReadonlyMap<string, number>; timings?: ScenarioTimings } = {},
+  { cost, timings, providers }: { cost?: ReadonlyMap<string, number>; timings?: ScenarioTimings; providers?: MutantAim['providers'] } = {},
 ): Promise<SuiteOutcome> {
   const mutation = mutationConfig(options.config);
   const root = resolve(options.rootDir, mutation.root);
@@ -166,7 +166,8 @@ async function runScenariosOnCopy(
     });
     signal.onCancel = () => session.close();
     try {
-      for (const { scenario, runs, seed } of suitePlan(options, cost)) {
+      const aim = mutant === undefined || providers === undefined ? undefined : { mutant, providers };
+      for (const { scenario, runs, seed } of suitePlan(options, cost, aim)) {
         if (signal.cancelled) break;
         const result = await runScenario(session, scenario, {
           runs,
@@ -208,7 +209,8 @@ async function runScenariosOnCopy(
  * the clean target passed): round by round, each scenario with its share of the runs and the
  * round's seed. With `cost` (ms per schedule, measured on the clean target) the scenarios of each
  * round run cheapest first, so a mutant that a cheap scenario catches never waits on an
- * expensive one; the schedules are the same in any order (each starts from an empty database).
+ * expensive one; with `aim`, the scenarios whose traffic the mutant is named after go before the
+ * rest (see `aimedAt`). The schedules are the same in any order (each starts from an empty database).
  *
  * @example
  * suitePlan({ scenarios: [a, b], runs: 10, rounds: 3, seed: 1 });
@@ -217,18 +219,48 @@ async function runScenariosOnCopy(
 export function suitePlan(
   options: Pick<MatrixOptions, 'scenarios' | 'runs' | 'rounds' | 'seed'>,
   cost?: ReadonlyMap<string, number>,
+  aim?: MutantAim,
 ): { scenario: Scenario; runs: number; seed: number; round: number }[] {
   const total = options.runs ?? 60;
   const rounds = roundsOf(options);
   const seed = options.seed ?? 1;
+  const aimed = aim === undefined ? () => 0 : aimedAt(aim);
+  const ordered = [...options.scenarios].sort(
+    (a, b) => aimed(b) - aimed(a) || (cost === undefined ? 0 : (cost.get(a.name) ?? Infinity) - (cost.get(b.name) ?? Infinity)),
+  );
   const plan: { scenario: Scenario; runs: number; seed: number; round: number }[] = [];
   for (let round = 0; round < rounds; round++) {
     // The first rounds take the remainder, so the shares add up to `total`.
     const runs = Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
-    const ordered = cost === undefined ? options.scenarios : [...options.scenarios].sort((a, b) => (cost.get(a.name) ?? Infinity) - (cost.get(b.name) ?? Infinity));
     for (const scenario of ordered) plan.push({ scenario, runs, seed: seed + round, round });
   }
   return plan;
+}
+
+/** What a plan for one mutant is aimed by: the mutant's files and guard, and each scenario's providers. */
+export interface MutantAim {
+  mutant: { guard: string; changes: readonly { file: string }[] };
+  /** The providers on each scenario's tapes, by scenario name. */
+  providers: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const words = (text: string): string[] => text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+
+/**
+ * 1 for a scenario whose traffic the mutant is named after — a provider on its tape (`stripe`, or
+ * `fpx` for `fpx-indirect`) is a word of a mutated file's path or of the guard's name — else 0.
+ * A guard in `handlers/stripe.ts` is then tried first on the Stripe traffic that reaches it; the
+ * schedules are the same, only their order changes.
+ */
+function aimedAt({ mutant, providers }: MutantAim): (scenario: Scenario) => number {
+  const named = new Set([...mutant.changes.flatMap((c) => words(c.file)), ...words(mutant.guard)]);
+  return (scenario) => {
+    for (const provider of providers.get(scenario.name) ?? []) {
+      const [first] = words(provider);
+      if (named.has(provider.toLowerCase()) || (first !== undefined && named.has(first))) return 1;
+    }
+    return 0;
+  };
 }
 
 /** Rounds the runs are spread over: as asked (default 3), at least 1, never more than the runs. */
@@ -285,6 +317,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const ignore = ignoredMutants(options, sources);
   if (options.scenarios.length === 0) throw new IdemgateError('USAGE', 'no scenarios to run against the mutants');
   const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
+  const providers = new Map(options.scenarios.map((s, i) => [s.name, new Set(tapes[i]!.exchanges.map((x) => x.provider))]));
   let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
   const settings: MatrixResult['settings'] = {
@@ -336,7 +369,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         continue;
       }
       const t0 = performance.now();
-      const outcome = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, mutant, signal, { cost }), timeoutMs);
+      const outcome = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, mutant, signal, { cost, providers }), timeoutMs);
       const base = {
         id: mutant.id,
         operator: mutant.operator,
