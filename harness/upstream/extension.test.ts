@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamCallRecord } from '../simulator/call-log.ts';
-import { upstreamCallsOf } from './extension.ts';
+import { upstreamCallsOf, waitForLateCalls } from './extension.ts';
 
 const call = (over: Partial<UpstreamCallRecord>): UpstreamCallRecord => ({
   seq: 0,
@@ -35,5 +35,37 @@ describe('upstreamCallsOf', () => {
       { atMs: 100, method: 'GET', path: '/api/v2/payment/get_escrow_detail', fault: 'lost-answer', error: 'connection dropped' },
       { atMs: 200, method: 'GET', path: '/api/v2/payment/get_escrow_detail', fault: 'timeout', error: 'gave up before the 200 answer' },
     ]);
+  });
+});
+
+describe('waitForLateCalls', () => {
+  /** A clock that records what was slept and advances by it, without waiting. */
+  const fakeClock = () => {
+    let now = 0;
+    const slept: number[] = [];
+    return { slept, clock: { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) } };
+  };
+  const upstream = (calls: unknown[] = []) => ({ idle: async () => undefined, calls });
+
+  it('waits for nothing more when no delivery was aborted', async () => {
+    const { slept, clock } = fakeClock();
+    await waitForLateCalls({ target: {}, upstream: upstream(), aborted: false, clock });
+    expect(slept).toEqual([]);
+  });
+
+  it("after aborts, waits on a target's in-flight count instead of a quiet period", async () => {
+    const { slept, clock } = fakeClock();
+    const counts = [2, 1, 1, 0];
+    await waitForLateCalls({ target: { inFlight: () => counts.shift() ?? 0 }, upstream: upstream(), aborted: true, quietMs: 1000, clock });
+    expect(slept).toEqual([5, 5, 5]);
+  });
+
+  it('after aborts, without an in-flight count, waits until the upstream saw no call for quietMs', async () => {
+    const { slept, clock } = fakeClock();
+    const calls: unknown[] = [];
+    const late = { idle: async () => void (calls.length < 2 && calls.push({})), calls };
+    await waitForLateCalls({ target: {}, upstream: late, aborted: true, quietMs: 300, clock });
+    // One call came before the first wait and one during it; the second wait was quiet.
+    expect(slept).toEqual([300, 300]);
   });
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type fc from 'fast-check';
 import type { Invariant } from '../invariants/invariant.ts';
 import { pspApi } from '../providers/psp/api.ts';
@@ -6,6 +5,8 @@ import { upstreamInvariants, type ClientKeyedRequest } from './invariants/index.
 import type { RetryPolicy } from './invariants/policy.ts';
 import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
+import { systemClock, type Clock } from '../replay/index.ts';
+import type { RunningTarget } from '../targets/types.ts';
 import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './facts.ts';
 import { seenByTarget } from '../simulator/call-log.ts';
 import type { OutboundCall } from '../runner/result.ts';
@@ -32,9 +33,47 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
    * (a child-process target cannot say when it is done). It must be longer than the target's
    * longest wait between two attempts, or a late retry lands in the next schedule's call log with
    * no delivery to explain it (seen as a false "retried after 4xx" under CPU load). Default 1000 ms.
+   * Not waited for a target that reports `inFlight`: it says when its handlers are done.
    */
   quietMs?: number;
+  /** What the waits after a schedule sleep by (a test's fake clock). Default the real one. */
+  clock?: Clock;
 }
+
+/**
+ * After a schedule: waits for held upstream answers, and after aborted deliveries for the target's
+ * abandoned requests to finish their upstream calls. A target that counts its requests until their
+ * handlers are done (`inFlight`, retries included) says when no late call can come; for any other
+ * the upstream must have seen no call for `quietMs`.
+ */
+export async function waitForLateCalls(options: {
+  target: Pick<RunningTarget, 'inFlight'>;
+  upstream: { idle(timeoutMs: number): Promise<void>; readonly calls: readonly unknown[] };
+  aborted: boolean;
+  quietMs?: number;
+  idleTimeoutMs?: number;
+  clock?: Clock;
+}): Promise<void> {
+  const { target, upstream, clock = systemClock } = options;
+  const idleMs = options.idleTimeoutMs ?? 10_000;
+  await upstream.idle(idleMs);
+  if (!options.aborted) return;
+  const deadline = clock.now() + idleMs;
+  const inFlight = target.inFlight;
+  if (inFlight !== undefined) {
+    while (inFlight() > 0 && clock.now() < deadline) await clock.sleep(IN_FLIGHT_POLL_MS);
+    await upstream.idle(idleMs);
+    return;
+  }
+  for (let seen = -1; seen !== upstream.calls.length && clock.now() < deadline; ) {
+    seen = upstream.calls.length;
+    await clock.sleep(options.quietMs ?? 1000);
+    await upstream.idle(idleMs);
+  }
+}
+
+/** Between two polls of a target's in-flight count. */
+const IN_FLIGHT_POLL_MS = 5;
 
 /**
  * Upstream faults next to the delivery faults: per schedule fast-check draws a fault plan (plain
@@ -67,15 +106,12 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
       replayStartMs = performance.now();
     },
     after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts> => {
-      await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
-      if (deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout')) {
-        const deadline = performance.now() + (options.idleTimeoutMs ?? 10_000);
-        for (let seen = -1; seen !== session.upstream.calls.length && performance.now() < deadline; ) {
-          seen = session.upstream.calls.length;
-          await sleep(options.quietMs ?? 1000);
-          await session.upstream.idle(options.idleTimeoutMs ?? 10_000);
-        }
-      }
+      await waitForLateCalls({
+        target: session.target,
+        upstream: session.upstream,
+        aborted: deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout'),
+        ...options,
+      });
       const triggers: UpstreamTrigger[] = [];
       const pspSubjects = new Set<string>();
       const clientRequests = new Map<number, ClientKeyedRequest>();
