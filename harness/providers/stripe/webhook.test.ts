@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildExpectations } from '../../invariants/expectations.ts';
 import { caught, tapeOf } from '../_internals/test-tape.ts';
 import { verifySignatureHeader } from './signature.ts';
 import { stripeWebhook } from './webhook.ts';
@@ -52,7 +53,7 @@ describe('stripeWebhook.describe', () => {
     });
   });
 
-  it('ranks processing below a failure below success, with no effect before success', () => {
+  it('ranks processing and a failed attempt alike (the later wins) below success, with no effect before success', () => {
     const processing = describeOne(event('evt_2', 'payment_intent.processing', pi('processing', 0)));
     const failed = describeOne(event('evt_3', 'payment_intent.payment_failed', pi('requires_payment_method', 0)));
     expect(processing).toEqual({
@@ -61,7 +62,7 @@ describe('stripeWebhook.describe', () => {
       entity: { entity: 'pi_3PqA1b2C3d4E5f6G', status: 'processing', rank: 1, time: 1773050000_000 },
     });
     expect(failed).toMatchObject({
-      entity: { status: 'requires_payment_method', rank: 2 },
+      entity: { status: 'requires_payment_method', rank: 1 },
       noEffectReference: 'pi_3PqA1b2C3d4E5f6G',
     });
     expect(failed.effect).toBeUndefined();
@@ -91,30 +92,120 @@ describe('stripeWebhook.describe', () => {
     });
   });
 
-  it('identifies other event types without status or effect', () => {
-    expect(describeOne(event('evt_8', 'customer.created', { id: 'cus_1', object: 'customer' }))).toEqual({
-      provider: 'stripe',
-      identity: 'evt_8',
-    });
-  });
-
   it.each([
     ['not JSON', 'id=evt_1', /not valid JSON/],
     ['without id', '{"type":"payment_intent.succeeded"}', /no "id"/],
     ['without data.object', '{"id":"evt_1","type":"x","created":1}', /no "data\.object"/],
     ['without created', '{"id":"evt_1","type":"x","data":{"object":{}}}', /integer "created"/],
-    ['a PI with an unknown status', event('evt_1', 'payment_intent.succeeded', pi('levitating', 1)), /"levitating"/],
     ['a PI with a float amount', event('evt_1', 'payment_intent.succeeded', pi('succeeded', 129.9)), /amount_received/],
     [
-      'a refund without payment_intent',
-      event('evt_1', 'refund.created', { id: 're_1', amount: 1, currency: 'myr', status: 'succeeded' }),
-      /payment_intent is missing/,
+      'a refund without status',
+      event('evt_1', 'refund.created', { id: 're_1', amount: 1, currency: 'myr', payment_intent: null }),
+      /status is missing/,
     ],
   ])('rejects an event %s with PROVIDER_BAD_EXCHANGE', (_label, body, message) => {
     const error = caught(() => describeOne(body));
     expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
     expect(error.message).toMatch(/^test\.jsonl seq 1: stripe: /);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('stripeWebhook payment intent lifecycle', () => {
+  const piAt = (id: string, type: string, status: string, created: number) =>
+    event(id, type, pi(status, status === 'succeeded' ? 12990 : 0), created);
+  const finalOf = (...bodies: string[]) => {
+    const tape = tapeOf('stripe', '/webhooks/stripe', bodies);
+    const expected = buildExpectations(tape.exchanges.map((x) => stripeWebhook.interpret(x, tape)));
+    return expected.finalStatus.get('stripe:pi_3PqA1b2C3d4E5f6G')?.status;
+  };
+
+  it('expects a failed payment retried into processing to end processing, whatever order the events arrive in', () => {
+    const failed = piAt('evt_1', 'payment_intent.payment_failed', 'requires_payment_method', 1773050000);
+    const retried = piAt('evt_2', 'payment_intent.processing', 'processing', 1773050060);
+    expect(finalOf(failed, retried)).toBe('processing');
+    expect(finalOf(retried, failed)).toBe('processing');
+  });
+
+  it('expects a retried payment that succeeded to end succeeded', () => {
+    const processing = piAt('evt_1', 'payment_intent.processing', 'processing', 1773050000);
+    const failed = piAt('evt_2', 'payment_intent.payment_failed', 'requires_payment_method', 1773050030);
+    const retried = piAt('evt_3', 'payment_intent.processing', 'processing', 1773050060);
+    const succeeded = piAt('evt_4', 'payment_intent.succeeded', 'succeeded', 1773050090);
+    expect(finalOf(succeeded, retried, failed, processing)).toBe('succeeded');
+    expect(finalOf(processing, failed)).toBe('requires_payment_method');
+  });
+
+  it('expects an authorised payment to end captured or canceled, never back in an attempt', () => {
+    const action = piAt('evt_1', 'payment_intent.requires_action', 'requires_action', 1773050000);
+    const capturable = piAt('evt_2', 'payment_intent.amount_capturable_updated', 'requires_capture', 1773050030);
+    const canceled = piAt('evt_3', 'payment_intent.canceled', 'canceled', 1773050060);
+    expect(finalOf(capturable, action)).toBe('requires_capture');
+    expect(finalOf(canceled, capturable, action)).toBe('canceled');
+  });
+
+  it.each([
+    ['payment_intent.created', 'requires_payment_method'],
+    ['payment_intent.created', 'requires_confirmation'],
+    ['payment_intent.requires_action', 'requires_action'],
+    ['payment_intent.processing', 'processing'],
+    ['payment_intent.amount_capturable_updated', 'requires_capture'],
+    ['payment_intent.partially_funded', 'requires_payment_method'],
+    ['payment_intent.canceled', 'canceled'],
+  ])('models %s with status %s: a status, no money', (type, status) => {
+    const described = describeOne(event('evt_1', type, pi(status, 0)));
+    expect(described.entity).toMatchObject({ entity: 'pi_3PqA1b2C3d4E5f6G', status });
+    expect(described.effect).toBeUndefined();
+    expect(described.unmodelled).toBeUndefined();
+  });
+
+  it('expects no money from a canceled payment intent', () => {
+    expect(describeOne(event('evt_1', 'payment_intent.canceled', pi('canceled', 0))).noEffectReference).toBe('pi_3PqA1b2C3d4E5f6G');
+  });
+});
+
+describe('stripeWebhook unmodelled input', () => {
+  it('replays an event type it does not model with no expectation, and names it', () => {
+    expect(describeOne(event('evt_8', 'customer.created', { id: 'cus_1', object: 'customer' }))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_8',
+      unmodelled: 'stripe event type customer.created',
+    });
+  });
+
+  it('replays a payment intent with a status it does not know with no status or effect, and names it', () => {
+    expect(describeOne(event('evt_1', 'payment_intent.succeeded', pi('levitating', 1)))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_1',
+      group: 'pi_3PqA1b2C3d4E5f6G',
+      unmodelled: 'stripe payment_intent status levitating',
+    });
+  });
+
+  it("reads Stripe's own example refund, whose payment_intent and charge are null", () => {
+    const example = {
+      id: 're_1Nispe2eZvKYlo2Cd31jOCgZ',
+      object: 'refund',
+      amount: 1000,
+      balance_transaction: 'txn_1Nispe2eZvKYlo2CYezqFhEx',
+      charge: null,
+      created: 1692942318,
+      currency: 'usd',
+      destination_details: null,
+      metadata: {},
+      payment_intent: null,
+      reason: null,
+      receipt_number: null,
+      source_transfer_reversal: null,
+      status: 'succeeded',
+      transfer_reversal: null,
+    };
+    expect(describeOne(event('evt_1', 'refund.created', example))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_1',
+      group: 're_1Nispe2eZvKYlo2Cd31jOCgZ',
+      effect: { reference: 're_1Nispe2eZvKYlo2Cd31jOCgZ', amountMinor: 1000, currency: 'USD', direction: 'out' },
+    });
   });
 });
 
