@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildExpectations } from '../../invariants/expectations.ts';
 import { caught, tapeOf } from '../_internals/test-tape.ts';
 import { verifySignatureHeader } from './signature.ts';
-import { stripeWebhook } from './webhook.ts';
+import type { Provider } from '../provider.ts';
+import { createStripeWebhook, stripeWebhook } from './webhook.ts';
 
 const event = (id: string, type: string, object: Record<string, unknown>, created = 1773050000) =>
   JSON.stringify(
@@ -205,6 +206,72 @@ describe('stripeWebhook unmodelled input', () => {
       identity: 'evt_1',
       group: 're_1Nispe2eZvKYlo2Cd31jOCgZ',
       effect: { reference: 're_1Nispe2eZvKYlo2Cd31jOCgZ', amountMinor: 1000, currency: 'USD', direction: 'out' },
+    });
+  });
+});
+
+describe('stripeWebhook charge events and effect models', () => {
+  const charge = (status: string, refunded = 0, captured = true) => ({
+    id: 'ch_3PqA1b2C3d4E5f6G',
+    object: 'charge',
+    amount: 12990,
+    amount_captured: captured ? 12990 : 0,
+    amount_refunded: refunded,
+    captured,
+    currency: 'myr',
+    payment_intent: 'pi_3PqA1b2C3d4E5f6G',
+    refunded: refunded === 12990,
+    status,
+  });
+  const dispute = { id: 'dp_1', object: 'dispute', amount: 12990, charge: 'ch_3PqA1b2C3d4E5f6G', currency: 'myr', payment_intent: 'pi_3PqA1b2C3d4E5f6G', status: 'needs_response' };
+  const withEffects = (effects: Record<string, string>) => createStripeWebhook().configure!({ effects });
+  const interpret = (provider: Provider, body: string) => {
+    const tape = tapeOf('stripe', '/webhooks/stripe', [body]);
+    return provider.interpret(tape.exchanges[0]!, tape);
+  };
+  const byCharge = withEffects({ payments: 'charge' });
+  const byDelta = withEffects({ refunds: 'charge.refunded-delta' });
+
+  it.each([
+    ['charge.succeeded', charge('succeeded')],
+    ['charge.captured', charge('succeeded')],
+    ['charge.failed', charge('failed', 0, false)],
+    ['charge.refunded', charge('succeeded', 5000)],
+    ['charge.dispute.created', dispute],
+    ['charge.dispute.closed', { ...dispute, status: 'lost' }],
+  ])('models %s with the payment it belongs to, and no money under the default model', (type, object) => {
+    expect(describeOne(event('evt_1', type, object))).toEqual({ provider: 'stripe', identity: 'evt_1', group: 'pi_3PqA1b2C3d4E5f6G' });
+  });
+
+  it("credits a captured charge under ch_… with payments: 'charge', and expects nothing from a failed or uncaptured one", () => {
+    const credit = { reference: 'ch_3PqA1b2C3d4E5f6G', amountMinor: 12990, currency: 'MYR', direction: 'in' };
+    expect(interpret(byCharge, event('evt_1', 'charge.succeeded', charge('succeeded'))).effect).toEqual(credit);
+    expect(interpret(byCharge, event('evt_2', 'charge.captured', charge('succeeded'))).effect).toEqual(credit);
+    expect(interpret(byCharge, event('evt_3', 'charge.succeeded', charge('succeeded', 0, false))).effect).toBeUndefined();
+    expect(interpret(byCharge, event('evt_4', 'charge.failed', charge('failed', 0, false)))).toMatchObject({ noEffectReference: 'ch_3PqA1b2C3d4E5f6G' });
+    const succeeded = interpret(byCharge, event('evt_5', 'payment_intent.succeeded', pi('succeeded', 12990)));
+    expect(succeeded.effect).toBeUndefined();
+    expect(succeeded.entity?.status).toBe('succeeded');
+  });
+
+  it("debits charge.refunded's cumulative amount_refunded under ch_… with refunds: 'charge.refunded-delta', and nothing per Refund", () => {
+    expect(interpret(byDelta, event('evt_1', 'charge.refunded', charge('succeeded', 5000))).effect).toEqual({
+      reference: 'ch_3PqA1b2C3d4E5f6G',
+      amountMinor: 5000,
+      currency: 'MYR',
+      direction: 'out',
+      cumulative: true,
+    });
+    expect(interpret(byDelta, event('evt_2', 'refund.updated', refund('succeeded')))).toEqual({ provider: 'stripe', identity: 'evt_2', group: 'pi_3PqA1b2C3d4E5f6G' });
+    expect(interpret(byDelta, event('evt_3', 'payment_intent.succeeded', pi('succeeded', 12990))).effect).toMatchObject({ reference: 'pi_3PqA1b2C3d4E5f6G' });
+  });
+
+  it('names an unknown charge event as unmodelled, with its payment', () => {
+    expect(describeOne(event('evt_1', 'charge.pending', charge('pending')))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_1',
+      group: 'pi_3PqA1b2C3d4E5f6G',
+      unmodelled: 'stripe event type charge.pending',
     });
   });
 });
