@@ -8,6 +8,7 @@ import { reorderWithin, sequentialDuplicates } from '../../faults/index.ts';
 import { runScenario } from '../../runner/run-scenario.ts';
 import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
+import { readTape } from '../../tape/read.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
@@ -81,16 +82,54 @@ function chargeBookingService(opts: { keepsTotal: boolean }): IdemgateConfig['ta
   };
 }
 
-const configOf = (keepsTotal: boolean, settings: IdemgateConfig['providerSettings']): IdemgateConfig =>
+/**
+ * Another style again: payments booked from charge.succeeded under the charge id, refunds per
+ * Refund, each deduped by a primary key on the object it books (not on the event).
+ */
+function chargePaymentService(): IdemgateConfig['target']['start'] {
+  return {
+    kind: 'in-process',
+    start: async ({ database }) => {
+      const stripe = new Stripe('sk_test_unused');
+      const bookOnce = async (id: string, amount: number, ccy: string) => {
+        const fresh = await database.query('insert into booked_objects (id) values ($1) on conflict do nothing returning id', [id]);
+        if (fresh.length === 0) return;
+        await database.query('insert into money_moves (move_id, pocket, sen, ccy, ext) values ($1, $2, $3, $4, $1), ($1, $5, $6, $4, $1)', [id, 'till', amount, ccy, 'revenue', -amount]);
+      };
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          void (async () => {
+            const evt = stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET);
+            if (evt.type === 'charge.succeeded' && evt.data.object.captured) {
+              await bookOnce(evt.data.object.id, evt.data.object.amount_captured, evt.data.object.currency.toUpperCase());
+            } else if ((evt.type === 'refund.created' || evt.type === 'refund.updated') && evt.data.object.status === 'succeeded') {
+              await bookOnce(evt.data.object.id, -evt.data.object.amount, evt.data.object.currency.toUpperCase());
+            }
+            res.writeHead(200).end('{"received":true}');
+          })().catch((e: unknown) => res.writeHead(400).end(String(e)));
+        });
+      });
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      const address = server.address();
+      if (typeof address !== 'object' || address === null) throw new Error('no port');
+      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+    },
+  };
+}
+
+const configOf = (keepsTotal: boolean, settings: IdemgateConfig['providerSettings'], start = chargeBookingService({ keepsTotal })): IdemgateConfig =>
   defineConfig({
-    target: { start: chargeBookingService({ keepsTotal }), settleMs: 0 },
+    target: { start, settleMs: 0 },
     providers: { stripe: { endpointSecret: SECRET } },
     ...(settings === undefined ? {} : { providerSettings: settings }),
     database: {
       migrate: (db) =>
         db.exec(`create table money_moves (move_id text, pocket text, sen bigint, ccy text, ext text);
                  create table seen_events (id text primary key);
-                 create table refunded_totals (charge text primary key, total bigint not null);`),
+                 create table refunded_totals (charge text primary key, total bigint not null);
+                 create table booked_objects (id text primary key);`),
     },
     ledger: { table: 'money_moves', columns: { txnId: 'move_id', account: 'pocket', amount: 'sen', currency: 'ccy', reference: 'ext' }, cashAccounts: ['till'] },
   });
@@ -139,4 +178,31 @@ describe('a service that books refunds from charge.refunded', () => {
     if (result.status !== 'failed') return;
     expect(result.counterexample.violations.map((v) => v.invariant)).toContain('credited-amount');
   });
+});
+
+describe('a service that books payments from charge.succeeded (the generated stripe-charges.jsonl)', () => {
+  const chargesScenario = defineScenario({
+    name: 'books-payments-from-charges',
+    tapes: ['fixtures/tapes/stripe-charges.jsonl'],
+    faults: [sequentialDuplicates({ maxGap: 3 })],
+    runs: 10,
+  });
+
+  it("passes clean with providerSettings.stripe.effects.payments = charge, and is missing every pi_… effect under the default model", async () => {
+    const charges = await readTape(resolve(rootDir, 'fixtures/tapes/stripe-charges.jsonl'));
+    const open2 = async (settings: IdemgateConfig['providerSettings']) => {
+      const session = await openSession({ config: configOf(true, settings, chargePaymentService()), rootDir, tapes: [charges], databaseUrl: null });
+      sessions.push(session);
+      return session;
+    };
+    const byCharge = await runScenario(await open2({ stripe: { effects: { payments: 'charge' } } }), chargesScenario, { seed: 3, tape: charges });
+    expect(byCharge.status === 'failed' ? byCharge.counterexample.violations.map((v) => v.message) : []).toEqual([]);
+    expect(byCharge.status).toBe('passed');
+    const byDefault = await runScenario(await open2(undefined), chargesScenario, { seed: 3, tape: charges });
+    expect(byDefault.status).toBe('failed');
+    if (byDefault.status !== 'failed') return;
+    const missing = byDefault.counterexample.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message);
+    expect(missing.length).toBe(18);
+    expect(missing.every((m) => /^effect for reference pi_\w+ is missing/.test(m))).toBe(true);
+  }, 300_000);
 });
