@@ -73,6 +73,13 @@ describe('validateConfig', () => {
     expect(e.details.path).toBe('mutation.operators.1');
   });
 
+  it('takes providerSettings (strict, effects) and names a wrong one', () => {
+    const settings = { stripe: { strict: true, effects: { refunds: 'charge.refunded-delta' } } };
+    expect(validateConfig({ ...valid, providerSettings: settings }, FILE).providerSettings).toEqual(settings);
+    expect(invalid({ ...valid, providerSettings: { stripe: { strict: 'yes' } } }).details.path).toBe('providerSettings.stripe.strict');
+    expect(invalid({ ...valid, providerSettings: { stripe: { effect: {} } } }).message).toContain('providerSettings.stripe');
+  });
+
   it('lists every problem at once', () => {
     const e = invalid({ target: valid.target, ledger: { ...valid.ledger, cashAccounts: [] } });
     expect(e.message).toContain('providers:');

@@ -74,6 +74,16 @@ export const idemgateConfigSchema = z.object({
   target: targetConfigSchema,
   providers: z.record(z.string(), z.record(z.string(), z.string())),
   adapters: z.record(z.string(), providerSchema).optional(),
+  providerSettings: z
+    .record(
+      z.string(),
+      z.strictObject({
+        strict: z.boolean().optional(),
+        // The values are the provider's own; its `configure` checks them when the run starts.
+        effects: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .optional(),
   apis: z.array(providerApiSchema).optional(),
   database: z
     .object({

@@ -2,7 +2,7 @@ import type { Database, ResetStrategy } from './db/database.ts';
 import type { EntityMapping, LedgerMapping } from './invariants/ledger-mapping.ts';
 import type { ProviderApi } from './providers/api.ts';
 import type { MutationConfig } from './mutate/config.ts';
-import type { Provider, ProviderSecrets } from './providers/provider.ts';
+import type { Provider, ProviderSecrets, ProviderSettings } from './providers/provider.ts';
 import type { TargetConfig } from './targets/types.ts';
 
 export type { RunningTarget, TargetConfig, TargetContext, TargetStart } from './targets/types.ts';
@@ -36,6 +36,12 @@ export interface IdemgateConfig {
    * take precedence over the built-in ones of the same name.
    */
   adapters?: Record<string, Provider>;
+  /**
+   * How idemgate reads each provider's traffic, by provider name: `strict` (an event the adapter
+   * does not model is an error instead of being listed as unmodelled) and the provider's effect
+   * model, e.g. `stripe: { effects: { payments: 'charge', refunds: 'charge.refunded-delta' } }`.
+   */
+  providerSettings?: Record<string, ProviderSettings>;
   /**
    * Your own simulated provider APIs (`defineProviderApi`), next to the built-in Shopee, PSP and
    * FPX AE ones; one with a built-in API's name replaces it.

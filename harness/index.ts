@@ -29,12 +29,12 @@ export { TAPE_FORMAT, TAPE_VERSION, type Tape, type TapeHeader, type Exchange } 
 
 // Providers: adapters that read and re-sign what a provider sends, and the APIs a target calls.
 export { defineProvider } from './providers/provider.ts';
-export type { Provider, ProviderEvent, LedgerEffect, EntityStatus, SigningContext } from './providers/provider.ts';
+export type { Provider, ProviderEvent, ProviderSettings, LedgerEffect, EntityStatus, SigningContext } from './providers/provider.ts';
 export { builtinProviders, providerFor } from './providers/registry.ts';
 export { shopeePush } from './providers/shopee/push.ts';
 export { fpxDirectAc } from './providers/fpx/direct-ac.ts';
 export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
-export { stripeWebhook } from './providers/stripe/webhook.ts';
+export { createStripeWebhook, stripeWebhook, type StripeEffects } from './providers/stripe/webhook.ts';
 export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
 export { merchantClient } from './providers/merchant-client/index.ts';
 export { defineProviderApi } from './providers/api.ts';

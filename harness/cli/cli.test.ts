@@ -52,6 +52,30 @@ describe('idemgate run (CLI)', () => {
     expect(saved.violations.map((v) => v.invariant)).toContain('exactly-once-effect');
   });
 
+  it('replays an event no adapter models and names it once as unmodelled in the console, summary.md and results.json', () => {
+    const lines = readFileSync(tape, 'utf8').split('\n');
+    const exchange = JSON.parse(lines[2]!) as { seq: number; body: string };
+    const customer = (id: string) =>
+      JSON.stringify({ ...exchange, seq: 0, body: JSON.stringify({ id, object: 'event', type: 'customer.created', created: 1773630200, data: { object: { id: 'cus_1', object: 'customer' } } }) });
+    const exotic = join(dir, 'exotic.jsonl');
+    const withSeq = (line: string, seq: number) => JSON.stringify({ ...(JSON.parse(line) as object), seq });
+    writeFileSync(exotic, [lines[0], withSeq(lines[1]!, 1), withSeq(customer('evt_c1'), 2), withSeq(customer('evt_c2'), 3), withSeq(lines[2]!, 4), ''].join('\n'));
+    const config = makeProject(join(dir, 'exotic'), {
+      target: "{ kind: 'in-process', start: ({ database }) => startNaive(database) }",
+      tape: exotic,
+      faults: '[]',
+    });
+    const r = idemgate(['run', '--config', config, '--runs', '3', '--seed', '1', '--pglite']);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out.match(/customer\.created/g), r.out).toHaveLength(1);
+    expect(r.out).toContain('unmodelled (replayed with no expected effect or status): stripe event type customer.created');
+    const reports = join(dir, 'exotic', 'reports');
+    expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toContain('Unmodelled (replayed with no expected effect or status): `stripe event type customer.created`.');
+    const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { summary: { unmodelled?: string[] }; results: { unmodelled?: string[] }[] };
+    expect(results.summary.unmodelled).toEqual(['stripe event type customer.created']);
+    expect(results.results[0]!.unmodelled).toEqual(['stripe event type customer.created']);
+  });
+
   it('exits 2 and names the URL when the target is unreachable', () => {
     const config = makeProject(join(dir, 'down'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
     const r = idemgate(['run', '--config', config, '--runs', '5', '--pglite']);

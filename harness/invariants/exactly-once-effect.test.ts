@@ -42,6 +42,14 @@ describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
     expect(violations[0]!.evidence.slice(1).map((r) => r.txn_id)).toEqual(['T2', 'T2', 'T2-dup', 'T2-dup']);
   });
 
+  it('takes a cumulative effect booked as several deltas, but not as none', async () => {
+    const deltas = { ...paymentEvent('ch_1', 8000, 'out'), effect: { reference: 'ch_1', amountMinor: 8000, currency: 'MYR', direction: 'out' as const, cumulative: true as const } };
+    await kind.insert(testDb(), [...refunded('T1', 'ch_1', 5000), ...refunded('T2', 'ch_1', 3000)]);
+    expect(await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: [deltas] }))).toEqual([]);
+    const missing = await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: [{ ...deltas, effect: { ...deltas.effect, reference: 'ch_2' } }] }));
+    expect(missing.map((v) => v.message)).toEqual(['effect for reference ch_2 is missing: no transaction moves cash on (bank, psp_clearing)']);
+  });
+
   it('names a missing reference, even when only non-cash rows carry it', async () => {
     await kind.insert(testDb(), [
       ...received('T1', 'pi_1', 1500, 'psp_clearing'),

@@ -37,6 +37,16 @@ describe('buildExpectations', () => {
     expect([...expected.effects.entries()]).toEqual([['re_1', effect]]);
   });
 
+  it('expects the largest delivered total of a cumulative effect (charge.refunded), in any order', () => {
+    const total = (amountMinor: number) => ({ reference: 'ch_1', amountMinor, currency: 'MYR', direction: 'out' as const, cumulative: true as const });
+    const expected = buildExpectations([
+      { provider: 'stripe', identity: 'evt_b', effect: total(8000) },
+      { provider: 'stripe', identity: 'evt_a', effect: total(5000) },
+    ]);
+    expect(expected.effects.get('ch_1')?.amountMinor).toBe(8000);
+    expect(buildExpectations([{ provider: 'stripe', identity: 'evt_a', effect: total(5000) }]).effects.get('ch_1')?.amountMinor).toBe(5000);
+  });
+
   it('noEffect holds failed/pending references that never got an effect', () => {
     const expected = buildExpectations([
       { provider: 'stripe', identity: 'evt_1', noEffectReference: 'pi_failed' },

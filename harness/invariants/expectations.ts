@@ -3,7 +3,7 @@ import type { Expectations } from './invariant.ts';
 
 /**
  * What the books should show after the given events, whatever order and however often they
- * were delivered: one effect per reference, no effect for failed/pending references, and per
+ * were delivered: one effect per reference (a cumulative one: its largest total), no effect for failed/pending references, and per
  * entity the highest-ranked status (equal ranks: the later event time, then the later event).
  *
  * @example
@@ -18,7 +18,12 @@ export function buildExpectations(events: readonly ProviderEvent[]): Expectation
   const finalStatus = new Map<string, EntityStatus & { provider: string }>();
 
   for (const event of byIdentity.values()) {
-    if (event.effect && !effects.has(event.effect.reference)) effects.set(event.effect.reference, event.effect);
+    if (event.effect) {
+      const current = effects.get(event.effect.reference);
+      // A running total (charge.refunded's amount_refunded): the books show the largest delivered.
+      const larger = current?.cumulative === true && event.effect.cumulative === true && event.effect.amountMinor > current.amountMinor;
+      if (current === undefined || larger) effects.set(event.effect.reference, event.effect);
+    }
     if (event.noEffectReference !== undefined) noEffectCandidates.add(event.noEffectReference);
     if (event.entity) {
       const key = `${event.provider}:${event.entity.entity}`;

@@ -42,7 +42,7 @@ export const ledgerMatchesCleanReplay = defineInvariant({
   name: NAME,
   description: 'the multiset of postings (account, amount, currency, reference) equals the clean replay’s',
   requires: ['baseline'],
-  async check({ ledger, baseline }) {
+  async check({ ledger, baseline, expected }) {
     if (baseline === undefined) return [];
     const diff = await ledger.query<{
       account: string;
@@ -52,13 +52,18 @@ export const ledgerMatchesCleanReplay = defineInvariant({
       actual: string;
       expected: string;
     }>(
-      `with b as (
-              select account, amount_minor, currency, reference, count(*) as n
-                from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as b(account, amount_minor, currency, reference)
-               group by 1, 2, 3, 4),
-            a as (
-              select account, amount_minor, currency, reference, count(*) as n
-                from ${ledger.view} as l group by 1, 2, 3, 4)
+      // A cumulative effect's reference (a running total booked as deltas) is compared by its net
+      // per account: the deltas depend on the order the totals arrived in, the net does not.
+      `with b0 as (select * from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as b(account, amount_minor, currency, reference)),
+            a0 as (select account, amount_minor, currency, reference from ${ledger.view} as l),
+            b1 as (select account, amount_minor, currency, reference from b0 where not coalesce(reference = any($5::text[]), false)
+                   union all
+                   select account, sum(amount_minor), currency, reference from b0 where reference = any($5::text[]) group by 1, 3, 4),
+            a1 as (select account, amount_minor, currency, reference from a0 where not coalesce(reference = any($5::text[]), false)
+                   union all
+                   select account, sum(amount_minor), currency, reference from a0 where reference = any($5::text[]) group by 1, 3, 4),
+            b as (select account, amount_minor, currency, reference, count(*) as n from b1 group by 1, 2, 3, 4),
+            a as (select account, amount_minor, currency, reference, count(*) as n from a1 group by 1, 2, 3, 4)
        select account, amount_minor, currency, reference,
               coalesce(a.n, 0) as actual, coalesce(b.n, 0) as expected
          from a full join b using (account, amount_minor, currency, reference)
@@ -69,6 +74,7 @@ export const ledgerMatchesCleanReplay = defineInvariant({
         baseline.map((r) => r.amountMinor),
         baseline.map((r) => r.currency.toUpperCase()),
         baseline.map((r) => r.reference),
+        [...expected.effects.values()].filter((e) => e.cumulative === true).map((e) => e.reference),
       ],
     );
     if (diff.length === 0) return [];

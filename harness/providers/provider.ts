@@ -11,6 +11,12 @@ export interface LedgerEffect {
   amountMinor: number;
   currency: string;
   direction: 'in' | 'out';
+  /**
+   * The event carries a running total for its reference (Stripe's `charge.refunded` with the
+   * cumulative `amount_refunded`): the books must show the largest total delivered, in one or
+   * more transactions (a service books the deltas), instead of exactly one transaction.
+   */
+  cumulative?: true;
 }
 
 /** Where an event puts its entity in the entity's lifecycle (for status monotonicity). */
@@ -40,6 +46,12 @@ export interface ProviderEvent {
    * tape (a refund belongs with its payment). Default: `entity.entity`, else the effect reference.
    */
   group?: string;
+  /**
+   * Set when the adapter does not model this event (an unknown event type or status): it is
+   * replayed with no expected effect or status, and the run lists it once as unmodelled, e.g.
+   * `stripe: event type customer.created`. With the provider's `strict` setting it is an error.
+   */
+  unmodelled?: string;
 }
 
 /** Test secrets a provider signs with at replay time. Keys are provider-specific. */
@@ -61,6 +73,17 @@ export interface SignedRequest {
 }
 
 /**
+ * How a config reads one provider's traffic (`providerSettings.<name>`): general keys here, the
+ * values of `effects` are the provider's own (checked by its `configure`).
+ */
+export interface ProviderSettings {
+  /** An event the adapter does not model is an error (PROVIDER_BAD_EXCHANGE) instead of being listed as unmodelled. */
+  strict?: boolean;
+  /** The provider's effect model: which events carry the money and under which reference (see the provider's docs). */
+  effects?: Record<string, string>;
+}
+
+/**
  * One provider family (Shopee push, FPX AC, Stripe-style webhooks, …): a small object, no state.
  *
  * @example
@@ -75,6 +98,12 @@ export interface Provider {
   sign(exchange: Exchange, ctx: SigningContext): SignedRequest;
   /** Whether the target's answer stops the provider from redelivering (Shopee 2xx, FPX body `OK`, …). */
   acknowledged(response: { status: number; body: string }): boolean;
+  /**
+   * The adapter with a config's settings applied (its effect model). Throws
+   * IdemgateError('CONFIG_INVALID') naming the setting when a value is not one it knows.
+   * Absent: the adapter has no settings of its own beyond `strict`.
+   */
+  configure?(settings: ProviderSettings): Provider;
 }
 
 export const defineProvider = <P extends Provider>(provider: P): P => provider;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IdemgateError } from '../errors.ts';
 import { fpxDirectAc } from './fpx/direct-ac.ts';
+import { caught, tapeOf } from './_internals/test-tape.ts';
 import { adapterResolver, builtinProviders, providerFor } from './registry.ts';
 import { shopeePush } from './shopee/push.ts';
 import { stripeWebhook } from './stripe/webhook.ts';
@@ -37,10 +38,27 @@ describe('provider registry', () => {
 
   it("resolves a config's own adapters before the built-in ones", () => {
     const mine = { ...stripeWebhook, name: 'ipay88' };
-    const resolve = adapterResolver({ ipay88: mine, stripe: mine });
+    const resolve = adapterResolver({ adapters: { ipay88: mine, stripe: mine } });
     expect(resolve('ipay88')).toBe(mine);
     expect(resolve('stripe')).toBe(mine);
     expect(resolve('shopee')).toBe(builtinProviders['shopee']);
     expect(() => resolve('nope')).toThrow(/known: .*ipay88/);
+  });
+
+  it('lists an unmodelled event unless the provider is strict, then names it as a bad exchange', () => {
+    const tape = tapeOf('stripe', '/webhooks/stripe', [JSON.stringify({ id: 'evt_1', type: 'customer.created', created: 1, data: { object: { id: 'cus_1' } } })]);
+    expect(adapterResolver()('stripe').interpret(tape.exchanges[0]!, tape).unmodelled).toBe('stripe event type customer.created');
+    const strict = adapterResolver({ providerSettings: { stripe: { strict: true } } })('stripe');
+    const error = caught(() => strict.interpret(tape.exchanges[0]!, tape));
+    expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
+    expect(error.message).toBe('test.jsonl seq 1: stripe: stripe event type customer.created is not modelled (providerSettings.stripe.strict is on)');
+  });
+
+  it('refuses effect settings an adapter does not know, naming the setting', () => {
+    const unknownValue = caught(() => adapterResolver({ providerSettings: { stripe: { effects: { refunds: 'charge.refunded' } } } })('stripe'));
+    expect(unknownValue.code).toBe('CONFIG_INVALID');
+    expect(unknownValue.message).toMatch(/^providerSettings\.stripe\.effects\.refunds: /);
+    const noEffects = caught(() => adapterResolver({ providerSettings: { shopee: { effects: { payments: 'x' } } } })('shopee'));
+    expect(noEffects.message).toBe('providerSettings.shopee.effects: the shopee adapter has no effect settings');
   });
 });

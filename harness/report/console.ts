@@ -54,6 +54,7 @@ export function formatSummary(s: RunSummary, p: Painter = plain): string {
     `${verdict}  scenarios ${s.scenarios} (${s.passed} passed, ${s.failed} failed, ${s.errored} errored)`,
     `  schedules explored ${s.schedules}, invariants checked ${s.invariantChecks}, violations ${s.violations}, wall time ${secondsOfMs(s.wallMs)}`,
     `  throughput ${(s.schedules / Math.max(s.wallMs / 1000, 0.001)).toFixed(1)} schedules/s`,
+    ...(s.unmodelled === undefined ? [] : [`  ${p.yellow('unmodelled')} (replayed with no expected effect or status): ${s.unmodelled.join(', ')}`]),
   ].join('\n');
 }
 

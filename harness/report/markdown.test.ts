@@ -16,6 +16,15 @@ describe('summary.md', () => {
     expect(renderSummaryMarkdown(sampleReport([passedResult(), failedResult()]))).toMatch(/^## idemgate: ❌ FAILED/);
   });
 
+  it('lists the unmodelled events once, under the totals', () => {
+    const md = renderSummaryMarkdown(
+      sampleReport([{ ...passedResult(), unmodelled: ['stripe event type customer.created'] }, { ...failedResult(), unmodelled: ['stripe event type customer.created'] }]),
+    );
+    expect(md.match(/customer\.created/g)).toHaveLength(1);
+    expect(md).toContain('\n\nUnmodelled (replayed with no expected effect or status): `stripe event type customer.created`.\n');
+    expect(renderSummaryMarkdown(sampleReport())).not.toContain('Unmodelled');
+  });
+
   it('says when it is one shard of a split run', () => {
     const md = renderSummaryMarkdown({ ...sampleReport([]), shard: sampleShard(4, 4) });
     expect(md).toContain('## idemgate: ⚠️ NOTHING RAN');

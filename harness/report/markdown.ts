@@ -19,6 +19,9 @@ export function renderSummaryMarkdown(report: RunReport): string {
       `${secondsOfMs(s.wallMs)} against ${mdCode(report.target.baseUrl)} on ${report.database}.`,
     '',
   ];
+  if (s.unmodelled !== undefined) {
+    out.push(`Unmodelled (replayed with no expected effect or status): ${s.unmodelled.map(mdCode).join(', ')}.`, '');
+  }
   const scope = runScopeText(report);
   if (scope !== undefined) out.push(`_${mdText(scope)}._`, '');
   if (report.results.length > 0) {

@@ -117,6 +117,10 @@ const counterexample = z
   })
   .meta({ id: 'counterexample' });
 
+const unmodelledList = z
+  .array(z.string().min(1))
+  .describe("What of the tape the provider adapters do not model (an unknown event type or status), each named once: replayed with no expected effect or status. Absent when everything is modelled.");
+
 const resultBase = {
   scenario: z.string().min(1),
   database,
@@ -125,6 +129,7 @@ const resultBase = {
   invariantChecks: count,
   invariants: z.array(z.string()),
   seed: z.int().describe('fast-check seed; with path it replays the counterexample.'),
+  unmodelled: unmodelledList.optional(),
 };
 
 const scenarioResult = z
@@ -160,6 +165,7 @@ const summary = z.strictObject({
   invariantChecks: count,
   violations: count,
   wallMs: ms,
+  unmodelled: unmodelledList.optional(),
 });
 
 export const signoffSchema = z

@@ -47,6 +47,8 @@ interface ResultBase {
   invariantChecks: number;
   invariants: string[];
   seed: number;
+  /** What of the tape the adapters do not model, each once (`stripe event type customer.created`); absent when none. */
+  unmodelled?: string[];
 }
 
 export type ScenarioResult =

@@ -66,7 +66,7 @@ export async function loadScenarioTape(scenario: Scenario, rootDir: string): Pro
   return mergeTapes(await Promise.all(scenario.tapes.map((f) => readTape(resolve(rootDir, f)))));
 }
 
-export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver(undefined)): PreparedTape {
+export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver()): PreparedTape {
   const events = tape.exchanges.map((exchange) => resolve(exchange.provider).interpret(exchange, tape));
   const groups = events.map(
     (e) => `${e.provider}:${e.group ?? e.entity?.entity ?? e.effect?.reference ?? e.identity}`,
@@ -78,6 +78,10 @@ export function prepareTape(tape: Tape, resolve: (name: string) => Provider = ad
   });
   return { tape, events, groups, groupOfReference };
 }
+
+/** What of a tape its adapters do not model, each named once, sorted. */
+export const unmodelledOf = (prepared: PreparedTape): string[] =>
+  [...new Set(prepared.events.flatMap((e) => (e.unmodelled === undefined ? [] : [e.unmodelled])))].sort();
 
 /** The schedule a draw stands for: the chosen groups' exchanges in tape order, then the fault edits. */
 export function scheduleFor(prepared: PreparedTape, draw: ScheduleDraw): Schedule {
@@ -105,7 +109,7 @@ export function replayerFor(session: Session, tape: Tape): Replayer {
   const { config, target } = session;
   return createReplayer({
     tape,
-    providers: adapterResolver(config.adapters),
+    providers: adapterResolver(config),
     baseUrl: target.baseUrl,
     endpoints: config.target.endpoints ?? {},
     secrets: config.providers,
@@ -226,7 +230,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const invariants = invariantsOf(scenario);
-  const base = {
+  const base: { scenario: string; database: ScenarioResult['database']; invariants: string[]; seed: number; unmodelled?: string[] } = {
     scenario: scenario.name,
     database: session.database.kind,
     invariants: invariants.map((i) => i.name),
@@ -237,7 +241,9 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   let replayer: Replayer | undefined;
   try {
     const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
-    const prepared = prepareTape(tape, adapterResolver(session.config.adapters));
+    const prepared = prepareTape(tape, adapterResolver(session.config));
+    const unmodelled = unmodelledOf(prepared);
+    if (unmodelled.length > 0) base.unmodelled = unmodelled;
     replayer = replayerFor(session, prepared.tape);
     const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer };
     const allGroups = unique(prepared.groups);

@@ -126,7 +126,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
         const result = await runScenario(session, scenario, runOptions);
         results.push(result);
         if (result.status === 'failed') {
-          const prepared = prepareTape(tapes[i]!, adapterResolver(config.adapters));
+          const prepared = prepareTape(tapes[i]!, adapterResolver(config));
           const label = stepLabel(prepared);
           labels[scenario.name] = prepared.tape.exchanges.map((_, x) => label(x));
         }

@@ -36,6 +36,13 @@ const errored = (): ScenarioResult => ({
 });
 
 describe('summarise', () => {
+  it("names every scenario's unmodelled events once over the run, and nothing when all is modelled", () => {
+    const a = { ...passed(), unmodelled: ['stripe event type customer.created', 'stripe payment_intent status levitating'] };
+    const b = { ...failed(), unmodelled: ['stripe event type customer.created'] };
+    expect(summarise([a, b], 1).unmodelled).toEqual(['stripe event type customer.created', 'stripe payment_intent status levitating']);
+    expect(summarise([passed(), failed()], 1)).not.toHaveProperty('unmodelled');
+  });
+
   it('ranks nothing-ran and errored above failed above passed', () => {
     expect(summarise([], 0).verdict).toBe('nothing-ran');
     expect(summarise([passed(), failed(), errored()], 1).verdict).toBe('errored');

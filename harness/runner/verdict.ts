@@ -16,9 +16,11 @@ export interface RunSummary {
   invariantChecks: number;
   violations: number;
   wallMs: number;
+  /** Every scenario's unmodelled events, each named once over the run; absent when none. */
+  unmodelled?: string[];
 }
 
-type Counts = Omit<RunSummary, 'verdict'>;
+type Counts = Omit<RunSummary, 'verdict' | 'unmodelled'>;
 
 /**
  * The verdict rules in order of precedence, as data: the first that applies decides. Nothing ran
@@ -51,5 +53,6 @@ export function summarise(results: readonly ScenarioResult[], wallMs: number): R
     violations: results.reduce((n, r) => n + (r.status === 'failed' ? r.counterexample.violations.length : 0), 0),
     wallMs,
   };
-  return { verdict: verdictOf(counts), ...counts };
+  const unmodelled = [...new Set(results.flatMap((r) => r.unmodelled ?? []))].sort();
+  return { verdict: verdictOf(counts), ...counts, ...(unmodelled.length > 0 ? { unmodelled } : {}) };
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { buildExpectations } from '../../invariants/expectations.ts';
 import { caught, tapeOf } from '../_internals/test-tape.ts';
 import { verifySignatureHeader } from './signature.ts';
-import { stripeWebhook } from './webhook.ts';
+import type { Provider } from '../provider.ts';
+import { createStripeWebhook, stripeWebhook } from './webhook.ts';
 
 const event = (id: string, type: string, object: Record<string, unknown>, created = 1773050000) =>
   JSON.stringify(
@@ -52,7 +54,7 @@ describe('stripeWebhook.describe', () => {
     });
   });
 
-  it('ranks processing below a failure below success, with no effect before success', () => {
+  it('ranks processing and a failed attempt alike (the later wins) below success, with no effect before success', () => {
     const processing = describeOne(event('evt_2', 'payment_intent.processing', pi('processing', 0)));
     const failed = describeOne(event('evt_3', 'payment_intent.payment_failed', pi('requires_payment_method', 0)));
     expect(processing).toEqual({
@@ -61,7 +63,7 @@ describe('stripeWebhook.describe', () => {
       entity: { entity: 'pi_3PqA1b2C3d4E5f6G', status: 'processing', rank: 1, time: 1773050000_000 },
     });
     expect(failed).toMatchObject({
-      entity: { status: 'requires_payment_method', rank: 2 },
+      entity: { status: 'requires_payment_method', rank: 1 },
       noEffectReference: 'pi_3PqA1b2C3d4E5f6G',
     });
     expect(failed.effect).toBeUndefined();
@@ -91,30 +93,186 @@ describe('stripeWebhook.describe', () => {
     });
   });
 
-  it('identifies other event types without status or effect', () => {
-    expect(describeOne(event('evt_8', 'customer.created', { id: 'cus_1', object: 'customer' }))).toEqual({
-      provider: 'stripe',
-      identity: 'evt_8',
-    });
-  });
-
   it.each([
     ['not JSON', 'id=evt_1', /not valid JSON/],
     ['without id', '{"type":"payment_intent.succeeded"}', /no "id"/],
     ['without data.object', '{"id":"evt_1","type":"x","created":1}', /no "data\.object"/],
     ['without created', '{"id":"evt_1","type":"x","data":{"object":{}}}', /integer "created"/],
-    ['a PI with an unknown status', event('evt_1', 'payment_intent.succeeded', pi('levitating', 1)), /"levitating"/],
     ['a PI with a float amount', event('evt_1', 'payment_intent.succeeded', pi('succeeded', 129.9)), /amount_received/],
     [
-      'a refund without payment_intent',
-      event('evt_1', 'refund.created', { id: 're_1', amount: 1, currency: 'myr', status: 'succeeded' }),
-      /payment_intent is missing/,
+      'a refund without status',
+      event('evt_1', 'refund.created', { id: 're_1', amount: 1, currency: 'myr', payment_intent: null }),
+      /status is missing/,
     ],
   ])('rejects an event %s with PROVIDER_BAD_EXCHANGE', (_label, body, message) => {
     const error = caught(() => describeOne(body));
     expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
     expect(error.message).toMatch(/^test\.jsonl seq 1: stripe: /);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('stripeWebhook payment intent lifecycle', () => {
+  const piAt = (id: string, type: string, status: string, created: number) =>
+    event(id, type, pi(status, status === 'succeeded' ? 12990 : 0), created);
+  const finalOf = (...bodies: string[]) => {
+    const tape = tapeOf('stripe', '/webhooks/stripe', bodies);
+    const expected = buildExpectations(tape.exchanges.map((x) => stripeWebhook.interpret(x, tape)));
+    return expected.finalStatus.get('stripe:pi_3PqA1b2C3d4E5f6G')?.status;
+  };
+
+  it('expects a failed payment retried into processing to end processing, whatever order the events arrive in', () => {
+    const failed = piAt('evt_1', 'payment_intent.payment_failed', 'requires_payment_method', 1773050000);
+    const retried = piAt('evt_2', 'payment_intent.processing', 'processing', 1773050060);
+    expect(finalOf(failed, retried)).toBe('processing');
+    expect(finalOf(retried, failed)).toBe('processing');
+  });
+
+  it('expects a retried payment that succeeded to end succeeded', () => {
+    const processing = piAt('evt_1', 'payment_intent.processing', 'processing', 1773050000);
+    const failed = piAt('evt_2', 'payment_intent.payment_failed', 'requires_payment_method', 1773050030);
+    const retried = piAt('evt_3', 'payment_intent.processing', 'processing', 1773050060);
+    const succeeded = piAt('evt_4', 'payment_intent.succeeded', 'succeeded', 1773050090);
+    expect(finalOf(succeeded, retried, failed, processing)).toBe('succeeded');
+    expect(finalOf(processing, failed)).toBe('requires_payment_method');
+  });
+
+  it('expects an authorised payment to end captured or canceled, never back in an attempt', () => {
+    const action = piAt('evt_1', 'payment_intent.requires_action', 'requires_action', 1773050000);
+    const capturable = piAt('evt_2', 'payment_intent.amount_capturable_updated', 'requires_capture', 1773050030);
+    const canceled = piAt('evt_3', 'payment_intent.canceled', 'canceled', 1773050060);
+    expect(finalOf(capturable, action)).toBe('requires_capture');
+    expect(finalOf(canceled, capturable, action)).toBe('canceled');
+  });
+
+  it.each([
+    ['payment_intent.created', 'requires_payment_method'],
+    ['payment_intent.created', 'requires_confirmation'],
+    ['payment_intent.requires_action', 'requires_action'],
+    ['payment_intent.processing', 'processing'],
+    ['payment_intent.amount_capturable_updated', 'requires_capture'],
+    ['payment_intent.partially_funded', 'requires_payment_method'],
+    ['payment_intent.canceled', 'canceled'],
+  ])('models %s with status %s: a status, no money', (type, status) => {
+    const described = describeOne(event('evt_1', type, pi(status, 0)));
+    expect(described.entity).toMatchObject({ entity: 'pi_3PqA1b2C3d4E5f6G', status });
+    expect(described.effect).toBeUndefined();
+    expect(described.unmodelled).toBeUndefined();
+  });
+
+  it('expects no money from a canceled payment intent', () => {
+    expect(describeOne(event('evt_1', 'payment_intent.canceled', pi('canceled', 0))).noEffectReference).toBe('pi_3PqA1b2C3d4E5f6G');
+  });
+});
+
+describe('stripeWebhook unmodelled input', () => {
+  it('replays an event type it does not model with no expectation, and names it', () => {
+    expect(describeOne(event('evt_8', 'customer.created', { id: 'cus_1', object: 'customer' }))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_8',
+      unmodelled: 'stripe event type customer.created',
+    });
+  });
+
+  it('replays a payment intent with a status it does not know with no status or effect, and names it', () => {
+    expect(describeOne(event('evt_1', 'payment_intent.succeeded', pi('levitating', 1)))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_1',
+      group: 'pi_3PqA1b2C3d4E5f6G',
+      unmodelled: 'stripe payment_intent status levitating',
+    });
+  });
+
+  it("reads Stripe's own example refund, whose payment_intent and charge are null", () => {
+    const example = {
+      id: 're_1Nispe2eZvKYlo2Cd31jOCgZ',
+      object: 'refund',
+      amount: 1000,
+      balance_transaction: 'txn_1Nispe2eZvKYlo2CYezqFhEx',
+      charge: null,
+      created: 1692942318,
+      currency: 'usd',
+      destination_details: null,
+      metadata: {},
+      payment_intent: null,
+      reason: null,
+      receipt_number: null,
+      source_transfer_reversal: null,
+      status: 'succeeded',
+      transfer_reversal: null,
+    };
+    expect(describeOne(event('evt_1', 'refund.created', example))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_1',
+      group: 're_1Nispe2eZvKYlo2Cd31jOCgZ',
+      effect: { reference: 're_1Nispe2eZvKYlo2Cd31jOCgZ', amountMinor: 1000, currency: 'USD', direction: 'out' },
+    });
+  });
+});
+
+describe('stripeWebhook charge events and effect models', () => {
+  const charge = (status: string, refunded = 0, captured = true) => ({
+    id: 'ch_3PqA1b2C3d4E5f6G',
+    object: 'charge',
+    amount: 12990,
+    amount_captured: captured ? 12990 : 0,
+    amount_refunded: refunded,
+    captured,
+    currency: 'myr',
+    payment_intent: 'pi_3PqA1b2C3d4E5f6G',
+    refunded: refunded === 12990,
+    status,
+  });
+  const dispute = { id: 'dp_1', object: 'dispute', amount: 12990, charge: 'ch_3PqA1b2C3d4E5f6G', currency: 'myr', payment_intent: 'pi_3PqA1b2C3d4E5f6G', status: 'needs_response' };
+  const withEffects = (effects: Record<string, string>) => createStripeWebhook().configure!({ effects });
+  const interpret = (provider: Provider, body: string) => {
+    const tape = tapeOf('stripe', '/webhooks/stripe', [body]);
+    return provider.interpret(tape.exchanges[0]!, tape);
+  };
+  const byCharge = withEffects({ payments: 'charge' });
+  const byDelta = withEffects({ refunds: 'charge.refunded-delta' });
+
+  it.each([
+    ['charge.succeeded', charge('succeeded')],
+    ['charge.captured', charge('succeeded')],
+    ['charge.failed', charge('failed', 0, false)],
+    ['charge.refunded', charge('succeeded', 5000)],
+    ['charge.dispute.created', dispute],
+    ['charge.dispute.closed', { ...dispute, status: 'lost' }],
+  ])('models %s with the payment it belongs to, and no money under the default model', (type, object) => {
+    expect(describeOne(event('evt_1', type, object))).toEqual({ provider: 'stripe', identity: 'evt_1', group: 'pi_3PqA1b2C3d4E5f6G' });
+  });
+
+  it("credits a captured charge under ch_… with payments: 'charge', and expects nothing from a failed or uncaptured one", () => {
+    const credit = { reference: 'ch_3PqA1b2C3d4E5f6G', amountMinor: 12990, currency: 'MYR', direction: 'in' };
+    expect(interpret(byCharge, event('evt_1', 'charge.succeeded', charge('succeeded'))).effect).toEqual(credit);
+    expect(interpret(byCharge, event('evt_2', 'charge.captured', charge('succeeded'))).effect).toEqual(credit);
+    expect(interpret(byCharge, event('evt_3', 'charge.succeeded', charge('succeeded', 0, false))).effect).toBeUndefined();
+    expect(interpret(byCharge, event('evt_4', 'charge.failed', charge('failed', 0, false)))).toMatchObject({ noEffectReference: 'ch_3PqA1b2C3d4E5f6G' });
+    const succeeded = interpret(byCharge, event('evt_5', 'payment_intent.succeeded', pi('succeeded', 12990)));
+    expect(succeeded.effect).toBeUndefined();
+    expect(succeeded.entity?.status).toBe('succeeded');
+  });
+
+  it("debits charge.refunded's cumulative amount_refunded under ch_… with refunds: 'charge.refunded-delta', and nothing per Refund", () => {
+    expect(interpret(byDelta, event('evt_1', 'charge.refunded', charge('succeeded', 5000))).effect).toEqual({
+      reference: 'ch_3PqA1b2C3d4E5f6G',
+      amountMinor: 5000,
+      currency: 'MYR',
+      direction: 'out',
+      cumulative: true,
+    });
+    expect(interpret(byDelta, event('evt_2', 'refund.updated', refund('succeeded')))).toEqual({ provider: 'stripe', identity: 'evt_2', group: 'pi_3PqA1b2C3d4E5f6G' });
+    expect(interpret(byDelta, event('evt_3', 'payment_intent.succeeded', pi('succeeded', 12990))).effect).toMatchObject({ reference: 'pi_3PqA1b2C3d4E5f6G' });
+  });
+
+  it('names an unknown charge event as unmodelled, with its payment', () => {
+    expect(describeOne(event('evt_1', 'charge.pending', charge('pending')))).toEqual({
+      provider: 'stripe',
+      identity: 'evt_1',
+      group: 'pi_3PqA1b2C3d4E5f6G',
+      unmodelled: 'stripe event type charge.pending',
+    });
   });
 });
 

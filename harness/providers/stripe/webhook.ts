@@ -1,25 +1,80 @@
+import { z } from 'zod';
+import { IdemgateError } from '../../errors.ts';
 import { exchangeBody } from '../../tape/read.ts';
 import type { Exchange, Tape } from '../../tape/schema.ts';
-import { defineProvider, type ProviderEvent } from '../provider.ts';
+import { defineProvider, type Provider, type ProviderEvent, type ProviderSettings } from '../provider.ts';
 import { badExchange, is2xx, isRecord, jsonObjectBody, replayHeaders, requireSecret } from '../_internals/exchange.ts';
 import { signatureHeader } from './signature.ts';
 
 const NAME = 'stripe';
 
 /**
- * Lifecycle rank of a payment intent's status as the webhook events deliver it: processing 1,
- * requires_payment_method 2 (a failed attempt), succeeded 3.
+ * Lifecycle rank of a payment intent's status. Stripe's lifecycle is requires_payment_method →
+ * requires_confirmation → requires_action → processing → requires_capture → succeeded | canceled,
+ * but a failed attempt goes back to requires_payment_method and may be retried into processing
+ * again: the statuses of an attempt share rank 1, so the later event (its `created` time) wins
+ * among them. An authorised payment (requires_capture, 2) no longer goes back to an attempt, and
+ * succeeded and canceled (3) are final.
  */
 export const STRIPE_PAYMENT_INTENT_RANK: Readonly<Record<string, number>> = Object.freeze({
+  requires_payment_method: 1,
+  requires_confirmation: 1,
+  requires_action: 1,
   processing: 1,
-  requires_payment_method: 2,
+  requires_capture: 2,
   succeeded: 3,
+  canceled: 3,
 });
 
+/** The payment_intent.* event types the adapter models (each carries the intent's status). */
+export const STRIPE_PAYMENT_INTENT_EVENTS: readonly string[] = Object.freeze([
+  'payment_intent.created',
+  'payment_intent.processing',
+  'payment_intent.requires_action',
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.partially_funded',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+]);
+
+/** The charge.* event types the adapter models (a Charge, or a Dispute for charge.dispute.*). */
+export const STRIPE_CHARGE_EVENTS: readonly string[] = Object.freeze([
+  'charge.succeeded',
+  'charge.captured',
+  'charge.refunded',
+  'charge.failed',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+]);
+
+/** The refund event types the adapter models (a Refund). */
+export const STRIPE_REFUND_EVENTS: readonly string[] = Object.freeze([
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.refund.updated',
+]);
+
+const REFUND_STATUSES = new Set(['pending', 'requires_action', 'succeeded', 'failed', 'canceled']);
 /** Refund statuses that mean no money moved and none will for this refund. */
 const REFUND_NOT_MOVED = new Set(['failed', 'canceled']);
 
-function describeEvent(exchange: Exchange, tape: Tape): ProviderEvent {
+const effectsSchema = z.strictObject({
+  payments: z
+    .enum(['payment_intent', 'charge'])
+    .default('payment_intent')
+    .describe('payment_intent: payment_intent.succeeded credits amount_received under pi_…; charge: charge.succeeded (captured) / charge.captured credits amount_captured under ch_…'),
+  refunds: z
+    .enum(['refund', 'charge.refunded-delta'])
+    .default('refund')
+    .describe('refund: a succeeded Refund debits its amount under re_…; charge.refunded-delta: charge.refunded debits the growth of the cumulative amount_refunded under ch_…'),
+});
+
+/** Which Stripe events carry the money and under which reference the service books it (`providerSettings.stripe.effects`). */
+export type StripeEffects = z.infer<typeof effectsSchema>;
+
+function describeEvent(effects: StripeEffects, exchange: Exchange, tape: Tape): ProviderEvent {
   const bad = (message: string) => badExchange(NAME, exchange, tape, message);
   const event = jsonObjectBody(NAME, exchange, tape);
   const id = event['id'];
@@ -38,6 +93,15 @@ function describeEvent(exchange: Exchange, tape: Tape): ProviderEvent {
     if (typeof value !== 'string' || value === '') throw bad(`${type} event ${id}: data.object.${key} is missing`);
     return value;
   };
+  /** An id Stripe may send as null (a refund's payment_intent and charge). */
+  const optionalId = (key: string): string | undefined => {
+    const value = object[key];
+    if (value === null || value === undefined) return undefined;
+    // Expanded objects carry their id.
+    const ref = isRecord(value) ? value['id'] : value;
+    if (typeof ref !== 'string' || ref === '') throw bad(`${type} event ${id}: data.object.${key} is not an id or null`);
+    return ref;
+  };
   const amount = (key: string): number => {
     const value = object[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -45,69 +109,125 @@ function describeEvent(exchange: Exchange, tape: Tape): ProviderEvent {
     }
     return value;
   };
+  const currency = () => str('currency').toUpperCase();
 
   if (type.startsWith('payment_intent.')) {
     const pi = str('id');
+    described.group = pi;
+    if (!STRIPE_PAYMENT_INTENT_EVENTS.includes(type)) return { ...described, unmodelled: `stripe event type ${type}` };
     const status = str('status');
     const rank = STRIPE_PAYMENT_INTENT_RANK[status];
-    if (rank === undefined) {
-      throw bad(
-        `payment intent ${pi} has status "${status}" (known: ${Object.keys(STRIPE_PAYMENT_INTENT_RANK).join(', ')})`,
-      );
-    }
+    if (rank === undefined) return { ...described, unmodelled: `stripe payment_intent status ${status}` };
+    delete described.group;
     described.entity = { entity: pi, status, rank, time: created * 1000 };
+    if (effects.payments !== 'payment_intent') return described;
     if (type === 'payment_intent.succeeded') {
-      described.effect = {
-        reference: pi,
-        amountMinor: amount('amount_received'),
-        currency: str('currency').toUpperCase(),
-        direction: 'in',
-      };
-    } else if (type === 'payment_intent.payment_failed') {
+      described.effect = { reference: pi, amountMinor: amount('amount_received'), currency: currency(), direction: 'in' };
+    } else if (type === 'payment_intent.payment_failed' || (type === 'payment_intent.canceled' && amount('amount_received') === 0)) {
       described.noEffectReference = pi;
     }
     return described;
   }
 
-  if (type.startsWith('refund.') || type === 'charge.refund.updated') {
+  if (STRIPE_REFUND_EVENTS.includes(type)) {
     const refund = str('id');
     // A refund has no lifecycle of its own here; it belongs with its payment when replayed.
-    described.group = str('payment_intent');
+    described.group = optionalId('payment_intent') ?? optionalId('charge') ?? refund;
     const status = str('status');
+    if (!REFUND_STATUSES.has(status)) return { ...described, unmodelled: `stripe refund status ${status}` };
+    if (effects.refunds !== 'refund') return described;
     if (status === 'succeeded') {
-      described.effect = {
-        reference: refund,
-        amountMinor: amount('amount'),
-        currency: str('currency').toUpperCase(),
-        direction: 'out',
-      };
+      described.effect = { reference: refund, amountMinor: amount('amount'), currency: currency(), direction: 'out' };
     } else if (REFUND_NOT_MOVED.has(status)) {
       described.noEffectReference = refund;
     }
     return described;
   }
 
-  // Any other event type is delivered and must be acknowledged, but moves no money.
-  return described;
+  if (type.startsWith('charge.dispute.')) {
+    described.group = optionalId('payment_intent') ?? optionalId('charge') ?? str('id');
+    if (!STRIPE_CHARGE_EVENTS.includes(type)) return { ...described, unmodelled: `stripe event type ${type}` };
+    // Disputes are delivered and acknowledged; how a service books a dispute is its own.
+    return described;
+  }
+
+  if (type.startsWith('charge.')) {
+    const charge = str('id');
+    described.group = optionalId('payment_intent') ?? charge;
+    if (!STRIPE_CHARGE_EVENTS.includes(type)) return { ...described, unmodelled: `stripe event type ${type}` };
+    if (effects.payments === 'charge') {
+      const captured = object['captured'] === true && str('status') === 'succeeded';
+      if ((type === 'charge.succeeded' || type === 'charge.captured') && captured) {
+        described.effect = { reference: charge, amountMinor: amount('amount_captured'), currency: currency(), direction: 'in' };
+      } else if (type === 'charge.failed') {
+        described.noEffectReference = charge;
+      }
+    }
+    if (effects.refunds === 'charge.refunded-delta' && type === 'charge.refunded') {
+      described.effect = {
+        reference: charge,
+        amountMinor: amount('amount_refunded'),
+        currency: currency(),
+        direction: 'out',
+        cumulative: true,
+      };
+    }
+    return described;
+  }
+
+  // Delivered and acknowledged, but the adapter does not know what it means.
+  return { ...described, unmodelled: `stripe event type ${type}` };
+}
+
+function configure(settings: ProviderSettings): Provider {
+  const parsed = effectsSchema.safeParse(settings.effects ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = ['providerSettings', NAME, 'effects', ...(issue?.path.map(String) ?? [])].join('.');
+    throw new IdemgateError('CONFIG_INVALID', `${path}: ${issue?.message ?? 'invalid'}`, { details: { path } });
+  }
+  const effects = parsed.data;
+  if (effects.payments === 'charge' && effects.refunds === 'charge.refunded-delta') {
+    const path = `providerSettings.${NAME}.effects`;
+    throw new IdemgateError(
+      'CONFIG_INVALID',
+      `${path}: payments 'charge' with refunds 'charge.refunded-delta' would book both under ch_…; not modelled yet (book payments under 'payment_intent' or refunds per 'refund')`,
+      { details: { path } },
+    );
+  }
+  return createStripeWebhook(effects);
 }
 
 /**
- * Stripe-style webhook deliveries (`Stripe-Signature`, payment intents and refunds).
+ * Stripe webhook deliveries (`Stripe-Signature`; payment intents, charges, refunds) read with an
+ * effect model (default: payments from payment_intent.succeeded, refunds per Refund).
+ *
+ * @example
+ * createStripeWebhook({ payments: 'payment_intent', refunds: 'charge.refunded-delta' }).interpret(exchange, tape).effect;
+ * // charge.refunded → { reference: 'ch_…', amountMinor: 5000, currency: 'MYR', direction: 'out', cumulative: true }
+ */
+export function createStripeWebhook(effects: StripeEffects = effectsSchema.parse({})): Provider {
+  return defineProvider({
+    name: NAME,
+    interpret: (exchange, tape) => describeEvent(effects, exchange, tape),
+    sign(exchange, ctx) {
+      const secret = requireSecret(NAME, exchange, ctx.secrets, 'endpointSecret');
+      const body = exchangeBody(exchange);
+      const headers = replayHeaders(exchange, ['stripe-signature']);
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+      // The recorded `t` is long past the 300 s tolerance: sign afresh at replay time.
+      headers['stripe-signature'] = signatureHeader(body, secret, Math.floor(ctx.now.getTime() / 1000));
+      return { headers, body };
+    },
+    acknowledged: (response) => is2xx(response.status),
+    configure,
+  });
+}
+
+/**
+ * Stripe webhook deliveries with the default effect model.
  *
  * @example
  * stripeWebhook.interpret(exchange, tape).effect; // { reference: 'pi_…', amountMinor: 12990, currency: 'MYR', direction: 'in' }
  */
-export const stripeWebhook = defineProvider({
-  name: NAME,
-  interpret: describeEvent,
-  sign(exchange, ctx) {
-    const secret = requireSecret(NAME, exchange, ctx.secrets, 'endpointSecret');
-    const body = exchangeBody(exchange);
-    const headers = replayHeaders(exchange, ['stripe-signature']);
-    headers['content-type'] ??= 'application/json; charset=utf-8';
-    // The recorded `t` is long past the 300 s tolerance: sign afresh at replay time.
-    headers['stripe-signature'] = signatureHeader(body, secret, Math.floor(ctx.now.getTime() / 1000));
-    return { headers, body };
-  },
-  acknowledged: (response) => is2xx(response.status),
-});
+export const stripeWebhook = createStripeWebhook();

@@ -38,7 +38,7 @@ try {
         case 'prepare': {
           const i = scenarios.findIndex((s) => s.name === message.scenario);
           const scenario = scenarios[i]!;
-          const prepared = prepareTape(tapes[i]!, adapterResolver(config.adapters));
+          const prepared = prepareTape(tapes[i]!, adapterResolver(config));
           const previous = runs.get(message.scenario);
           await previous?.run.replayer.close();
           runs.set(message.scenario, {
