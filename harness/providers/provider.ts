@@ -27,8 +27,14 @@ export interface EntityStatus {
   status: string;
   /** Lifecycle rank: the final status must be the one with the highest rank delivered. */
   rank: number;
-  /** Provider-side event time in ms since epoch; breaks ties between equal ranks. */
+  /**
+   * Provider-side event time in ms since epoch; breaks ties between equal ranks. A lifecycle whose
+   * statuses go back and forth (Stripe subscriptions) gives them all one rank, so the expected
+   * final status is the one carried by the latest event by this time.
+   */
   time: number;
+  /** The status ends the entity's lifecycle (canceled, expired): only a later event may move it on (see no-resurrection). */
+  terminal?: true;
 }
 
 /** What one recorded exchange means, as far as the invariants are concerned. */

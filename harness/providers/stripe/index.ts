@@ -2,9 +2,15 @@ export {
   createStripeWebhook,
   stripeWebhook,
   STRIPE_CHARGE_EVENTS,
+  STRIPE_CHECKOUT_SESSION_EVENTS,
+  STRIPE_CHECKOUT_SESSION_RANK,
+  STRIPE_INVOICE_EVENTS,
+  STRIPE_INVOICE_RANK,
   STRIPE_PAYMENT_INTENT_EVENTS,
   STRIPE_PAYMENT_INTENT_RANK,
   STRIPE_REFUND_EVENTS,
+  STRIPE_SUBSCRIPTION_EVENTS,
+  STRIPE_SUBSCRIPTION_STATUSES,
   type StripeEffects,
 } from './webhook.ts';
 export { signatureHeader, verifySignatureHeader } from './signature.ts';

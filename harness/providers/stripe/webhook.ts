@@ -56,15 +56,89 @@ export const STRIPE_REFUND_EVENTS: readonly string[] = Object.freeze([
   'charge.refund.updated',
 ]);
 
+/** The checkout.session.* event types the adapter models (a Checkout Session). */
+export const STRIPE_CHECKOUT_SESSION_EVENTS: readonly string[] = Object.freeze([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+]);
+
+/**
+ * Lifecycle of a Checkout Session as the adapter names it (Stripe's `status` and `payment_status`
+ * together, since async_payment_failed leaves both as complete/unpaid): a completed session still
+ * waiting for an async payment is `unpaid` (1); `paid`, `no_payment_required`, `payment_failed` and
+ * `expired` end it (2).
+ */
+export const STRIPE_CHECKOUT_SESSION_RANK: Readonly<Record<string, number>> = Object.freeze({
+  unpaid: 1,
+  paid: 2,
+  no_payment_required: 2,
+  payment_failed: 2,
+  expired: 2,
+});
+
+/** The customer.subscription.* event types the adapter models (a Subscription). */
+export const STRIPE_SUBSCRIPTION_EVENTS: readonly string[] = Object.freeze([
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+]);
+
+/**
+ * Subscription statuses. They go back and forth (active → past_due → active, paused → active), so
+ * they share one rank and the latest event by `created` carries the expected final status;
+ * canceled and incomplete_expired end the subscription (Stripe never reactivates one).
+ */
+export const STRIPE_SUBSCRIPTION_STATUSES: readonly string[] = Object.freeze([
+  'incomplete',
+  'incomplete_expired',
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'paused',
+]);
+const SUBSCRIPTION_TERMINAL = new Set(['canceled', 'incomplete_expired']);
+
+/** The invoice.* event types the adapter models (an Invoice). */
+export const STRIPE_INVOICE_EVENTS: readonly string[] = Object.freeze([
+  'invoice.finalized',
+  'invoice.paid',
+  'invoice.payment_succeeded',
+  'invoice.payment_failed',
+  'invoice.marked_uncollectible',
+  'invoice.voided',
+]);
+
+/**
+ * Lifecycle rank of an invoice's status: draft → open → paid | void, with uncollectible (2) still
+ * payable or voidable later. paid and void end it.
+ */
+export const STRIPE_INVOICE_RANK: Readonly<Record<string, number>> = Object.freeze({
+  draft: 0,
+  open: 1,
+  uncollectible: 2,
+  paid: 3,
+  void: 3,
+});
+const INVOICE_TERMINAL = new Set(['paid', 'void']);
+
 const REFUND_STATUSES = new Set(['pending', 'requires_action', 'succeeded', 'failed', 'canceled']);
 /** Refund statuses that mean no money moved and none will for this refund. */
 const REFUND_NOT_MOVED = new Set(['failed', 'canceled']);
 
 const effectsSchema = z.strictObject({
   payments: z
-    .enum(['payment_intent', 'charge'])
+    .enum(['payment_intent', 'charge', 'invoice', 'checkout_session'])
     .default('payment_intent')
-    .describe('payment_intent: payment_intent.succeeded credits amount_received under pi_…; charge: charge.succeeded (captured) / charge.captured credits amount_captured under ch_…'),
+    .describe(
+      'payment_intent: payment_intent.succeeded credits amount_received under pi_…; charge: charge.succeeded (captured) / charge.captured credits amount_captured under ch_…; ' +
+        'invoice: invoice.paid / invoice.payment_succeeded credit amount_paid under in_… (once per invoice); checkout_session: checkout.session.completed (paid) / async_payment_succeeded credit amount_total under cs_…',
+    ),
   refunds: z
     .enum(['refund', 'charge.refunded-delta'])
     .default('refund')
@@ -125,6 +199,61 @@ function describeEvent(effects: StripeEffects, exchange: Exchange, tape: Tape): 
       described.effect = { reference: pi, amountMinor: amount('amount_received'), currency: currency(), direction: 'in' };
     } else if (type === 'payment_intent.payment_failed' || (type === 'payment_intent.canceled' && amount('amount_received') === 0)) {
       described.noEffectReference = pi;
+    }
+    return described;
+  }
+
+  if (type.startsWith('checkout.session.')) {
+    const cs = str('id');
+    described.group = optionalId('subscription') ?? cs;
+    if (!STRIPE_CHECKOUT_SESSION_EVENTS.includes(type)) return { ...described, unmodelled: `stripe event type ${type}` };
+    const paymentStatus = str('payment_status');
+    const status =
+      type === 'checkout.session.expired' ? 'expired' : type === 'checkout.session.async_payment_failed' ? 'payment_failed' : paymentStatus;
+    const rank = STRIPE_CHECKOUT_SESSION_RANK[status];
+    if (rank === undefined) return { ...described, unmodelled: `stripe checkout session payment_status ${paymentStatus}` };
+    if (described.group === cs) delete described.group;
+    described.entity = { entity: cs, status, rank, time: created * 1000, ...(rank === 2 ? { terminal: true as const } : {}) };
+    if (effects.payments !== 'checkout_session') return described;
+    if (status === 'paid') {
+      described.effect = { reference: cs, amountMinor: amount('amount_total'), currency: currency(), direction: 'in' };
+    } else if (status === 'payment_failed' || status === 'expired') {
+      described.noEffectReference = cs;
+    }
+    return described;
+  }
+
+  if (type.startsWith('customer.subscription.')) {
+    const sub = str('id');
+    if (!STRIPE_SUBSCRIPTION_EVENTS.includes(type)) return { ...described, group: sub, unmodelled: `stripe event type ${type}` };
+    const status = str('status');
+    if (!STRIPE_SUBSCRIPTION_STATUSES.includes(status)) return { ...described, group: sub, unmodelled: `stripe subscription status ${status}` };
+    // One rank for every status: the latest event by created carries the final status.
+    described.entity = { entity: sub, status, rank: 1, time: created * 1000, ...(SUBSCRIPTION_TERMINAL.has(status) ? { terminal: true as const } : {}) };
+    return described;
+  }
+
+  if (type.startsWith('invoice.')) {
+    const inv = str('id');
+    // Since API 2025-03-31 an invoice names its subscription under parent.subscription_details.
+    const parent = object['parent'];
+    const details = isRecord(parent) ? parent['subscription_details'] : undefined;
+    const viaParent = isRecord(details) ? details['subscription'] : undefined;
+    const sub = typeof viaParent === 'string' ? viaParent : isRecord(viaParent) && typeof viaParent['id'] === 'string' ? viaParent['id'] : optionalId('subscription');
+    described.group = sub ?? inv;
+    if (!STRIPE_INVOICE_EVENTS.includes(type)) return { ...described, unmodelled: `stripe event type ${type}` };
+    const status = str('status');
+    const rank = STRIPE_INVOICE_RANK[status];
+    if (rank === undefined) return { ...described, unmodelled: `stripe invoice status ${status}` };
+    if (described.group === inv) delete described.group;
+    described.entity = { entity: inv, status, rank, time: created * 1000, ...(INVOICE_TERMINAL.has(status) ? { terminal: true as const } : {}) };
+    if (effects.payments !== 'invoice') return described;
+    if ((type === 'invoice.paid' || type === 'invoice.payment_succeeded') && status === 'paid') {
+      const paid = amount('amount_paid');
+      // A paid invoice of 0 (a trial, a fully credited period) moves no money and needs no booking.
+      if (paid > 0) described.effect = { reference: inv, amountMinor: paid, currency: currency(), direction: 'in' };
+    } else if (type === 'invoice.payment_failed' || type === 'invoice.voided') {
+      described.noEffectReference = inv;
     }
     return described;
   }
