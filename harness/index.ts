@@ -76,6 +76,7 @@ export {
   finalStatus,
   ledgerMatchesCleanReplay,
   noEffectFromUnsettled,
+  noResurrection,
 } from './invariants/index.ts';
 
 // The database the harness owns, and how it is reset between schedules.

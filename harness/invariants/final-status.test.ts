@@ -47,7 +47,7 @@ describe('finalStatus', () => {
     const violations = await finalStatus.check(ctx);
 
     expect(violations.map((v) => v.message)).toEqual([
-      'shopee entity O1 is stored as SHIPPED, expected COMPLETED (the highest-ranked status delivered)',
+      'shopee entity O1 is stored as SHIPPED, expected COMPLETED (the highest-ranked status delivered; equal ranks: the latest by event time)',
     ]);
     expect(violations[0]!.evidence).toContainEqual({ stored: 'SHIPPED', provider: 'shopee', entity: 'O1' });
     expect(violations[0]!.evidence).toContainEqual({
@@ -63,6 +63,26 @@ describe('finalStatus', () => {
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
     expect((await finalStatus.check(ctx)).map((v) => v.message)).toEqual([
       'stripe entity pi_1 has no stored status, expected succeeded',
+    ]);
+  });
+
+  it("judges only the providers (and entity ids) the mapping's providers scope names: the others are not applicable, not missing", async () => {
+    await testDb().exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('stripe', 'sub_1', 'active')`);
+    const scoped = await createEntityReader(testDb(), {
+      table: 'shop_orders',
+      columns: { provider: 'src', entity: 'order_no', status: 'state' },
+      providers: { shopee: '', stripe: '^sub_' },
+    });
+    const withSub = [...events, status('stripe', 'sub_1', 'canceled', 1, 1000), status('stripe', 'sub_1', 'active', 1, 2000)];
+    const ctx = await contextFor(testDb(), debitCreditJournal, { events: withSub, entities: scoped });
+    // fpx has no mapping and pi_1 is outside ^sub_: neither is reported missing.
+    expect(await finalStatus.check(ctx)).toEqual([]);
+    expect(scoped.covers?.('fpx', 'S1')).toBe(false);
+    expect(scoped.covers?.('stripe', 'pi_1')).toBe(false);
+    expect(scoped.covers?.('STRIPE', 'sub_1')).toBe(true);
+    await testDb().exec(`update shop_orders set state = 'canceled' where order_no = 'sub_1'`);
+    expect((await finalStatus.check(ctx)).map((v) => v.message)).toEqual([
+      'stripe entity sub_1 is stored as canceled, expected active (the highest-ranked status delivered; equal ranks: the latest by event time)',
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
   createLedgerReader,
   defaultInvariants,
   finalStatus,
+  noResurrection,
   invariantApplies,
   ledgerMatchesCleanReplay,
 } from './index.ts';
@@ -105,13 +106,14 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
   }
 
   describe('defaultInvariants', () => {
-    it('are the seven invariants in reporting order', () => {
+    it('are the eight invariants in reporting order', () => {
       expect(defaultInvariants.map((i) => i.name)).toEqual([
         'balanced-transactions',
         'exactly-once-effect',
         'credited-amount',
         'no-effect-from-unsettled',
         'final-status',
+        'no-resurrection',
         'ledger-matches-clean-replay',
         'deliveries-acknowledged',
       ]);
@@ -147,13 +149,14 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
 });
 
 describe('invariantApplies', () => {
-  it('final-status needs entities, the clean-replay oracle a baseline, the others nothing', () => {
+  it('final-status and no-resurrection need entities, the clean-replay oracle a baseline, the others nothing', () => {
     const entities = { rows: async () => [] };
     expect(invariantApplies(finalStatus, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
     expect(invariantApplies(finalStatus, { entities, baseline: undefined, facts: noFacts })).toBe(true);
     expect(invariantApplies(ledgerMatchesCleanReplay, { entities, baseline: undefined, facts: noFacts })).toBe(false);
     expect(invariantApplies(ledgerMatchesCleanReplay, { entities: undefined, baseline: [], facts: noFacts })).toBe(true);
-    const others = defaultInvariants.filter((i) => i !== finalStatus && i !== ledgerMatchesCleanReplay);
+    expect(invariantApplies(noResurrection, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
+    const others = defaultInvariants.filter((i) => i !== finalStatus && i !== noResurrection && i !== ledgerMatchesCleanReplay);
     for (const invariant of others)
       expect(invariantApplies(invariant, { entities: undefined, baseline: undefined, facts: noFacts })).toBe(true);
   });

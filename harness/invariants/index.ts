@@ -4,6 +4,7 @@ import { exactlyOnceEffect } from './exactly-once-effect.ts';
 import { creditedAmount } from './credited-amount.ts';
 import { noEffectFromUnsettled } from './no-effect-from-unsettled.ts';
 import { finalStatus } from './final-status.ts';
+import { noResurrection } from './no-resurrection.ts';
 import { ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
 import { deliveriesAcknowledged } from './deliveries-acknowledged.ts';
 
@@ -31,15 +32,17 @@ export {
   finalStatus,
   ledgerMatchesCleanReplay,
   noEffectFromUnsettled,
+  noResurrection,
 };
 
-/** The seven built-in invariants, in reporting order. */
+/** The eight built-in invariants, in reporting order. */
 export const defaultInvariants: readonly Invariant[] = [
   balancedTransactions,
   exactlyOnceEffect,
   creditedAmount,
   noEffectFromUnsettled,
   finalStatus,
+  noResurrection,
   ledgerMatchesCleanReplay,
   deliveriesAcknowledged,
 ];

@@ -36,6 +36,11 @@ export interface LedgerReader {
 
 export interface EntityReader {
   rows(): Promise<EntityRow[]>;
+  /**
+   * Whether the mapping holds this provider's entity (its `providers` scope); status invariants
+   * skip the others as not applicable. Absent: it holds every entity.
+   */
+  covers?(provider: string, entity: string): boolean;
 }
 
 /** What the tape and the providers say the books should show, computed once per scenario. */

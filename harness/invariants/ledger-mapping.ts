@@ -41,6 +41,12 @@ export interface LedgerMapping extends TableSource {
 export interface EntityMapping extends TableMapping<'provider' | 'entity' | 'status'> {
   /** Map the target's status vocabulary to the provider adapter's (default: identity, case-insensitive). */
   statusMap?: Record<string, Record<string, string>>;
+  /**
+   * The providers whose entities the mapping holds, each with a regular expression its entity ids
+   * match ('' = all), e.g. `{ stripe: '^sub_' }` for a service that stores only subscriptions.
+   * Status invariants are not applicable to the others. Absent: every provider, every entity.
+   */
+  providers?: Record<string, string>;
 }
 
 /** An optional column; an empty name counts as not given. */
@@ -89,7 +95,27 @@ export const entityMappingSchema = tableMappingSchema({
   provider: columnSchema('provider'),
   entity: columnSchema('entity'),
   status: columnSchema('status'),
-}).and(z.object({ statusMap: z.record(z.string(), z.record(z.string(), z.string())).optional() }));
+}).and(
+  z.object({
+    statusMap: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+    providers: z
+      .record(
+        z.string(),
+        z.string().refine(
+          (pattern) => {
+            try {
+              new RegExp(pattern);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { error: 'not a regular expression for entity ids' },
+        ),
+      )
+      .optional(),
+  }),
+);
 
 type _LedgerMappingMatchesSchema = Assert<Same<z.infer<typeof ledgerMappingSchema>, LedgerMapping>>;
 type _EntityMappingMatchesSchema = Assert<Same<z.infer<typeof entityMappingSchema>, EntityMapping>>;

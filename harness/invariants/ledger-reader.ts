@@ -89,7 +89,15 @@ export async function createEntityReader(db: Database, mapping: EntityMapping): 
     status: `cast(${col('status')} as text)`,
   }));
   const sql = `select provider, entity, status from ${view} as e order by 1, 2`;
+  const scope =
+    mapping.providers === undefined
+      ? undefined
+      : new Map(Object.entries(mapping.providers).map(([provider, pattern]) => [provider.toLowerCase(), new RegExp(pattern)]));
   return {
+    covers: (provider, entity) => {
+      if (scope === undefined) return true;
+      return scope.get(provider.toLowerCase())?.test(entity) ?? false;
+    },
     async rows(): Promise<EntityRow[]> {
       const rows = await db.query<{ provider: string | null; entity: string | null; status: string | null }>(sql);
       return rows.map((r) => {
