@@ -8,6 +8,7 @@ import type { EntityMapping } from '../../invariants/ledger-mapping.ts';
 import { runScenario } from '../../runner/run-scenario.ts';
 import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
+import { readTape } from '../../tape/read.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
@@ -145,4 +146,29 @@ describe('a subscription service without money, judged by state invariants only'
     expect(resurrected.length).toBeGreaterThan(0);
     expect(resurrected[0]).toMatch(/^stripe entity sub_[ABC] is stored as (active|trialing|paused|past_due|incomplete), but it ended (canceled|incomplete_expired) at .+ and no later event says \1$/);
   });
+});
+
+describe('the same service on the bundled stripe-billing.jsonl', () => {
+  const bundled = defineScenario({
+    name: 'keeps-subscription-state-bundled',
+    tapes: ['fixtures/tapes/stripe-billing.jsonl'],
+    faults: [sequentialDuplicates({ maxGap: 6 }), reorderWithin({ window: 6 })],
+    runs: 20,
+  });
+  const runBundled = async (latestByCreated: boolean) => {
+    const billing = await readTape(resolve(rootDir, 'fixtures/tapes/stripe-billing.jsonl'));
+    const session = await openSession({ config: configOf(latestByCreated), rootDir, tapes: [billing], databaseUrl: null });
+    sessions.push(session);
+    return runScenario(session, bundled, { seed: 5, tape: billing });
+  };
+
+  it('passes clean with its guard and fails no-resurrection without it', async () => {
+    const guarded = await runBundled(true);
+    expect(guarded.status === 'failed' ? guarded.counterexample.violations.map((v) => v.message) : []).toEqual([]);
+    expect(guarded.status).toBe('passed');
+    const unguarded = await runBundled(false);
+    expect(unguarded.status).toBe('failed');
+    if (unguarded.status !== 'failed') return;
+    expect(unguarded.counterexample.violations.map((v) => v.invariant)).toContain('no-resurrection');
+  }, 300_000);
 });
