@@ -9,6 +9,7 @@ import { runScenario } from '../../runner/run-scenario.ts';
 import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
+import { listenOnLoopback } from '../../targets/listen.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
@@ -74,10 +75,7 @@ function chargeBookingService(opts: { keepsTotal: boolean }): IdemgateConfig['ta
           })().catch((e: unknown) => res.writeHead(400).end(String(e)));
         });
       });
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('no port');
-      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+      return listenOnLoopback(server);
     },
   };
 }
@@ -111,10 +109,7 @@ function chargePaymentService(): IdemgateConfig['target']['start'] {
           })().catch((e: unknown) => res.writeHead(400).end(String(e)));
         });
       });
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('no port');
-      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+      return listenOnLoopback(server);
     },
   };
 }
