@@ -279,3 +279,58 @@ export const money = defineScenario({ name: 'money-only', tapes: [${JSON.stringi
     );
   });
 });
+
+describe('CLI manners', () => {
+  it('bare idemgate prints the overview of the commands and exits 0 without running anything', () => {
+    const r = idemgate([]);
+    expect(r.status, r.out).toBe(0);
+    for (const command of ['run', 'gate', 'list', 'mutate', 'merge-reports', 'init', 'fpx-file']) expect(r.out).toMatch(new RegExp(`^  ${command}\\s`, 'm'));
+    expect(r.out).not.toContain('scenario(s)');
+  });
+
+  it('each command has its own --help listing its own flags', () => {
+    const help = (args: string[]): string => {
+      const r = idemgate(args);
+      expect(r.status, r.out).toBe(0);
+      return r.out;
+    };
+    const run = help(['run', '--help']);
+    expect(run).toMatch(/^idemgate run —/);
+    expect(run).toContain('--workers N');
+    expect(run).not.toContain('--mutate');
+    expect(help(['gate', '--help'])).toMatch(/^idemgate gate —[\s\S]*--mutate[\s\S]*--signoff[\s\S]*--workers N/);
+    expect(help(['list', '-h'])).toMatch(/^idemgate list —[\s\S]*--shard I\/N/);
+    expect(help(['help', 'run'])).toBe(run);
+    expect(help(['mutate', '--help'])).toContain('--timeout-kills');
+    expect(help(['init', '--help'])).toContain('--shards N');
+    expect(help(['fpx-file', '--help'])).toContain('--shape regular|holiday');
+    expect(help(['merge-reports', '--help'])).toMatch(/^idemgate merge-reports DIR/);
+  });
+
+  it('suggests the closest command, flag or scenario and exits 2', () => {
+    const command = idemgate(['rnu']);
+    expect(command.status, command.out).toBe(2);
+    expect(command.out).toContain('unknown command "rnu"; did you mean run?');
+    const flag = idemgate(['run', '--runz', '5']);
+    expect(flag.status, flag.out).toBe(2);
+    expect(flag.out).toContain('unknown option --runz for idemgate run; did you mean --runs?');
+    expect(idemgate(['mutate', '--job', '2']).out).toContain('did you mean --jobs?');
+    expect(idemgate(['init', '--forse']).out).toContain('did you mean --force?');
+    expect(idemgate(['run', '--mutate']).out).toContain('--mutate belongs to idemgate gate');
+    const none = idemgate(['deploy']);
+    expect(none.status).toBe(2);
+    expect(none.out).not.toContain('did you mean');
+  });
+
+  it('suggests the closest scenario name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idemgate-manners-'));
+    try {
+      const config = makeProject(dir, { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
+      const r = idemgate(['run', '--config', config, '--scenario', 'naive-strip']);
+      expect(r.status, r.out).toBe(2);
+      expect(r.out).toContain('unknown scenario naive-strip (did you mean naive-stripe?); known: naive-stripe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
