@@ -23,7 +23,11 @@ const MAX_EVIDENCE = 5;
 export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   const head = `${r.scenario}  ${r.schedules} schedules, ${r.invariantChecks} invariant checks, ${secondsOfMs(r.durationMs)} on ${r.database}`;
   const notApplicable = r.notApplicable.map((n) => `    ${p.yellow('not applicable:')} ${n.invariant} (${n.reason})`);
-  if (r.status === 'passed') return [`${p.green('✓')} ${head}`, ...notApplicable];
+  if (r.status === 'passed') {
+    // Passed on nothing: every invariant was not applicable, so no tick.
+    const judgedNothing = new Set(r.invariants).size === r.notApplicable.length;
+    return [judgedNothing ? `${p.yellow('–')} ${head}: nothing to judge` : `${p.green('✓')} ${head}`, ...notApplicable];
+  }
   if (r.status === 'errored') {
     return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${harnessErrorText(r.error)}`];
   }

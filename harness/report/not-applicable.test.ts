@@ -30,6 +30,9 @@ describe('not applicable invariants in the reports', () => {
     expect(lines).not.toContain('not applicable: final-status');
     expect(formatSummary(summarise([noLedger()], 1000))).toContain('5 not applicable');
     expect(formatSummary(summarise([nothing()], 1000))).toMatch(/^NOTHING CHECKED/);
+    // A scenario that judged nothing gets no tick.
+    expect(formatResult(nothing())[0]).toMatch(/^– stripe-duplicates .*: nothing to judge$/);
+    expect(formatResult(noLedger())[0]).toMatch(/^✓ /);
   });
 
   it('junit.xml: a skipped testcase with the reason, never a passing one', () => {
