@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
+import { judge } from './index.ts';
 import type { ProviderEvent } from '../providers/provider.ts';
 import { finalStatus } from './final-status.ts';
 import { createEntityReader } from './ledger-reader.ts';
@@ -35,7 +37,7 @@ describe('finalStatus', () => {
       `insert into shop_orders values ('shopee', 'O1', 'completed'), ('FPX', 'S1', '00'), ('stripe', 'pi_1', 'succeeded'), ('stripe', 'pi_other', 'processing')`,
     );
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
-    expect(await finalStatus.check(ctx)).toEqual([]);
+    expect(await violationsOf(finalStatus, ctx)).toEqual([]);
   });
 
   it('names an entity a late, lower-ranked event moved backwards', async () => {
@@ -44,7 +46,7 @@ describe('finalStatus', () => {
     );
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
 
-    const violations = await finalStatus.check(ctx);
+    const violations = await violationsOf(finalStatus, ctx);
 
     expect(violations.map((v) => v.message)).toEqual([
       'shopee entity O1 is stored as SHIPPED, expected COMPLETED (the highest-ranked status delivered)',
@@ -61,13 +63,17 @@ describe('finalStatus', () => {
   it('names an entity the target never stored', async () => {
     await testDb().exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('fpx', 'S1', 'approved')`);
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
-    expect((await finalStatus.check(ctx)).map((v) => v.message)).toEqual([
+    expect((await violationsOf(finalStatus, ctx)).map((v) => v.message)).toEqual([
       'stripe entity pi_1 has no stored status, expected succeeded',
     ]);
   });
 
-  it('returns nothing without an entity mapping (the runner marks it not applicable)', async () => {
+  it('judges nothing without an entity mapping, or when no delivered event sets a status', async () => {
     const ctx = await contextFor(testDb(), debitCreditJournal, { events });
-    expect(await finalStatus.check(ctx)).toEqual([]);
+    expect(await judge(finalStatus, ctx)).toEqual({ judged: 0, violations: [] });
+    const mapped = await contextFor(testDb(), debitCreditJournal, { events: [], entities: await entities() });
+    expect(await judge(finalStatus, mapped)).toEqual({ judged: 0, violations: [] });
+    const judged = await judge(finalStatus, await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() }));
+    expect(judged.judged).toBe(3);
   });
 });
