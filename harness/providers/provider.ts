@@ -49,7 +49,7 @@ export interface SigningContext {
   secrets: ProviderSecrets;
   /** Replay time; signatures with timestamps (Stripe `t=`) are made fresh from it. */
   now: Date;
-  /** The full URL the request is sent to (Shopee signs the registered callback URL). */
+  /** The full URL the request is sent to (Shopee signs `providers.shopee.callbackUrl` instead when it is set). */
   url: string;
   /** 1 for the first delivery of an exchange in a schedule, 2+ for redeliveries/duplicates. */
   attempt: number;

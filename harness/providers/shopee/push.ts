@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { exchangeBody } from '../../tape/read.ts';
 import type { Exchange, Tape } from '../../tape/schema.ts';
-import { defineProvider, type ProviderEvent } from '../provider.ts';
+import { defineProvider, type ProviderEvent, type SigningContext } from '../provider.ts';
 import {
   badExchange,
   bodyText,
@@ -102,7 +102,17 @@ function redeliveryBody(raw: string, attempt: number): string {
 }
 
 /**
- * Shopee Open Platform v2 push (webhook) deliveries.
+ * The URL a push is signed over: Shopee signs the callback URL the merchant registered, byte for
+ * byte, which is not the loopback URL the replay reaches when the service sits behind a proxy or
+ * verifies against its own configured URL. `providers.shopee.callbackUrl`; default the replay URL.
+ */
+const callbackUrlOf = (ctx: SigningContext): string => {
+  const configured = ctx.secrets['callbackUrl'];
+  return configured === undefined || configured === '' ? ctx.url : configured;
+};
+
+/**
+ * Shopee Open Platform v2 push (webhook) deliveries. Secrets: `{ partnerKey, callbackUrl? }`.
  *
  * @example
  * shopeePush.interpret(exchange, tape).identity; // '727720655:260309ABCD1234:COMPLETED:1773050000'
@@ -116,7 +126,7 @@ export const shopeePush = defineProvider({
       ctx.attempt <= 1 ? exchangeBody(exchange) : Buffer.from(redeliveryBody(bodyText(exchange), ctx.attempt), 'utf8');
     const headers = replayHeaders(exchange, ['authorization']);
     headers['content-type'] ??= 'application/json';
-    headers['authorization'] = pushSignature(ctx.url, body, partnerKey);
+    headers['authorization'] = pushSignature(callbackUrlOf(ctx), body, partnerKey);
     return { headers, body };
   },
   acknowledged: (response) => is2xx(response.status),
