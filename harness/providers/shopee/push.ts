@@ -13,7 +13,7 @@ import {
 } from '../_internals/exchange.ts';
 import { escrowMinor } from './escrow.ts';
 import { pushSignature } from './signature.ts';
-import { SHOPEE_STATUS_RANK, SHOPEE_STATUSES } from './status.ts';
+import { SHOPEE_STATUS_RANK } from './status.ts';
 
 const NAME = 'shopee';
 
@@ -45,19 +45,21 @@ function describePush(exchange: Exchange, tape: Tape): ProviderEvent {
 
     const status = data['status'];
     if (typeof status !== 'string') throw bad(`order push for ${ordersn} has no "data.status"`);
-    const rank = SHOPEE_STATUS_RANK[status];
-    if (rank === undefined) {
-      throw bad(`order ${ordersn} has unknown status "${status}" (known: ${SHOPEE_STATUSES.join(', ')})`);
-    }
     const updateTime = data['update_time'];
     if (typeof updateTime !== 'number' || !Number.isInteger(updateTime)) {
       throw bad(`order push for ${ordersn} has no integer "data.update_time"`);
     }
+    // Not the whole body (a redelivery carries a new top-level timestamp), not ordersn alone
+    // (that would drop every later status of the order).
+    const identity = `${shopId}:${ordersn}:${status}:${updateTime}`;
+    const rank = SHOPEE_STATUS_RANK[status];
+    // A status Shopee adds later (or one idemgate does not model) is still a real push: it is
+    // replayed and deduplicated like any other, but expects no money and no place in the order's
+    // lifecycle, so a tape with it runs instead of stopping.
+    if (rank === undefined) return { provider: NAME, identity, group: ordersn };
     const event: ProviderEvent = {
       provider: NAME,
-      // Not the whole body (a redelivery carries a new top-level timestamp), not ordersn alone
-      // (that would drop every later status of the order).
-      identity: `${shopId}:${ordersn}:${status}:${updateTime}`,
+      identity,
       entity: { entity: ordersn, status, rank, time: updateTime * 1000 },
     };
     if (status === 'COMPLETED') {
