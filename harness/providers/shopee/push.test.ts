@@ -50,6 +50,34 @@ describe('shopeePush.describe', () => {
     expect(event.entity).toMatchObject({ status: 'COMPLETED', rank: 5 });
   });
 
+  it('reads escrow in the shop currency from the tape header: a VND order is credited in dong (0 decimals)', () => {
+    const tape = tapeOf('shopee', '/webhooks/shopee', [statusPush('260309VN000001', 'COMPLETED', 1773300000)], {
+      upstream: {
+        shopee: {
+          region: 'VN',
+          currency: 'VND',
+          escrow: {
+            '260309VN000001': {
+              order_sn: '260309VN000001',
+              order_income: { escrow_amount: 235000, buyer_total_amount: 250000, commission_fee: 10000, service_fee: 5000 },
+            },
+          },
+        },
+      },
+    });
+    const event = shopeePush.interpret(tape.exchanges[0]!, tape);
+    expect(event.effect).toEqual({ reference: '260309VN000001', amountMinor: 235000, currency: 'VND', direction: 'in' });
+  });
+
+  it('fails naming the currency when the tape header names one without ISO 4217 minor units', () => {
+    const tape = tapeOf('shopee', '/webhooks/shopee', [statusPush('260309AB12CD34', 'COMPLETED', 1773300000)], {
+      upstream: { shopee: { ...escrow.shopee, currency: 'XYZ' } },
+    });
+    const error = caught(() => shopeePush.interpret(tape.exchanges[0]!, tape));
+    expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
+    expect(error.message).toContain('"XYZ"');
+  });
+
   it('has no effect for cancellation statuses', () => {
     const tape = tapeOf('shopee', '/webhooks/shopee', [
       statusPush('C1', 'IN_CANCEL', 1773050000),

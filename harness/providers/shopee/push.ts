@@ -11,7 +11,9 @@ import {
   replayHeaders,
   requireSecret,
 } from '../_internals/exchange.ts';
+import { minorUnitsOf } from '../currency.ts';
 import { escrowMinor } from './escrow.ts';
+import { shopeeShopOf } from './shop.ts';
 import { pushSignature } from './signature.ts';
 import { SHOPEE_STATUS_RANK } from './status.ts';
 
@@ -63,16 +65,20 @@ function describePush(exchange: Exchange, tape: Tape): ProviderEvent {
       entity: { entity: ordersn, status, rank, time: updateTime * 1000 },
     };
     if (status === 'COMPLETED') {
+      const { currency } = shopeeShopOf(tape);
+      if (minorUnitsOf(currency) === undefined) {
+        throw bad(`header.upstream.shopee.currency "${currency}" is not an ISO 4217 currency idemgate knows the minor units of`);
+      }
       const detail = escrowDetailFor(tape, ordersn);
-      const amounts = escrowMinor(detail);
+      const amounts = escrowMinor(detail, currency);
       if (amounts === undefined) {
         throw bad(
           detail === undefined
             ? `order ${ordersn} reached COMPLETED but the tape header has no header.upstream.shopee.escrow["${ordersn}"] (the escrow detail the API answered while recording)`
-            : `header.upstream.shopee.escrow["${ordersn}"].order_income has no RM escrow_amount / buyer_total_amount`,
+            : `header.upstream.shopee.escrow["${ordersn}"].order_income has no ${currency} escrow_amount / buyer_total_amount`,
         );
       }
-      event.effect = { reference: ordersn, amountMinor: amounts.escrowMinor, currency: 'MYR', direction: 'in' };
+      event.effect = { reference: ordersn, amountMinor: amounts.escrowMinor, currency, direction: 'in' };
     }
     return event;
   }
