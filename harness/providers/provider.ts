@@ -58,6 +58,11 @@ export interface SigningContext {
 export interface SignedRequest {
   headers: Record<string, string>;
   body: Buffer;
+  /**
+   * The query string to send instead of the recorded one, without `?`: for a provider whose
+   * signature travels in the URL (a Billplz redirect's `billplz[x_signature]`). Absent: as recorded.
+   */
+  query?: string;
 }
 
 /**
