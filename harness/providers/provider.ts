@@ -40,6 +40,12 @@ export interface ProviderEvent {
    * tape (a refund belongs with its payment). Default: `entity.entity`, else the effect reference.
    */
   group?: string;
+  /**
+   * Set when the adapter does not model this event (an unknown event type or status): it is
+   * replayed with no expected effect or status, and the run lists it once as unmodelled, e.g.
+   * `stripe: event type customer.created`. With the provider's `strict` setting it is an error.
+   */
+  unmodelled?: string;
 }
 
 /** Test secrets a provider signs with at replay time. Keys are provider-specific. */

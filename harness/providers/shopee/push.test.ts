@@ -113,7 +113,12 @@ describe('shopeePush.describe', () => {
       statusPush('A1', 'LOST_IN_SPACE', 1773050000, 1773050099),
     ]);
     const [first, redelivery] = tape.exchanges.map((x) => shopeePush.interpret(x, tape));
-    expect(first).toEqual({ provider: 'shopee', identity: '727720655:A1:LOST_IN_SPACE:1773050000', group: 'A1' });
+    expect(first).toEqual({
+      provider: 'shopee',
+      identity: '727720655:A1:LOST_IN_SPACE:1773050000',
+      group: 'A1',
+      unmodelled: 'shopee order status LOST_IN_SPACE',
+    });
     expect(redelivery!.identity).toBe(first!.identity);
   });
 

@@ -58,7 +58,7 @@ function describePush(exchange: Exchange, tape: Tape): ProviderEvent {
     // A status Shopee adds later (or one idemgate does not model) is still a real push: it is
     // replayed and deduplicated like any other, but expects no money and no place in the order's
     // lifecycle, so a tape with it runs instead of stopping.
-    if (rank === undefined) return { provider: NAME, identity, group: ordersn };
+    if (rank === undefined) return { provider: NAME, identity, group: ordersn, unmodelled: `shopee order status ${status}` };
     const event: ProviderEvent = {
       provider: NAME,
       identity,
