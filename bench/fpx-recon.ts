@@ -14,6 +14,7 @@ import { createLedgerReader } from '../harness/invariants/ledger-reader.ts';
 import { reconInvariants } from '../harness/recon/invariants/index.ts';
 import { RECON_FACTS, type ReconFacts } from '../harness/recon/facts.ts';
 import { fact, factsOf } from '../harness/invariants/facts.ts';
+import { judge } from '../harness/invariants/index.ts';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const id = (i: number) => `26031${String(i).padStart(11, '0')}`;
@@ -66,7 +67,7 @@ try {
   const ctx = { ledger, entities: undefined, expected, deliveries: [], baseline: undefined, database: db, facts: factsOf(fact(RECON_FACTS, facts)) };
   for (const inv of reconInvariants) {
     t = performance.now();
-    const v = await inv.check(ctx);
+    const { violations: v } = await judge(inv, ctx);
     console.log(`${inv.name}: ${(performance.now() - t).toFixed(0)} ms on ${n} transactions (${2 * n * 2} ledger rows), ${v.length} violations`);
   }
 } finally {

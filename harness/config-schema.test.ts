@@ -10,14 +10,15 @@ import { loadConfig } from './runner/load.ts';
 const repo = resolve(import.meta.dirname, '..');
 const FILE = '/project/idemgate.config.ts';
 
+const ledger = {
+  table: 'journal',
+  columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' },
+  cashAccounts: ['cash'],
+};
 const valid = defineConfig({
   target: { start: { kind: 'url', baseUrl: 'http://127.0.0.1:3000' } },
   providers: { stripe: { endpointSecret: 'whsec_x' } },
-  ledger: {
-    table: 'journal',
-    columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' },
-    cashAccounts: ['cash'],
-  },
+  ledger,
 });
 
 function invalid(config: unknown): { message: string; details: { file?: string; path?: string } } {
@@ -43,18 +44,23 @@ describe('validateConfig', () => {
     expect(checked.database?.migrate).toBe(migrate);
   });
 
+  it('accepts a config with no ledger mapping (a service without a money ledger)', () => {
+    const { ledger: _, ...noLedger } = valid;
+    expect(validateConfig(noLedger, FILE).ledger).toBeUndefined();
+  });
+
   it('names the file and the field path of a missing ledger column', () => {
-    const { txnId: _, ...columns } = valid.ledger.columns;
-    const e = invalid({ ...valid, ledger: { ...valid.ledger, columns } });
+    const { txnId: _, ...columns } = ledger.columns;
+    const e = invalid({ ...valid, ledger: { ...ledger, columns } });
     expect(e.message).toBe(`${FILE}: ledger.columns.txnId is missing`);
     expect(e.details).toEqual({ file: FILE, path: 'ledger.columns.txnId' });
   });
 
   it('uses the ledger mapping rules (table or sql, amount or debit/credit)', () => {
-    expect(invalid({ ...valid, ledger: { ...valid.ledger, sql: 'select 1' } }).message).toBe(
+    expect(invalid({ ...valid, ledger: { ...ledger, sql: 'select 1' } }).message).toBe(
       `${FILE}: ledger: give exactly one of \`table\` or \`sql\``,
     );
-    expect(invalid({ ...valid, ledger: { ...valid.ledger, columns: { ...valid.ledger.columns, debit: 'dr' } } }).message).toContain(
+    expect(invalid({ ...valid, ledger: { ...ledger, columns: { ...ledger.columns, debit: 'dr' } } }).message).toContain(
       'ledger: give either columns.amount or columns.debit + columns.credit, not both',
     );
   });
@@ -109,6 +115,6 @@ describe('loadConfig', () => {
   it("accepts the repository's own config", async () => {
     const { config, rootDir } = await loadConfig(join(repo, 'idemgate.config.ts'), 'native');
     expect(rootDir).toBe(repo);
-    expect(config.ledger.cashAccounts.length).toBeGreaterThan(0);
+    expect(config.ledger?.cashAccounts.length).toBeGreaterThan(0);
   });
 });

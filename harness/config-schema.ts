@@ -93,7 +93,7 @@ export const idemgateConfigSchema = z.object({
       reset: resetStrategySchema.optional(),
     })
     .optional(),
-  ledger: ledgerMappingSchema,
+  ledger: ledgerMappingSchema.optional(),
   entities: entityMappingSchema.optional(),
   scenarios: z.string().optional(),
   reportsDir: z.string().optional(),

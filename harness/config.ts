@@ -48,7 +48,11 @@ export interface IdemgateConfig {
    */
   apis?: ProviderApi[];
   database?: DatabaseConfig;
-  ledger: LedgerMapping;
+  /**
+   * How to read the money ledger. Optional: a service with no money ledger leaves it out, and the
+   * invariants that read the ledger are reported as not applicable (never as held).
+   */
+  ledger?: LedgerMapping;
   entities?: EntityMapping;
   /** Where scenario files live. Default `scenarios`. */
   scenarios?: string;

@@ -64,7 +64,7 @@ export {
 
 // Invariants: what the books must show.
 export { defineInvariant } from './invariants/invariant.ts';
-export type { Invariant, InvariantContext, Requirement, Violation, LedgerRow, LedgerReader, EntityReader, EntityRow, Expectations } from './invariants/invariant.ts';
+export type { Invariant, InvariantContext, Judgement, Requirement, Violation, LedgerRow, LedgerReader, EntityReader, EntityRow, Expectations } from './invariants/invariant.ts';
 export { factsKey, type FactsKey, type FactsReader } from './invariants/facts.ts';
 export type { LedgerMapping, EntityMapping } from './invariants/ledger-mapping.ts';
 export {
@@ -74,6 +74,7 @@ export {
   deliveriesAcknowledged,
   exactlyOnceEffect,
   finalStatus,
+  judge,
   ledgerMatchesCleanReplay,
   noEffectFromUnsettled,
   noResurrection,
@@ -87,3 +88,4 @@ export { deleteAll, fastestReset, sqlReset, truncateAll } from './db/reset.ts';
 export { defineScenario, type Scenario, type ScenarioDefinition } from './runner/scenario.ts';
 export { defineExtension, type ExtensionContext, type ExtensionDefinition, type AfterContext, type ScenarioExtension } from './runner/extension.ts';
 export type { ScenarioResult, Counterexample } from './runner/result.ts';
+export type { NotApplicable } from './runner/applicability.ts';

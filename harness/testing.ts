@@ -14,6 +14,7 @@ export { runSuite, type SuiteOptions, type SuiteRun } from './runner/suite.ts';
 export { findConfigFile, loadConfig } from './runner/load.ts';
 export { brokenInvariants, runWithoutGuard, type WithoutGuardOptions } from './mutate/without-guard.ts';
 export { openDatabase, type OpenDatabaseOptions } from './db/open.ts';
+export { listenOnLoopback } from './targets/listen.ts';
 export { resolveDatabase, type DatabaseChoice, type DatabaseRequest } from './db/resolve.ts';
 export { createReplayer, replaySchedule, systemClock, type Clock, type DeliveryOutcome, type Replayer, type ReplayOptions } from './replay/index.ts';
 export { createUpstream, serveHandlers, type RunningUpstream, type ServedHandlers } from './simulator/index.ts';

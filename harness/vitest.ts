@@ -10,6 +10,13 @@ import type { Scenario } from './runner/scenario.ts';
 import { openSession, type Session } from './runner/session.ts';
 
 /**
+ * A scenario test is bounded by its runs; the timeout only stops a hang. 5 s a schedule is a wide
+ * margin over the slowest seen (100 Shopee schedules in 118 s on 2 cores shared with other jobs),
+ * and never less than vitest's usual 120 s.
+ */
+const timeoutFor = (runs: number): number => Math.max(120_000, runs * 5_000);
+
+/**
  * Registers a scenario as a vitest test when the file runs under vitest (so `vitest -t name`
  * and watch mode work); does nothing when the CLI imports the file. Runs: IDEMGATE_RUNS or the
  * scenario's own count; seed: IDEMGATE_SEED or random (printed on failure).
@@ -35,6 +42,6 @@ export function scenarioTest(scenario: Scenario): void {
       });
       if (result.status !== 'passed') expect.fail(formatResult(result).join('\n'));
       expect(result.schedules).toBeGreaterThanOrEqual(runs);
-    });
+    }, timeoutFor(runs));
   });
 }

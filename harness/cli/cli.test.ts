@@ -236,3 +236,125 @@ export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(ta
     expect(matrix.mutants.map((m) => [m.id, m.status])).toEqual([['event-dedupe', 'killed']]);
   });
 });
+
+describe('a service with no money ledger (CLI)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'idemgate-noledger-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const naive = "{ kind: 'in-process', start: ({ database }) => startNaive(database) }";
+  const MONEY = [
+    'balanced-transactions',
+    'exactly-once-effect',
+    'credited-amount',
+    'no-effect-from-unsettled',
+    'ledger-matches-clean-replay',
+  ];
+
+  it('shows the money invariants as not applicable in the console, results.json, summary.md, index.html and junit.xml', () => {
+    const config = makeProject(join(dir, 'plain'), { target: naive, faults: '[]', ledger: false });
+    const r = idemgate(['run', '--config', config, '--runs', '3', '--seed', '1', '--pglite']);
+    // deliveries-acknowledged judged every delivery: the run passes on what it could check.
+    expect(r.status, r.out).toBe(0);
+    for (const name of MONEY) expect(r.out).toContain(`not applicable: ${name} (no ledger mapping in the config)`);
+    expect(r.out).toContain('not applicable: final-status (no entity mapping in the config)');
+    expect(r.out).not.toContain('not applicable: deliveries-acknowledged');
+
+    const reports = join(dir, 'plain', 'reports');
+    const doc = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
+      summary: { verdict: string; invariantsNotApplicable: number };
+      results: { notApplicable: { invariant: string; reason: string }[] }[];
+    };
+    const schema = JSON.parse(readFileSync(join(repo, 'harness/report/schema/results.schema.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.summary).toMatchObject({ verdict: 'passed', invariantsNotApplicable: 6 });
+    expect(doc.results[0]!.notApplicable.map((n) => n.invariant).sort()).toEqual([...MONEY, 'final-status'].sort());
+
+    const junit = readFileSync(join(reports, 'junit.xml'), 'utf8');
+    for (const name of MONEY)
+      expect(junit).toMatch(
+        new RegExp(
+          `<testcase name="${name}"[^>]*>\\s*<skipped message="not applicable: no ledger mapping in the config"/>`,
+        ),
+      );
+    expect(junit).toMatch(/<testcase name="deliveries-acknowledged"[^>]*\/>/);
+    expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toContain(
+      'Not applicable in naive-stripe: `balanced-transactions` (no ledger mapping in the config)',
+    );
+    expect(readFileSync(join(reports, 'index.html'), 'utf8')).toContain(
+      '<li><code>exactly-once-effect</code>: no ledger mapping in the config</li>',
+    );
+  });
+
+  it('exits 2 saying nothing was checked when every invariant of the run was not applicable', () => {
+    const scenarios = `import { balancedTransactions, defineScenario, exactlyOnceEffect } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+export const money = defineScenario({ name: 'money-only', tapes: [${JSON.stringify(tape)}], faults: [], runs: 3, invariants: [balancedTransactions, exactlyOnceEffect] });
+`;
+    const config = makeProject(join(dir, 'nothing'), { target: naive, ledger: false, scenarios });
+    const r = idemgate(['gate', '--config', config, '--pglite']);
+    expect(r.status, r.out).toBe(2);
+    expect(r.out).toContain('NOTHING CHECKED');
+    expect(r.out).toContain('nothing was checked');
+    expect(readFileSync(join(dir, 'nothing', 'reports', 'summary.md'), 'utf8')).toMatch(
+      /^## idemgate: ⚠️ NOTHING CHECKED/,
+    );
+  });
+});
+
+describe('CLI manners', () => {
+  it('bare idemgate prints the overview of the commands and exits 0 without running anything', () => {
+    const r = idemgate([]);
+    expect(r.status, r.out).toBe(0);
+    for (const command of ['run', 'gate', 'list', 'mutate', 'merge-reports', 'init', 'fpx-file']) expect(r.out).toMatch(new RegExp(`^  ${command}\\s`, 'm'));
+    expect(r.out).not.toContain('scenario(s)');
+  });
+
+  it('each command has its own --help listing its own flags', () => {
+    const help = (args: string[]): string => {
+      const r = idemgate(args);
+      expect(r.status, r.out).toBe(0);
+      return r.out;
+    };
+    const run = help(['run', '--help']);
+    expect(run).toMatch(/^idemgate run —/);
+    expect(run).toContain('--workers N');
+    expect(run).not.toContain('--mutate');
+    expect(help(['gate', '--help'])).toMatch(/^idemgate gate —[\s\S]*--mutate[\s\S]*--signoff[\s\S]*--workers N/);
+    expect(help(['list', '-h'])).toMatch(/^idemgate list —[\s\S]*--shard I\/N/);
+    expect(help(['help', 'run'])).toBe(run);
+    expect(help(['mutate', '--help'])).toContain('--timeout-kills');
+    expect(help(['init', '--help'])).toContain('--shards N');
+    expect(help(['fpx-file', '--help'])).toContain('--shape regular|holiday');
+    expect(help(['merge-reports', '--help'])).toMatch(/^idemgate merge-reports DIR/);
+  });
+
+  it('suggests the closest command, flag or scenario and exits 2', () => {
+    const command = idemgate(['rnu']);
+    expect(command.status, command.out).toBe(2);
+    expect(command.out).toContain('unknown command "rnu"; did you mean run?');
+    const flag = idemgate(['run', '--runz', '5']);
+    expect(flag.status, flag.out).toBe(2);
+    expect(flag.out).toContain('unknown option --runz for idemgate run; did you mean --runs?');
+    expect(idemgate(['mutate', '--job', '2']).out).toContain('did you mean --jobs?');
+    expect(idemgate(['init', '--forse']).out).toContain('did you mean --force?');
+    expect(idemgate(['run', '--mutate']).out).toContain('--mutate belongs to idemgate gate');
+    const none = idemgate(['deploy']);
+    expect(none.status).toBe(2);
+    expect(none.out).not.toContain('did you mean');
+  });
+
+  it('suggests the closest scenario name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idemgate-manners-'));
+    try {
+      const config = makeProject(dir, { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
+      const r = idemgate(['run', '--config', config, '--scenario', 'naive-strip']);
+      expect(r.status, r.out).toBe(2);
+      expect(r.out).toContain('unknown scenario naive-strip (did you mean naive-stripe?); known: naive-stripe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

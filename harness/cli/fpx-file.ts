@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { checkCivilDate, createMalaysianCalendar, fpxMerchantFormat, fpxTransactionsOf, reconFileName, reconFilesFor } from '../recon/index.ts';
 import { readTape } from '../tape/read.ts';
 
@@ -15,9 +15,7 @@ export const FPX_FILE_HELP = `idemgate fpx-file --tape FILE --date YYYY-MM-DD [-
 /** `idemgate fpx-file …`: argument parsing only. Exit 0 written, 2 usage or input error. */
 export async function fpxFileCommand(argv: string[]): Promise<number> {
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
+    const { values } = parseCommandArgs('fpx-file', argv, {
         tape: { type: 'string' },
         date: { type: 'string' },
         state: { type: 'string', default: '14' },
@@ -25,7 +23,6 @@ export async function fpxFileCommand(argv: string[]): Promise<number> {
         holiday: { type: 'string', multiple: true },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-      },
     });
     if (values.help) {
       console.log(FPX_FILE_HELP);

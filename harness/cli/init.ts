@@ -7,15 +7,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { generateFpxTestKeys } from '../init/fpx-keys.ts';
 import { inferProject, type ProjectInference } from '../init/infer.ts';
 import { FPX_KEY_FILES, renderConfig } from '../init/render-config.ts';
 import { renderScenario, scenarioName, TAPES_DIR } from '../init/render-scenario.ts';
 import { renderWorkflow } from '../init/render-workflow.ts';
 
-const HELP = `idemgate init [--dir DIR] [--force] [--shards N]
+export const INIT_HELP = `idemgate init [--dir DIR] [--force] [--shards N]
   Writes idemgate.config.ts, scenarios/idemgate-<providers>.test.ts, idemgate/tapes/,
   idemgate/keys/ (FPX only) and .github/workflows/idemgate.yml for the service in DIR
   (default: the current folder), inferred from its package.json and source.
@@ -80,13 +80,14 @@ function summary(inf: ProjectInference, written: string[], dir: string): string 
 }
 
 async function init(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    allowPositionals: false,
-    options: { dir: { type: 'string' }, force: { type: 'boolean' }, shards: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  const { values } = parseCommandArgs('init', argv, {
+    dir: { type: 'string' },
+    force: { type: 'boolean' },
+    shards: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    console.log(HELP);
+    console.log(INIT_HELP);
     return 0;
   }
   const shards = values.shards === undefined ? undefined : Number(values.shards);

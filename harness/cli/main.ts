@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
+import { parseCommandArgs, unknownScenario } from './args.ts';
+import { didYouMean } from './suggest.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
 import { runReport, runScopeText, type ShardRecord, type Signoff } from '../report/model.ts';
 import { createProgress } from '../report/progress.ts';
@@ -20,32 +21,28 @@ const TOOL_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+const EXIT_CODES_TEXT = `Exit codes: 0 every invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
+could not run (bad config or arguments, target never healthy, database unreachable), nothing ran,
+or nothing was checked (every invariant was not applicable: it had nothing to judge).`;
+
 const HELP = `idemgate — prove a payment backend is idempotent
 
-Usage:
-  idemgate run  [--scenario NAME]... [--runs N] [--seed N] [--path P] [--shard I/N] [--config FILE] [--pglite] [--reports DIR]
-      Run scenarios (all by default) against the configured target and write the reports.
-  idemgate gate [--mutate] [--signoff] [same options as run]
-      The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
-      --signoff records the target's git commit and a hash of scenarios, seeds and tapes.
-  idemgate merge-reports DIR... [--reports DIR]
-      Merge the reports folders of every shard of a --shard run into one set of reports, with
-      the verdict and exit code of the unsharded run.
-  idemgate init [--dir DIR] [--force]
-      In your service's repo: infer and write idemgate.config.ts, a sample scenario, test keys,
-      tapes and a GitHub Actions workflow.
-  idemgate mutate [--help]
-      Make one mutant of the target per guard and prove every one is caught.
-  idemgate fpx-file --tape FILE --date YYYY-MM-DD [--state 14] [--shape regular|holiday] [--out FILE]
-      Write the FPX reconciliation file a tape's approved payments settle in on that date.
-  idemgate list [--config FILE]
-      List the scenarios.
+Usage: idemgate <command> [options]      (idemgate <command> --help lists a command's options)
 
-Exit codes: 0 every invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
-could not run (bad config, target never healthy, database unreachable, nothing to run).
+Commands:
+  run            Run scenarios (all by default) against the configured target and write the reports.
+  gate           The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
+  list           List the scenarios.
+  mutate         Make one mutant of the target per guard and prove every one is caught.
+  merge-reports  Merge the reports folders of every shard of a --shard run into one set of reports.
+  init           In your service's repo: infer and write idemgate.config.ts, a sample scenario,
+                 test keys, tapes and a GitHub Actions workflow.
+  fpx-file       Write the FPX reconciliation file a tape's approved payments settle in on a date.
+  help [COMMAND] This overview, or a command's help.
 
-Options:
-  --scenario NAME   run only this scenario (repeatable)
+${EXIT_CODES_TEXT}`;
+
+const RUN_FLAGS = `  --scenario NAME   run only this scenario (repeatable)
   --runs N          schedules per scenario (default: each scenario's own, usually 100)
   --seed N          fast-check seed (printed on every failure)
   --path P          fast-check path of a counterexample: with --seed, replays exactly that schedule
@@ -56,12 +53,48 @@ Options:
   --workers N       run schedules on N executors, each with its own target and database (default:
                     the core count; 1 for a target at a URL or on a fixed port, and at most one per
                     25 schedules). The verdict and counterexample for a seed are the same for any N.
-  --reports DIR     where reports and shrunk schedules go (default: reports/ next to the config)
+  --reports DIR     where reports and shrunk schedules go (default: reports/ next to the config)`;
 
-Environment: DATABASE_URL=postgres://… runs against real PostgreSQL (a fresh database is created and dropped).
+const ENVIRONMENT = `Environment: DATABASE_URL=postgres://… runs against real PostgreSQL (a fresh database is created and dropped).
 CI=true keeps the output quiet (no progress bar, no colours).`;
 
-const OPTIONS = {
+const RUN_HELP = `idemgate run — run scenarios against the configured target and write the reports
+
+Usage:
+  idemgate run [--scenario NAME]... [--runs N] [--seed N] [--path P] [--shard I/N] [--config FILE] [--pglite] [--workers N] [--reports DIR]
+
+Options:
+${RUN_FLAGS}
+
+${EXIT_CODES_TEXT}
+
+${ENVIRONMENT}`;
+
+const GATE_HELP = `idemgate gate — the CI gate: the whole suite, and with --mutate the guard-mutation matrix
+
+Usage:
+  idemgate gate [--mutate] [--signoff] [--scenario NAME]... [--runs N] [--seed N] [--shard I/N] [--config FILE] [--pglite] [--workers N] [--reports DIR]
+
+Options:
+  --mutate          once every scenario passes, run the mutation matrix (see idemgate mutate --help)
+  --signoff         record the target's git commit and a hash of scenarios, seeds and tapes, so the
+                    run can be repeated bit for bit (pins a seed when none is given)
+${RUN_FLAGS}
+
+${EXIT_CODES_TEXT}
+
+${ENVIRONMENT}`;
+
+const LIST_HELP = `idemgate list — list the scenarios: name, runs, description
+
+Usage:
+  idemgate list [--config FILE] [--shard I/N]
+
+Options:
+  --config FILE     config file (default: idemgate.config.ts in this folder or a parent)
+  --shard I/N       list only the scenarios shard I of N runs`;
+
+const RUN_OPTIONS = {
   scenario: { type: 'string', multiple: true },
   runs: { type: 'string' },
   seed: { type: 'string' },
@@ -70,11 +103,58 @@ const OPTIONS = {
   pglite: { type: 'boolean' },
   workers: { type: 'string' },
   reports: { type: 'string' },
-  mutate: { type: 'boolean' },
-  signoff: { type: 'boolean' },
   shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+const GATE_OPTIONS = { ...RUN_OPTIONS, mutate: { type: 'boolean' }, signoff: { type: 'boolean' } } as const;
+const LIST_OPTIONS = { config: { type: 'string' }, shard: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+/** What run, gate and list parse: each takes its own subset of gate's options. */
+type SuiteValues = ReturnType<typeof parseCommandArgs<typeof GATE_OPTIONS>>['values'];
+
+/** The commands this module runs itself, with their help. */
+const SUITE_HELP = { run: RUN_HELP, gate: GATE_HELP, list: LIST_HELP } as const;
+type SuiteCommand = keyof typeof SUITE_HELP;
+const isSuiteCommand = (c: string): c is SuiteCommand => Object.hasOwn(SUITE_HELP, c);
+
+function parseSuiteArgs(command: SuiteCommand, args: string[]): SuiteValues {
+  if (command === 'gate') return parseCommandArgs(command, args, GATE_OPTIONS).values;
+  if (command === 'list') return parseCommandArgs(command, args, LIST_OPTIONS).values;
+  return parseCommandArgs(command, args, RUN_OPTIONS, false, { mutate: 'gate', signoff: 'gate' }).values;
+}
+
+/** Commands in their own module, loaded when used: each parses its own arguments and has its own help. */
+const MODULE_COMMANDS: Readonly<Record<string, () => Promise<{ command: (argv: string[]) => Promise<number>; help: string }>>> = {
+  mutate: async () => {
+    const m = await import('./mutate.ts');
+    return { command: m.mutateCommand, help: m.MUTATE_HELP };
+  },
+  init: async () => {
+    const m = await import('./init.ts');
+    return { command: m.initCommand, help: m.INIT_HELP };
+  },
+  'fpx-file': async () => {
+    const m = await import('./fpx-file.ts');
+    return { command: m.fpxFileCommand, help: m.FPX_FILE_HELP };
+  },
+  'merge-reports': async () => {
+    const m = await import('./merge-reports.ts');
+    return { command: m.mergeReportsCommand, help: m.MERGE_REPORTS_HELP };
+  },
+};
+
+const COMMAND_NAMES = [...Object.keys(SUITE_HELP), ...Object.keys(MODULE_COMMANDS), 'help'];
+
+const unknownCommand = (word: string): IdemgateError =>
+  new IdemgateError('USAGE', `unknown command "${word}"${didYouMean(word, COMMAND_NAMES)} (idemgate --help lists the commands)`);
+
+/** `idemgate help [COMMAND]`: the overview, or that command's own help. */
+async function helpFor(topic: string | undefined): Promise<string> {
+  if (topic === undefined || topic === 'help') return HELP;
+  if (isSuiteCommand(topic)) return SUITE_HELP[topic];
+  const load = MODULE_COMMANDS[topic];
+  if (load === undefined) throw unknownCommand(topic);
+  return (await load()).help;
+}
 
 function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -85,9 +165,7 @@ function int(name: string, v: string | undefined): number | undefined {
 
 function pick(all: readonly Scenario[], wanted: readonly string[]): Scenario[] {
   const unknown = wanted.filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length > 0) {
-    throw new IdemgateError('USAGE', `unknown scenario ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
-  }
+  if (unknown.length > 0) throw unknownScenario(unknown, all);
   return wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : [...all];
 }
 
@@ -161,38 +239,31 @@ function shardRecord(
 }
 
 async function run(argv: string[]): Promise<number> {
-  const command = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : 'run';
-  if (command === 'mutate') {
-    const { mutateCommand } = await import('./mutate.ts');
-    return mutateCommand(argv.slice(1));
-  }
-  if (command === 'init') {
-    const { initCommand } = await import('./init.ts');
-    return initCommand(argv.slice(1));
-  }
-  if (command === 'fpx-file') {
-    const { fpxFileCommand } = await import('./fpx-file.ts');
-    return fpxFileCommand(argv.slice(1));
-  }
-  if (command === 'merge-reports') {
-    const { mergeReportsCommand } = await import('./merge-reports.ts');
-    return mergeReportsCommand(argv.slice(1));
-  }
-  const { values } = parseArgs({ args: argv[0] === command ? argv.slice(1) : argv, allowPositionals: false, options: OPTIONS });
-  if (values.help || command === 'help') {
+  const [command, ...args] = argv;
+  // Bare `idemgate` prints the overview: the suite takes minutes and runs only when asked by name.
+  if (command === undefined || command === '--help' || command === '-h') {
     console.log(HELP);
+    return 0;
+  }
+  if (command === 'help') {
+    console.log(await helpFor(args[0]));
+    return 0;
+  }
+  if (command.startsWith('-')) {
+    throw new IdemgateError('USAGE', `idemgate needs a command before ${command}: did you mean idemgate run ${argv.join(' ')}? (idemgate --help lists the commands)`);
+  }
+  const load = MODULE_COMMANDS[command];
+  if (load !== undefined) return (await load()).command(args);
+  if (!isSuiteCommand(command)) throw unknownCommand(command);
+  const values = parseSuiteArgs(command, args);
+  if (values.help) {
+    console.log(SUITE_HELP[command]);
     return 0;
   }
   const runs = int('runs', values.runs);
   let seed = int('seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new IdemgateError('USAGE', '--path needs the --seed it was found with');
   if (runs === 0) throw new IdemgateError('USAGE', '--runs must be at least 1');
-  if (command !== 'run' && command !== 'gate' && command !== 'list') {
-    throw new IdemgateError('USAGE', `unknown command "${command}"\n\n${HELP}`);
-  }
-  if (command === 'run' && (values.mutate || values.signoff)) {
-    throw new IdemgateError('USAGE', '--mutate and --signoff belong to `idemgate gate`');
-  }
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (shard !== undefined && values.path !== undefined) {
     throw new IdemgateError('USAGE', '--path replays one schedule of one scenario: it cannot be split with --shard');

@@ -7,8 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { mergeMatrixResults, parseMatrixFile } from '../mutate/merge.ts';
 import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
 import { matrixExitCode, type MatrixResult } from '../mutate/result.ts';
@@ -67,11 +67,7 @@ async function copyFailures(report: RunReport, dirOf: ReadonlyMap<string, string
 }
 
 async function mergeReports(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { reports: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseCommandArgs('merge-reports', argv, { reports: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) {
     console.log(MERGE_REPORTS_HELP);
     return 0;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError, IdemgateError } from '../errors.ts';
+import { parseCommandArgs, unknownScenario } from './args.ts';
 import { ALL_OPERATORS, parseOperators } from '../mutate/operators/index.ts';
 import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
 import { seconds } from '../_internals/format.ts';
@@ -43,10 +43,7 @@ Options:
   --list            list the mutants and exit`;
 
 async function mutate(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    allowPositionals: false,
-    options: {
+  const { values } = parseCommandArgs('mutate', argv, {
       operators: { type: 'string' },
       mutant: { type: 'string', multiple: true },
       scenario: { type: 'string', multiple: true },
@@ -64,7 +61,6 @@ async function mutate(argv: string[]): Promise<number> {
       config: { type: 'string' },
       reports: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
-    },
   });
   if (values.help) {
     console.log(MUTATE_HELP);
@@ -95,7 +91,7 @@ async function mutate(argv: string[]): Promise<number> {
   const all = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
   const wanted = values.scenario ?? [];
   const unknown = wanted.filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length > 0) throw new IdemgateError('USAGE', `unknown scenario ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0) throw unknownScenario(unknown, all);
   const scenarios = wanted.length > 0 ? all.filter((s) => wanted.includes(s.name)) : all;
 
   const result = await runMatrix({

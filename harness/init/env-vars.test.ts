@@ -43,6 +43,9 @@ describe('env vars the service reads', () => {
     expect(mapEnvVar('SHOPEE_SHOP_ID')?.value).toEqual({ kind: 'secret', provider: 'shopee', key: 'shopId' });
     expect(mapEnvVar('SHOPEE_ACCESS_TOKEN')?.value).toEqual({ kind: 'secret', provider: 'shopee', key: 'accessToken' });
     expect(mapEnvVar('SHOPEE_API_BASE')?.value).toEqual({ kind: 'placeholder', name: 'SHOPEE_API_BASE' });
+    // The URL the service verifies push signatures over: the harness signs over the same one.
+    expect(mapEnvVar('SHOPEE_CALLBACK_URL')?.value).toEqual({ kind: 'secret', provider: 'shopee', key: 'callbackUrl' });
+    expect(mapEnvVar('SHOPEE_PUSH_URL')?.value).toEqual({ kind: 'secret', provider: 'shopee', key: 'callbackUrl' });
     expect(mapEnvVar('FPX_PUBLIC_KEY_PEM')?.value).toEqual({ kind: 'fpx-public-key', as: 'pem' });
     expect(mapEnvVar('FPX_PUBLIC_KEY_FILE')?.value).toEqual({ kind: 'fpx-public-key', as: 'file' });
     expect(mapEnvVar('PSP_SECRET_KEY')?.value).toEqual({ kind: 'secret', provider: 'stripe', key: 'secretKey' });

@@ -124,6 +124,7 @@ const RULES: { test: RegExp; map: EnvMapping }[] = [
   { test: /^SHOPEE_PARTNER_KEY$|^SHOPEE_(APP|API)_?(KEY|SECRET)$|^SHOPEE_PARTNER_SECRET$/, map: { value: { kind: 'secret', provider: 'shopee', key: 'partnerKey' }, provider: 'shopee', why: 'the Shopee test partner key' } },
   { test: /^SHOPEE_PARTNER_ID$|^SHOPEE_(APP|API)_ID$/, map: { value: { kind: 'secret', provider: 'shopee', key: 'partnerId' }, provider: 'shopee', why: 'the Shopee test partner id' } },
   { test: /^SHOPEE_SHOP_ID$/, map: { value: { kind: 'secret', provider: 'shopee', key: 'shopId' }, provider: 'shopee', why: 'the Shopee test shop id (the one in the tapes)' } },
+  { test: /^SHOPEE_(CALLBACK|PUSH|WEBHOOK)_URL$/, map: { value: { kind: 'secret', provider: 'shopee', key: 'callbackUrl' }, provider: 'shopee', why: 'the callback URL the service verifies push signatures over (the harness signs over the same)' } },
   { test: /^SHOPEE_ACCESS_TOKEN$/, map: { value: { kind: 'secret', provider: 'shopee', key: 'accessToken' }, provider: 'shopee', why: 'the Shopee test access token' } },
   { test: /^FPX_.*(PUBLIC_KEY|PUBKEY|CERT).*_(FILE|PATH)$/, map: { value: { kind: 'fpx-public-key', as: 'file' }, provider: 'fpx', why: 'the generated FPX test public key (file)' } },
   { test: /^FPX_.*(PUBLIC_KEY|PUBKEY|CERT)/, map: { value: { kind: 'fpx-public-key', as: 'pem' }, provider: 'fpx', why: 'the generated FPX test public key (PEM)' } },

@@ -78,6 +78,9 @@ describe('idemgate init', () => {
     expect(config).toContain("args: ['--import', 'tsx', 'src/main.ts']");
     expect(config).toContain("stripe: '/webhooks/stripe'");
     expect(config).toContain("table: 'ledger_entries'");
+    // The service verifies pushes over SHOPEE_CALLBACK_URL: the config gives it one and signs over it.
+    expect(config).toContain("callbackUrl: process.env.SHOPEE_CALLBACK_URL ?? 'https://merchant.example.com/webhooks/shopee'");
+    expect(config).toMatch(/SHOPEE_CALLBACK_URL: secrets\.shopee\.callbackUrl/);
     expect(config).toContain(`from '${join(REPO, 'harness/index.ts')}'`);
     const scenario = join(dir, 'scenarios/idemgate-shopee-fpx-stripe.test.ts');
     expect(readFileSync(scenario, 'utf8')).toContain(`from '${join(REPO, 'harness/vitest.ts')}'`);

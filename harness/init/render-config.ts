@@ -19,6 +19,9 @@ export interface RenderOptions {
 /** A single-quoted TypeScript string literal. */
 export const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 
+/** A callback URL for services that verify pushes against a configured one (any URL works: both sides get it). */
+const SHOPEE_TEST_CALLBACK_URL = 'https://merchant.example.com/webhooks/shopee';
+
 const SHOPEE_ENV: Record<string, string> = {
   partnerId: 'SHOPEE_PARTNER_ID',
   partnerKey: 'SHOPEE_PARTNER_KEY',
@@ -45,6 +48,11 @@ function renderSecrets(inf: ProjectInference): string[] {
     for (const key of ['partnerId', 'partnerKey', 'shopId', 'accessToken'] as const) {
       const name = secretEnvName(inf, 'shopee', key, SHOPEE_ENV[key]!);
       lines.push(`    ${key}: process.env.${name} ?? ${q(SHOPEE_TEST_SECRETS[key])},`);
+    }
+    const callbackUrl = inf.env.find((e) => e.mapping.value.kind === 'secret' && e.mapping.value.key === 'callbackUrl');
+    if (callbackUrl !== undefined) {
+      lines.push(`    // Shopee signs pushes over the registered callback URL; the service reads it as ${callbackUrl.read.name}.`);
+      lines.push(`    callbackUrl: process.env.${callbackUrl.read.name} ?? ${q(SHOPEE_TEST_CALLBACK_URL)},`);
     }
     lines.push('  },');
   }

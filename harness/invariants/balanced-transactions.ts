@@ -8,17 +8,24 @@ const NAME = 'balanced-transactions';
 export const balancedTransactions = defineInvariant({
   name: NAME,
   description: 'every ledger transaction sums to zero per currency',
+  nothingToJudge: 'the ledger stayed empty',
+  requires: ['ledger'],
+  // Judged: the ledger's transactions (per currency). An empty ledger has nothing to judge.
   async check({ ledger }) {
-    const unbalanced = await ledger.query<{ txn_id: string; currency: string; imbalance: string; total: string }>(
-      `select txn_id, currency, sum(amount_minor) as imbalance, count(*) over () as total
-         from ${ledger.view} as l
-        group by txn_id, currency
-       having sum(amount_minor) <> 0
-        order by txn_id, currency
-        limit $1`,
+    if (ledger === undefined) return { judged: 0, violations: [] };
+    // One row always: the counts, and (left-joined) up to MAX_VIOLATIONS unbalanced transactions.
+    const found = await ledger.query<{ judged: string; total: string; txn_id: string | null; currency: string | null; imbalance: string | null }>(
+      `with g as (select txn_id, currency, sum(amount_minor) as imbalance from ${ledger.view} as l group by txn_id, currency),
+            n as (select count(*) as judged, count(*) filter (where imbalance <> 0) as total from g)
+       select n.judged, n.total, u.txn_id, u.currency, u.imbalance
+         from n left join lateral (
+              select txn_id, currency, imbalance from g where imbalance <> 0 order by txn_id, currency limit $1) as u on true
+        order by u.txn_id, u.currency`,
       [MAX_VIOLATIONS],
     );
-    if (unbalanced.length === 0) return [];
+    const judged = Number(found[0]?.judged ?? 0);
+    const unbalanced = found.flatMap((u) => (u.txn_id === null ? [] : [{ txn_id: u.txn_id, currency: u.currency ?? '', imbalance: u.imbalance ?? '0' }]));
+    if (unbalanced.length === 0) return { judged, violations: [] };
     const txnIds = [...new Set(unbalanced.map((u) => u.txn_id))];
     const rows = await ledger.query<{
       txn_id: string;
@@ -43,8 +50,8 @@ export const balancedTransactions = defineInvariant({
         evidence: firstRows(txnRows),
       };
     });
-    // count(*) over () runs before the limit: the number of unbalanced (txn, currency) pairs.
-    const total = Number(unbalanced[0]!.total);
+    // Counted before the limit: the number of unbalanced (txn, currency) pairs.
+    const total = Number(found[0]!.total);
     if (total > violations.length) {
       violations.push({
         invariant: NAME,
@@ -52,6 +59,6 @@ export const balancedTransactions = defineInvariant({
         evidence: [],
       });
     }
-    return violations;
+    return { judged, violations };
   },
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
 import { creditedAmount } from './credited-amount.ts';
 import { contextFor, ledgerKinds, paymentEvent, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
 
@@ -17,14 +18,14 @@ describe.each(ledgerKinds)('creditedAmount over $name', (kind) => {
       ...received('T5', 'pi_1', 1500, 'psp_clearing'),
     ]);
     const events = [paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out'), paymentEvent('pi_1', 1500)];
-    expect(await creditedAmount.check(await contextFor(testDb(), kind, { events }))).toEqual([]);
+    expect(await violationsOf(creditedAmount, await contextFor(testDb(), kind, { events }))).toEqual([]);
   });
 
   it('names a reference whose net differs, with the expected amount', async () => {
     await kind.insert(testDb(), [...received('T1', 'ORDER42', 10050), ...refunded('T2', 're_1', 400)]);
     const events = [paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out')];
 
-    const violations = await creditedAmount.check(await contextFor(testDb(), kind, { events }));
+    const violations = await violationsOf(creditedAmount, await contextFor(testDb(), kind, { events }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'reference ORDER42: net cash movement is 10050 MYR, expected 9512',
@@ -34,7 +35,7 @@ describe.each(ledgerKinds)('creditedAmount over $name', (kind) => {
 
   it('a refund booked the wrong way round is a mismatch', async () => {
     await kind.insert(testDb(), [...received('T1', 're_1', 400, 'psp_clearing')]);
-    const violations = await creditedAmount.check(
+    const violations = await violationsOf(creditedAmount, 
       await contextFor(testDb(), kind, { events: [paymentEvent('re_1', 400, 'out')] }),
     );
     expect(violations.map((v) => v.message)).toEqual(['reference re_1: net cash movement is 400 MYR, expected -400']);
@@ -42,7 +43,7 @@ describe.each(ledgerKinds)('creditedAmount over $name', (kind) => {
 
   it('names a reference posted in the wrong currency', async () => {
     await kind.insert(testDb(), [...received('T1', 'pi_1', 1500, 'bank', 'USD')]);
-    const violations = await creditedAmount.check(
+    const violations = await violationsOf(creditedAmount, 
       await contextFor(testDb(), kind, { events: [paymentEvent('pi_1', 1500)] }),
     );
     expect(violations.map((v) => v.message)).toEqual([

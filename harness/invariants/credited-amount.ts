@@ -8,9 +8,13 @@ const NAME = 'credited-amount';
 export const creditedAmount = defineInvariant({
   name: NAME,
   description: "net cash-account movement per reference equals the effect's amount (+ in, − out) in its currency",
+  nothingToJudge: 'no delivered event expects a ledger effect',
+  requires: ['ledger'],
+  // Judged: the expected effects, as for exactly-once-effect.
   async check({ ledger, expected }) {
     const effects = [...expected.effects.values()];
-    if (effects.length === 0) return [];
+    if (ledger === undefined || effects.length === 0) return { judged: 0, violations: [] };
+    const judged = effects.length;
     const mismatches = await ledger.query<{
       reference: string;
       expected_net: string;
@@ -40,7 +44,7 @@ export const creditedAmount = defineInvariant({
         ledger.cashAccounts,
       ],
     );
-    if (mismatches.length === 0) return [];
+    if (mismatches.length === 0) return { judged, violations: [] };
     const rows = await ledger.query<Record<string, unknown> & { reference: string }>(
       `select txn_id, account, amount_minor, currency, reference from ${ledger.view} as l
         where reference = any($1::text[]) and account = any($2::text[]) order by reference, txn_id, account`,
@@ -64,6 +68,6 @@ export const creditedAmount = defineInvariant({
         evidence: [{ expected: 'effect', ...effect }, ...firstRows(byReference.get(m.reference) ?? [])],
       };
     });
-    return capViolations(NAME, violations, 'references with a wrong amount');
+    return { judged, violations: capViolations(NAME, violations, 'references with a wrong amount') };
   },
 });

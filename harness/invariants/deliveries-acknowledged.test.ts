@@ -1,5 +1,7 @@
 import { noFacts } from './facts.ts';
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
+import { judge } from './index.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Database } from '../db/database.ts';
 import { buildExpectations } from './expectations.ts';
@@ -47,7 +49,7 @@ describe('deliveriesAcknowledged', () => {
       delivery(2, false, 0, '', { result: 'timeout', status: undefined }),
       delivery(2, true, 200, 'OK', { origin: 'redelivery', attempt: 3 }),
     ];
-    expect(await deliveriesAcknowledged.check(ctx(deliveries))).toEqual([]);
+    expect(await violationsOf(deliveriesAcknowledged, ctx(deliveries))).toEqual([]);
   });
 
   it('names an exchange that was never acknowledged, with its last answers', async () => {
@@ -64,7 +66,7 @@ describe('deliveriesAcknowledged', () => {
       }),
     ];
 
-    const violations = await deliveriesAcknowledged.check(ctx(deliveries));
+    const violations = await violationsOf(deliveriesAcknowledged, ctx(deliveries));
 
     expect(violations.map((v) => v.message)).toEqual([
       'exchange 7 (fpx) was delivered 3 time(s) and never acknowledged; last answers: 200, 500, aborted',
@@ -77,11 +79,17 @@ describe('deliveriesAcknowledged', () => {
     });
   });
 
+  it('judges each delivered exchange once, and nothing when nothing was delivered', async () => {
+    expect((await judge(deliveriesAcknowledged, ctx([]))).judged).toBe(0);
+    const judgement = await judge(deliveriesAcknowledged, ctx([delivery(1, true, 200, 'OK'), delivery(1, true, 200, 'OK', { attempt: 2 }), delivery(2, true, 200, 'OK')]));
+    expect(judgement).toEqual({ judged: 2, violations: [] });
+  });
+
   it('keeps only the last five answers and truncates long bodies', async () => {
     const deliveries = Array.from({ length: 8 }, (_, i) =>
       delivery(3, false, 500, 'x'.repeat(1000), { attempt: i + 1 }),
     );
-    const [violation] = await deliveriesAcknowledged.check(ctx(deliveries));
+    const [violation] = await violationsOf(deliveriesAcknowledged, ctx(deliveries));
     expect(violation!.evidence).toHaveLength(6);
     expect(violation!.evidence[1]).toMatchObject({ attempt: 4 });
     expect(String(violation!.evidence[1]!.body)).toHaveLength(201);

@@ -24,6 +24,7 @@ const answer = (o: DeliveryOutcome): Record<string, unknown> => ({
 export const deliveriesAcknowledged = defineInvariant({
   name: NAME,
   description: 'every delivered exchange was eventually acknowledged',
+  nothingToJudge: 'nothing was delivered',
   async check({ deliveries }) {
     const violations: Violation[] = [];
     for (const [exchange, outcomes] of groupBy(deliveries, (d) => d.exchange)) {
@@ -38,6 +39,7 @@ export const deliveriesAcknowledged = defineInvariant({
         evidence: [{ exchange, provider, deliveries: ordered.length }, ...last.map(answer)],
       });
     }
-    return capViolations(NAME, violations, 'unacknowledged exchanges');
+    // Judged: the exchanges delivered.
+    return { judged: new Set(deliveries.map((d) => d.exchange)).size, violations: capViolations(NAME, violations, 'unacknowledged exchanges') };
   },
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
 import { exactlyOnceEffect } from './exactly-once-effect.ts';
-import { contextFor, ledgerKinds, paymentEvent, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
+import { contextFor, failedEvent, ledgerKinds, paymentEvent, received, refunded, useTestLedgerDb } from './_testing/ledgers.ts';
+import { judge } from './index.ts';
 
 const testDb = useTestLedgerDb();
 
@@ -22,7 +24,14 @@ describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
       ['T5', 'bank', 1500, 'MYR', 'pi_1'],
       ['T5', 'psp_clearing', -1500, 'MYR', 'pi_1'],
     ]);
-    expect(await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+    expect(await violationsOf(exactlyOnceEffect, await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+  });
+
+  it('judges each expected effect, and nothing when no delivered event expects one', async () => {
+    await kind.insert(testDb(), [...received('T1', 'pi_1', 1500, 'psp_clearing')]);
+    expect((await judge(exactlyOnceEffect, await contextFor(testDb(), kind, { events: [] }))).judged).toBe(0);
+    expect((await judge(exactlyOnceEffect, await contextFor(testDb(), kind, { events: [failedEvent('pi_9')] }))).judged).toBe(0);
+    expect((await judge(exactlyOnceEffect, await contextFor(testDb(), kind, { events: events() }))).judged).toBe(3);
   });
 
   it('names a duplicated reference and how many transactions booked it', async () => {
@@ -33,7 +42,7 @@ describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
       ...refunded('T3', 're_1', 400),
     ]);
 
-    const violations = await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: events() }));
+    const violations = await violationsOf(exactlyOnceEffect, await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'effect for reference ORDER42 is duplicated: 2 transactions move cash, expected 1',
@@ -45,8 +54,8 @@ describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
   it('takes a cumulative effect booked as several deltas, but not as none', async () => {
     const deltas = { ...paymentEvent('ch_1', 8000, 'out'), effect: { reference: 'ch_1', amountMinor: 8000, currency: 'MYR', direction: 'out' as const, cumulative: true as const } };
     await kind.insert(testDb(), [...refunded('T1', 'ch_1', 5000), ...refunded('T2', 'ch_1', 3000)]);
-    expect(await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: [deltas] }))).toEqual([]);
-    const missing = await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: [{ ...deltas, effect: { ...deltas.effect, reference: 'ch_2' } }] }));
+    expect(await violationsOf(exactlyOnceEffect, await contextFor(testDb(), kind, { events: [deltas] }))).toEqual([]);
+    const missing = await violationsOf(exactlyOnceEffect, await contextFor(testDb(), kind, { events: [{ ...deltas, effect: { ...deltas.effect, reference: 'ch_2' } }] }));
     expect(missing.map((v) => v.message)).toEqual(['effect for reference ch_2 is missing: no transaction moves cash on (bank, psp_clearing)']);
   });
 
@@ -57,7 +66,7 @@ describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
       ['T2', 'sales', -9512, 'MYR', 'ORDER42'],
     ]);
 
-    const violations = await exactlyOnceEffect.check(await contextFor(testDb(), kind, { events: events() }));
+    const violations = await violationsOf(exactlyOnceEffect, await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'effect for reference ORDER42 is missing: no transaction moves cash on (bank, psp_clearing)',

@@ -13,9 +13,13 @@ const NAME = 'exactly-once-effect';
 export const exactlyOnceEffect = defineInvariant({
   name: NAME,
   description: 'every expected effect is posted by exactly one transaction that moves cash net',
+  nothingToJudge: 'no delivered event expects a ledger effect',
+  requires: ['ledger'],
+  // Judged: the expected effects. A schedule whose events expect none has nothing to judge.
   async check({ ledger, expected }) {
     const references = [...expected.effects.keys()];
-    if (references.length === 0) return [];
+    if (ledger === undefined || references.length === 0) return { judged: 0, violations: [] };
+    const judged = references.length;
     const counts = await ledger.query<{ reference: string; txns: string }>(
       `with e(reference) as (select unnest($1::text[])),
             -- A transaction is an effect when it moves cash net: a transfer between two cash
@@ -33,7 +37,7 @@ export const exactlyOnceEffect = defineInvariant({
         order by e.reference`,
       [references, ledger.cashAccounts, [...expected.effects.values()].filter((e) => e.cumulative === true).map((e) => e.reference)],
     );
-    if (counts.length === 0) return [];
+    if (counts.length === 0) return { judged, violations: [] };
     const offending = counts.map((c) => c.reference);
     const rows = await ledger.query<Record<string, unknown> & { reference: string }>(
       `select txn_id, account, amount_minor, currency, reference from ${ledger.view} as l
@@ -57,6 +61,6 @@ export const exactlyOnceEffect = defineInvariant({
             evidence: [expectedRow, ...firstRows(byReference.get(reference) ?? [])],
           };
     });
-    return capViolations(NAME, violations, 'references with a missing or duplicated effect');
+    return { judged, violations: capViolations(NAME, violations, 'references with a missing or duplicated effect') };
   },
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
+import { judge } from './index.ts';
 import type { ProviderEvent } from '../providers/provider.ts';
 import { finalStatus } from './final-status.ts';
 import { createEntityReader } from './ledger-reader.ts';
@@ -35,7 +37,7 @@ describe('finalStatus', () => {
       `insert into shop_orders values ('shopee', 'O1', 'completed'), ('FPX', 'S1', '00'), ('stripe', 'pi_1', 'succeeded'), ('stripe', 'pi_other', 'processing')`,
     );
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
-    expect(await finalStatus.check(ctx)).toEqual([]);
+    expect(await violationsOf(finalStatus, ctx)).toEqual([]);
   });
 
   it('names an entity a late, lower-ranked event moved backwards', async () => {
@@ -44,7 +46,7 @@ describe('finalStatus', () => {
     );
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
 
-    const violations = await finalStatus.check(ctx);
+    const violations = await violationsOf(finalStatus, ctx);
 
     expect(violations.map((v) => v.message)).toEqual([
       'shopee entity O1 is stored as SHIPPED, expected COMPLETED (the highest-ranked status delivered; equal ranks: the latest by event time)',
@@ -61,7 +63,7 @@ describe('finalStatus', () => {
   it('names an entity the target never stored', async () => {
     await testDb().exec(`insert into shop_orders values ('shopee', 'O1', 'COMPLETED'), ('fpx', 'S1', 'approved')`);
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
-    expect((await finalStatus.check(ctx)).map((v) => v.message)).toEqual([
+    expect((await violationsOf(finalStatus, ctx)).map((v) => v.message)).toEqual([
       'stripe entity pi_1 has no stored status, expected succeeded',
     ]);
   });
@@ -76,18 +78,22 @@ describe('finalStatus', () => {
     const withSub = [...events, status('stripe', 'sub_1', 'canceled', 1, 1000), status('stripe', 'sub_1', 'active', 1, 2000)];
     const ctx = await contextFor(testDb(), debitCreditJournal, { events: withSub, entities: scoped });
     // fpx has no mapping and pi_1 is outside ^sub_: neither is reported missing.
-    expect(await finalStatus.check(ctx)).toEqual([]);
+    expect(await violationsOf(finalStatus, ctx)).toEqual([]);
     expect(scoped.covers?.('fpx', 'S1')).toBe(false);
     expect(scoped.covers?.('stripe', 'pi_1')).toBe(false);
     expect(scoped.covers?.('STRIPE', 'sub_1')).toBe(true);
     await testDb().exec(`update shop_orders set state = 'canceled' where order_no = 'sub_1'`);
-    expect((await finalStatus.check(ctx)).map((v) => v.message)).toEqual([
+    expect((await violationsOf(finalStatus, ctx)).map((v) => v.message)).toEqual([
       'stripe entity sub_1 is stored as canceled, expected active (the highest-ranked status delivered; equal ranks: the latest by event time)',
     ]);
   });
 
-  it('returns nothing without an entity mapping (the runner marks it not applicable)', async () => {
+  it('judges nothing without an entity mapping, or when no delivered event sets a status', async () => {
     const ctx = await contextFor(testDb(), debitCreditJournal, { events });
-    expect(await finalStatus.check(ctx)).toEqual([]);
+    expect(await judge(finalStatus, ctx)).toEqual({ judged: 0, violations: [] });
+    const mapped = await contextFor(testDb(), debitCreditJournal, { events: [], entities: await entities() });
+    expect(await judge(finalStatus, mapped)).toEqual({ judged: 0, violations: [] });
+    const judged = await judge(finalStatus, await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() }));
+    expect(judged.judged).toBe(3);
   });
 });

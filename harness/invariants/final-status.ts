@@ -17,9 +17,11 @@ const keyOf = (provider: string, entity: string): string => `${provider.toLowerC
 export const finalStatus = defineInvariant({
   name: NAME,
   description: "each entity's stored status is the highest-ranked status delivered (ties: the latest)",
+  nothingToJudge: 'no delivered event sets an entity status',
   requires: ['entities'],
+  // Judged: the entities whose status the schedule's events say; none delivered, nothing to judge.
   async check({ entities, expected }) {
-    if (entities === undefined || expected.finalStatus.size === 0) return [];
+    if (entities === undefined || expected.finalStatus.size === 0) return { judged: 0, violations: [] };
     // One pass over the stored rows and one over the delivered events, grouped per entity.
     const stored = groupBy(await entities.rows(), (row) => keyOf(row.provider, row.entity));
     const deliveredTo = groupBy(
@@ -57,6 +59,6 @@ export const finalStatus = defineInvariant({
         });
       }
     }
-    return capViolations(NAME, violations, 'entities with a wrong final status');
+    return { judged: expected.finalStatus.size, violations: capViolations(NAME, violations, 'entities with a wrong final status') };
   },
 });

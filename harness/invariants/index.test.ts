@@ -1,4 +1,5 @@
 import { noFacts } from './facts.ts';
+import { violationsOf } from './_testing/violations.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
 import { openPglite } from '../db/pglite/pglite.ts';
@@ -7,6 +8,7 @@ import { truncateAll } from '../db/reset.ts';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import {
+  balancedTransactions,
   buildExpectations,
   createEntityReader,
   createLedgerReader,
@@ -15,6 +17,7 @@ import {
   noResurrection,
   invariantApplies,
   ledgerMatchesCleanReplay,
+  missingRequirements,
 } from './index.ts';
 import type { InvariantContext, LedgerRow } from './index.ts';
 
@@ -122,7 +125,7 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
     it('all hold on the clean books of the reference schema', async () => {
       await seedClean();
       const ctx = await context(await (await createLedgerReader(db, mapping)).rows());
-      for (const invariant of defaultInvariants) expect(await invariant.check(ctx), invariant.name).toEqual([]);
+      for (const invariant of defaultInvariants) expect(await violationsOf(invariant, ctx), invariant.name).toEqual([]);
     });
 
     it('a duplicated effect and a regressed status are caught by the invariants that should catch them', async () => {
@@ -136,7 +139,7 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
 
       const failing: string[] = [];
       for (const invariant of defaultInvariants)
-        if ((await invariant.check(ctx)).length > 0) failing.push(invariant.name);
+        if ((await violationsOf(invariant, ctx)).length > 0) failing.push(invariant.name);
 
       expect(failing).toEqual([
         'exactly-once-effect',
@@ -149,15 +152,17 @@ describe.each(drivers)('invariants on $name', ({ open }) => {
 });
 
 describe('invariantApplies', () => {
-  it('final-status and no-resurrection need entities, the clean-replay oracle a baseline, the others nothing', () => {
+  it('final-status and no-resurrection need entities, the clean-replay oracle a ledger and a baseline, the money invariants a ledger', () => {
     const entities = { rows: async () => [] };
-    expect(invariantApplies(finalStatus, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
-    expect(invariantApplies(finalStatus, { entities, baseline: undefined, facts: noFacts })).toBe(true);
-    expect(invariantApplies(ledgerMatchesCleanReplay, { entities, baseline: undefined, facts: noFacts })).toBe(false);
-    expect(invariantApplies(ledgerMatchesCleanReplay, { entities: undefined, baseline: [], facts: noFacts })).toBe(true);
-    expect(invariantApplies(noResurrection, { entities: undefined, baseline: [], facts: noFacts })).toBe(false);
-    const others = defaultInvariants.filter((i) => i !== finalStatus && i !== noResurrection && i !== ledgerMatchesCleanReplay);
-    for (const invariant of others)
-      expect(invariantApplies(invariant, { entities: undefined, baseline: undefined, facts: noFacts })).toBe(true);
+    const ledger = { view: '(select 1)', cashAccounts: [], rows: async () => [], query: async () => [] };
+    expect(invariantApplies(finalStatus, { ledger, entities: undefined, baseline: [], facts: noFacts })).toBe(false);
+    expect(invariantApplies(finalStatus, { ledger: undefined, entities, baseline: undefined, facts: noFacts })).toBe(true);
+    expect(invariantApplies(noResurrection, { ledger, entities: undefined, baseline: [], facts: noFacts })).toBe(false);
+    expect(invariantApplies(ledgerMatchesCleanReplay, { ledger, entities, baseline: undefined, facts: noFacts })).toBe(false);
+    expect(invariantApplies(ledgerMatchesCleanReplay, { ledger: undefined, entities, baseline: [], facts: noFacts })).toBe(false);
+    expect(invariantApplies(ledgerMatchesCleanReplay, { ledger, entities: undefined, baseline: [], facts: noFacts })).toBe(true);
+    const noLedger = { ledger: undefined, entities, baseline: [], facts: noFacts };
+    expect(defaultInvariants.filter((i) => invariantApplies(i, noLedger)).map((i) => i.name)).toEqual(['final-status', 'no-resurrection', 'deliveries-acknowledged']);
+    expect(missingRequirements(balancedTransactions, noLedger)).toEqual(['no ledger mapping in the config']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Invariant, InvariantContext } from './invariant.ts';
+import type { Invariant, InvariantContext, Judgement } from './invariant.ts';
 import { balancedTransactions } from './balanced-transactions.ts';
 import { exactlyOnceEffect } from './exactly-once-effect.ts';
 import { creditedAmount } from './credited-amount.ts';
@@ -16,6 +16,7 @@ export type {
   Expectations,
   Invariant,
   InvariantContext,
+  Judgement,
   LedgerReader,
   LedgerRow,
   Requirement,
@@ -55,10 +56,28 @@ export const defaultInvariants: readonly Invariant[] = [
  * @example
  * const results = defaultInvariants.filter((i) => invariantApplies(i, ctx));
  */
-export function invariantApplies(invariant: Invariant, ctx: Pick<InvariantContext, 'entities' | 'baseline' | 'facts'>): boolean {
-  return (invariant.requires ?? []).every((need) => {
-    if (need === 'entities') return ctx.entities !== undefined;
-    if (need === 'baseline') return ctx.baseline !== undefined;
-    return ctx.facts(need) !== undefined;
+export function invariantApplies(invariant: Invariant, ctx: Pick<InvariantContext, 'ledger' | 'entities' | 'baseline' | 'facts'>): boolean {
+  return missingRequirements(invariant, ctx).length === 0;
+}
+
+/** What an invariant `requires` that this context lacks, in words ("the ledger mapping"), for the not-applicable reason. */
+export function missingRequirements(invariant: Invariant, ctx: Pick<InvariantContext, 'ledger' | 'entities' | 'baseline' | 'facts'>): string[] {
+  return (invariant.requires ?? []).flatMap((need) => {
+    if (need === 'ledger') return ctx.ledger === undefined ? ['no ledger mapping in the config'] : [];
+    if (need === 'entities') return ctx.entities === undefined ? ['no entity mapping in the config'] : [];
+    if (need === 'baseline') return ctx.baseline === undefined ? ["no clean replay's ledger to compare with"] : [];
+    return ctx.facts(need) === undefined ? [`no ${need.name} facts in the scenario`] : [];
   });
+}
+
+/**
+ * Runs an invariant's check on one schedule and returns its judgement: how much it judged and
+ * what broke. An invariant that returns a plain list of violations counts as having judged one thing.
+ *
+ * @example
+ * const { judged, violations } = await judge(exactlyOnceEffect, ctx);
+ */
+export async function judge(invariant: Invariant, ctx: InvariantContext): Promise<Judgement> {
+  const outcome = await invariant.check(ctx);
+  return Array.isArray(outcome) ? { judged: 1, violations: outcome } : outcome;
 }

@@ -56,7 +56,8 @@ export interface Expectations {
 }
 
 export interface InvariantContext {
-  ledger: LedgerReader;
+  /** The target's books through the config's ledger mapping; undefined when the config maps no ledger. */
+  ledger: LedgerReader | undefined;
   entities: EntityReader | undefined;
   expected: Expectations;
   deliveries: readonly DeliveryOutcome[];
@@ -71,11 +72,12 @@ export interface InvariantContext {
 }
 
 /**
- * What an invariant needs before it can judge anything: the entity mapping (`'entities'`), the
- * clean replay's ledger (`'baseline'`), or an extension's facts (its key). An invariant whose
- * requirement is missing is not applicable: it is not run and never counted as held.
+ * What an invariant needs before it can judge anything: the ledger mapping (`'ledger'`), the
+ * entity mapping (`'entities'`), the clean replay's ledger (`'baseline'`), or an extension's facts
+ * (its key). An invariant whose requirement is missing is not applicable: it is not run and never
+ * counted as held.
  */
-export type Requirement = 'entities' | 'baseline' | FactsKey<unknown>;
+export type Requirement = 'ledger' | 'entities' | 'baseline' | FactsKey<unknown>;
 
 export interface Violation {
   invariant: string;
@@ -84,12 +86,32 @@ export interface Violation {
   evidence: Record<string, unknown>[];
 }
 
+/**
+ * What an invariant made of one schedule: how many things it judged (expected effects, ledger
+ * transactions, entities, deliveries — whatever it checks one by one) and what broke. `judged: 0`
+ * means it had nothing to judge there; an invariant that judges nothing in every schedule of a
+ * scenario is reported as not applicable, never as held.
+ */
+export interface Judgement {
+  judged: number;
+  violations: Violation[];
+}
+
 export interface Invariant {
   readonly name: string;
   readonly description: string;
-  /** What must be there for the invariant to apply. Default: nothing beyond the ledger. */
+  /**
+   * What it means when it judged nothing, in words for the not-applicable reason ("no delivered
+   * event expects a ledger effect").
+   */
+  readonly nothingToJudge?: string;
+  /** What must be there for the invariant to apply. Default: nothing. */
   readonly requires?: readonly Requirement[];
-  check(ctx: InvariantContext): Promise<Violation[]>;
+  /**
+   * Judges one schedule. Return a `Judgement` to say how much was judged; a plain list of
+   * violations is taken to have judged something (it can then never be "not applicable").
+   */
+  check(ctx: InvariantContext): Promise<Judgement | Violation[]>;
 }
 
 /**
@@ -100,4 +122,4 @@ export interface Invariant {
  *   check: async ({ ledger }) => (await ledger.query(`select … from ${ledger.view} …`)).map(…),
  * });
  */
-export const defineInvariant = (invariant: Invariant): Invariant => invariant;
+export const defineInvariant = <I extends Invariant>(invariant: I): I => invariant;

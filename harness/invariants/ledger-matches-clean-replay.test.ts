@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
 import { createLedgerReader } from './ledger-reader.ts';
 import { cleanReplayDiffRows, ledgerMatchesCleanReplay } from './ledger-matches-clean-replay.ts';
 import { contextFor, ledgerKinds, received, refunded, resetTestSchemas, useTestLedgerDb } from './_testing/ledgers.ts';
@@ -28,14 +29,14 @@ describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
       ...received('X7', 'ORDER42', 9512),
       ...received('X8', 'pi_1', 1500),
     ]);
-    expect(await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind, { baseline }))).toEqual([]);
+    expect(await violationsOf(ledgerMatchesCleanReplay, await contextFor(testDb(), kind, { baseline }))).toEqual([]);
   });
 
   it('names the reference whose postings differ, with counts per side', async () => {
     const baseline = await baselineOf(kind, clean);
     await kind.insert(testDb(), [...clean, ...received('T2b', 'ORDER42', 9512)]);
 
-    const violations = await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind, { baseline }));
+    const violations = await violationsOf(ledgerMatchesCleanReplay, await contextFor(testDb(), kind, { baseline }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'ledger differs from the clean replay for reference ORDER42: 2 posting(s) only in actual, 0 only in the clean replay',
@@ -65,7 +66,7 @@ describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
     const baseline = await baselineOf(kind, clean);
     await kind.insert(testDb(), [...received('T1', 'pi_1', 1500), ...received('T2', 'ORDER42', 10050)]);
 
-    const violations = await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind, { baseline }));
+    const violations = await violationsOf(ledgerMatchesCleanReplay, await contextFor(testDb(), kind, { baseline }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'ledger differs from the clean replay for reference ORDER42: 2 posting(s) only in actual, 2 only in the clean replay',
@@ -75,6 +76,6 @@ describe.each(ledgerKinds)('ledgerMatchesCleanReplay over $name', (kind) => {
 
   it('returns nothing without a baseline', async () => {
     await kind.insert(testDb(), clean);
-    expect(await ledgerMatchesCleanReplay.check(await contextFor(testDb(), kind))).toEqual([]);
+    expect(await violationsOf(ledgerMatchesCleanReplay, await contextFor(testDb(), kind))).toEqual([]);
   });
 });

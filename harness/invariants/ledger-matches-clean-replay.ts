@@ -41,9 +41,11 @@ export function cleanReplayDiffRows(violations: readonly Violation[]): CleanRepl
 export const ledgerMatchesCleanReplay = defineInvariant({
   name: NAME,
   description: 'the multiset of postings (account, amount, currency, reference) equals the clean replay’s',
-  requires: ['baseline'],
+  nothingToJudge: 'the clean replay and every schedule left the ledger empty',
+  requires: ['ledger', 'baseline'],
+  // Judged: the postings compared (the clean replay's and any only in actual). Both empty: nothing to judge.
   async check({ ledger, baseline, expected }) {
-    if (baseline === undefined) return [];
+    if (ledger === undefined || baseline === undefined) return { judged: 0, violations: [] };
     const diff = await ledger.query<{
       account: string;
       amount_minor: string;
@@ -77,7 +79,9 @@ export const ledgerMatchesCleanReplay = defineInvariant({
         [...expected.effects.values()].filter((e) => e.cumulative === true).map((e) => e.reference),
       ],
     );
-    if (diff.length === 0) return [];
+    const onlyInActual = diff.reduce((n, d) => n + Math.max(0, Number(d.actual) - Number(d.expected)), 0);
+    const judged = baseline.length + onlyInActual;
+    if (diff.length === 0) return { judged, violations: [] };
     const violations: Violation[] = [];
     for (const [reference, rows] of groupBy(diff, (d) => d.reference)) {
       const evidence = rows.map((r): CleanReplayDiffRow => {
@@ -100,6 +104,6 @@ export const ledgerMatchesCleanReplay = defineInvariant({
         evidence: firstRows(evidence),
       });
     }
-    return capViolations(NAME, violations, 'references that differ from the clean replay');
+    return { judged, violations: capViolations(NAME, violations, 'references that differ from the clean replay') };
   },
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from './_testing/violations.ts';
+import { judge } from './index.ts';
 import { noEffectFromUnsettled } from './no-effect-from-unsettled.ts';
 import { contextFor, failedEvent, ledgerKinds, paymentEvent, received, useTestLedgerDb } from './_testing/ledgers.ts';
 
@@ -20,7 +22,15 @@ describe.each(ledgerKinds)('noEffectFromUnsettled over $name', (kind) => {
       ['T3', 'suspense', 5, 'MYR', 'pi_failed'],
       ['T3', 'sales', -5, 'MYR', 'pi_failed'],
     ]);
-    expect(await noEffectFromUnsettled.check(await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+    expect(await violationsOf(noEffectFromUnsettled, await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+  });
+
+  it('judges the references that must not move cash and those cash moved under; nothing on an empty ledger with none', async () => {
+    expect((await judge(noEffectFromUnsettled, await contextFor(testDb(), kind, { events: [] }))).judged).toBe(0);
+    // pi_failed only: pi_retried was paid in the end.
+    expect((await judge(noEffectFromUnsettled, await contextFor(testDb(), kind, { events: events() }))).judged).toBe(1);
+    await kind.insert(testDb(), [...received('T1', 'pi_ok', 1500)]);
+    expect((await judge(noEffectFromUnsettled, await contextFor(testDb(), kind, { events: [paymentEvent('pi_ok', 1500)] }))).judged).toBe(1);
   });
 
   it('names a failed reference that moved cash', async () => {
@@ -30,7 +40,7 @@ describe.each(ledgerKinds)('noEffectFromUnsettled over $name', (kind) => {
       ...received('T3', 'pi_failed', 900),
     ]);
 
-    const violations = await noEffectFromUnsettled.check(await contextFor(testDb(), kind, { events: events() }));
+    const violations = await violationsOf(noEffectFromUnsettled, await contextFor(testDb(), kind, { events: events() }));
 
     expect(violations.map((v) => v.message)).toEqual([
       'reference pi_failed was failed or pending but has 1 cash-account row(s) in 1 transaction(s), net 900',
@@ -48,7 +58,7 @@ describe.each(ledgerKinds)('noEffectFromUnsettled over $name', (kind) => {
       ['T3', 'fees', 50, 'MYR', ''],
     ]);
 
-    const violations = await noEffectFromUnsettled.check(
+    const violations = await violationsOf(noEffectFromUnsettled, 
       await contextFor(testDb(), kind, { events: [paymentEvent('pi_ok', 1500)] }),
     );
 

@@ -11,7 +11,11 @@ const NAME = 'no-effect-from-unsettled';
 export const noEffectFromUnsettled = defineInvariant({
   name: NAME,
   description: 'failed or pending references have no cash-account rows, and no cash moves under an unknown reference',
+  nothingToJudge: 'no failed or pending payment was delivered and no cash moved',
+  requires: ['ledger'],
+  // Judged: the references that must show no effect, and every reference cash moved under.
   async check({ ledger, expected }) {
+    if (ledger === undefined) return { judged: 0, violations: [] };
     const noEffect = [...expected.noEffect];
     const known = [...new Set([...expected.effects.keys(), ...expected.noEffect])];
     const offending = await ledger.query<{
@@ -31,7 +35,14 @@ export const noEffectFromUnsettled = defineInvariant({
         order by 2 desc, reference`,
       [noEffect, known, ledger.cashAccounts],
     );
-    if (offending.length === 0) return [];
+    if (offending.length === 0) {
+      if (noEffect.length > 0) return { judged: noEffect.length, violations: [] };
+      const [cash] = await ledger.query<{ n: string }>(
+        `select count(distinct reference) as n from ${ledger.view} as l where account = any($1::text[])`,
+        [ledger.cashAccounts],
+      );
+      return { judged: Number(cash?.n ?? 0), violations: [] };
+    }
     const rows = await ledger.query<Record<string, unknown> & { reference: string }>(
       `select txn_id, account, amount_minor, currency, reference from ${ledger.view} as l
         where reference = any($1::text[]) and account = any($2::text[]) order by reference, txn_id, account`,
@@ -46,6 +57,6 @@ export const noEffectFromUnsettled = defineInvariant({
           : `effect from nowhere: ${o.rows} cash-account row(s) (net ${o.net}) under ${o.reference === '' ? 'an empty reference' : `reference ${o.reference}`}, which no delivered event expects`,
       evidence: firstRows(byReference.get(o.reference) ?? []),
     }));
-    return capViolations(NAME, violations, 'references with unexpected cash movement');
+    return { judged: noEffect.length + offending.length, violations: capViolations(NAME, violations, 'references with unexpected cash movement') };
   },
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../providers/provider.ts';
 import { createEntityReader } from './ledger-reader.ts';
 import { noResurrection } from './no-resurrection.ts';
+import { violationsOf } from './_testing/violations.ts';
 import { contextFor, debitCreditJournal, useTestLedgerDb } from './_testing/ledgers.ts';
 
 const testDb = useTestLedgerDb();
@@ -25,7 +26,7 @@ describe('noResurrection', () => {
     const events = [sub('sub_1', 'active', 1000), sub('sub_1', 'canceled', 2000, true), sub('sub_2', 'active', 1000), sub('sub_2', 'canceled', 2000, true)];
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
 
-    const violations = await noResurrection.check(ctx);
+    const violations = await violationsOf(noResurrection, ctx);
 
     expect(violations.map((v) => v.message)).toEqual([
       'stripe entity sub_1 is stored as active, but it ended canceled at 1970-01-01T00:00:02.000Z and no later event says active',
@@ -38,16 +39,16 @@ describe('noResurrection', () => {
     const events = [sub('cs_1', 'expired', 1000, true), sub('cs_1', 'open', 1000), sub('sub_3', 'active', 1000), sub('sub_3', 'past_due', 2000)];
     const ctx = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities() });
     // cs_1: an event in the same second may be the later one; sub_3 is final-status's business.
-    expect(await noResurrection.check(ctx)).toEqual([]);
+    expect(await violationsOf(noResurrection, ctx)).toEqual([]);
   });
 
   it("judges only the entities the mapping's providers scope covers", async () => {
     await testDb().exec(`insert into shop_orders values ('stripe', 'in_1', 'open')`);
     const events = [sub('in_1', 'open', 1000), sub('in_1', 'void', 2000, true)];
     const outside = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities({ stripe: '^sub_' }) });
-    expect(await noResurrection.check(outside)).toEqual([]);
+    expect(await violationsOf(noResurrection, outside)).toEqual([]);
     const inside = await contextFor(testDb(), debitCreditJournal, { events, entities: await entities({ stripe: '' }) });
-    expect(await noResurrection.check(inside)).toHaveLength(1);
+    expect(await violationsOf(noResurrection, inside)).toHaveLength(1);
   });
 
   it('needs the entity mapping', () => {

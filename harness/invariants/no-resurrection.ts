@@ -17,9 +17,11 @@ const keyOf = (provider: string, entity: string): string => `${provider.toLowerC
 export const noResurrection = defineInvariant({
   name: NAME,
   description: 'an entity that reached a terminal status is not stored in a non-terminal one unless a later event says so',
+  nothingToJudge: 'no delivered event took an entity to a terminal status',
   requires: ['entities'],
+  // Judged: the entities that reached a terminal status in the delivered events.
   async check({ entities, expected }) {
-    if (entities === undefined) return [];
+    if (entities === undefined) return { judged: 0, violations: [] };
     const delivered = groupBy(
       [...expected.events.values()].flatMap((e) =>
         e.entity === undefined || entities.covers?.(e.provider, e.entity.entity) === false
@@ -30,9 +32,11 @@ export const noResurrection = defineInvariant({
     );
     const stored = groupBy(await entities.rows(), (row) => keyOf(row.provider, row.entity));
     const violations: Violation[] = [];
+    let judged = 0;
     for (const [key, events] of delivered) {
       const terminal = events.filter((e) => e.terminal === true);
       if (terminal.length === 0) continue;
+      judged += 1;
       const end = terminal.reduce((a, b) => (b.time > a.time ? b : a));
       const same = (status: string) => events.filter((e) => e.status.toLowerCase() === status.toLowerCase());
       for (const row of stored.get(key) ?? []) {
@@ -50,6 +54,6 @@ export const noResurrection = defineInvariant({
         });
       }
     }
-    return capViolations(NAME, violations, 'entities brought back from a terminal status');
+    return { judged, violations: capViolations(NAME, violations, 'entities brought back from a terminal status') };
   },
 });

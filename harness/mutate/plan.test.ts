@@ -49,6 +49,15 @@ describe('suitePlan for a mutant', () => {
     ]);
   });
 
+  it("also aims by the words of a scenario's name", () => {
+    const upstreamPsp = defineScenario({ name: 'upstream-psp', tapes: ['u.jsonl'], faults: [] });
+    const aimed = suitePlan({ scenarios: [stripe, upstreamPsp], runs: 1, rounds: 1, seed: 1 }, cost, {
+      mutant: mutant('src/upstream.ts', 'upstream-retry-limit'),
+      providers: new Map([...providers, ['upstream-psp', new Set(['merchant-client'])]]),
+    });
+    expect(aimed.map(row)).toEqual(['upstream-psp:1@1', 'stripe-webhooks:1@1']);
+  });
+
   it('keeps the cost order when no name matches', () => {
     expect(plan(mutant('src/ledger.ts', 'balance-lock'))).toEqual(suitePlan({ scenarios: [stripe, fpx, mixed], runs: 4, rounds: 2, seed: 1 }, cost).map(row));
   });

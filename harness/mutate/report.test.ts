@@ -31,6 +31,13 @@ describe('matrixExitCode', () => {
     expect(matrixExitCode(matrix([mutant({ status: 'errored', error: 'boom' })]))).toBe(2);
   });
 
+  it('is 2 when no mutant ran: a matrix that tested nothing is never green', () => {
+    expect(matrixExitCode(matrix([]))).toBe(2);
+    expect(matrixExitCode(matrix([mutant({ status: 'ignored', reason: 'crash only' })]))).toBe(2);
+    // A failing unmutated target still says so first.
+    expect(matrixExitCode(matrix([], { clean: { status: 'failed', seconds: 1, schedules: 1, scenario: 's' } }))).toBe(1);
+  });
+
   it('leaves ignored mutants out: neither killed nor survived', () => {
     expect(matrixExitCode(matrix([mutant({}), mutant({ id: 'h', status: 'ignored', reason: 'crash only' })]))).toBe(0);
     expect(matrixExitCode(matrix([mutant({ status: 'survived' }), mutant({ id: 'h', status: 'ignored', reason: 'crash only' })]))).toBe(1);
@@ -45,6 +52,13 @@ describe('matrixExitCode', () => {
 });
 
 describe('formatMatrix', () => {
+  it('says that nothing was mutated when no mutant ran, with no kill rate', () => {
+    const text = formatMatrix(matrix([]));
+    expect(text).toContain('nothing was mutated');
+    expect(text).not.toMatch(/100%/);
+  });
+
+
   it('prints one row per mutant and names the guard no scenario protects', () => {
     const result = matrix([
       mutant({ invariants: ['exactly-once-effect'], scenario: 'stripe', shrunkLength: 2 }),

@@ -51,9 +51,20 @@ function summaryLines(result: MatrixResult): string[] {
   const count = (s: MutantResult['status']): number => mutants.filter((m) => m.status === s).length;
   const lines = [
     `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules, ${seconds(clean.seconds)})`,
-    `mutants: ${mutants.length}, killed ${killed} (${mutants.length === 0 ? 100 : Math.round((killed / mutants.length) * 100)}%), survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}${ignored === 0 ? '' : `; ${ignored} ignored by the config (not run)`}`,
+    `mutants: ${mutants.length}, killed ${killed}${mutants.length === 0 ? '' : ` (${Math.round((killed / mutants.length) * 100)}%)`}, survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}${ignored === 0 ? '' : `; ${ignored} ignored by the config (not run)`}`,
     `runs ${settings.runs} per scenario in ${settings.rounds} round(s), seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${seconds(result.wallSeconds)}`,
   ];
+  if (mutants.length === 0) {
+    lines.push(
+      `nothing was mutated: ${
+        result.mutants.length > 0
+          ? 'every mutant is ignored by the config'
+          : (result.shard?.planned.length ?? 0) > 0
+            ? `none of the ${result.shard!.planned.length} planned mutant(s) fell to this shard`
+            : 'no guard or operator site gave a mutant (check mutation.sources, the operators and the idemgate-guard markers)'
+      }, so the matrix proves nothing (exit 2)`,
+    );
+  }
   for (const m of mutants.filter((x) => x.status === 'survived')) {
     lines.push(`no scenario protects ${m.guard === m.id ? `guard ${m.guard}` : `${m.id} (${m.description})`}`);
   }

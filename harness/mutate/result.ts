@@ -65,10 +65,15 @@ export const isKilled = (r: MutantResult, timeoutKills: boolean): boolean =>
 /** The mutants that ran (everything but the ignored ones). */
 export const ranMutants = (result: Pick<MatrixResult, 'mutants'>): MutantResult[] => result.mutants.filter((m) => m.status !== 'ignored');
 
-/** 0 every mutant that ran was killed and the clean target passes; 1 a survivor or a failing clean target; 2 harness errors. */
+/**
+ * 0 every mutant that ran was killed and the clean target passes; 1 a survivor or a failing clean
+ * target; 2 harness errors, or no mutant ran at all (none planned, or all ignored): a matrix that
+ * tested nothing proves nothing and is never green.
+ */
 export function matrixExitCode(result: MatrixResult): number {
   if (result.clean.status === 'errored') return 2;
   if (result.clean.status === 'failed') return 1;
   if (result.mutants.some((m) => m.status === 'errored')) return 2;
+  if (ranMutants(result).length === 0) return 2;
   return ranMutants(result).every((m) => isKilled(m, result.settings.timeoutKills)) ? 0 : 1;
 }

@@ -247,14 +247,16 @@ export interface MutantAim {
 const words = (text: string): string[] => text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
 
 /**
- * 1 for a scenario whose traffic the mutant is named after — a provider on its tape (`stripe`, or
- * `fpx` for `fpx-indirect`) is a word of a mutated file's path or of the guard's name — else 0.
+ * 1 for a scenario the mutant is named after — a word of the scenario's name, or a provider on its
+ * tape (`stripe`, or `fpx` for `fpx-indirect`), is a word of a mutated file's path or of the
+ * guard's name — else 0.
  * A guard in `handlers/stripe.ts` is then tried first on the Stripe traffic that reaches it; the
  * schedules are the same, only their order changes.
  */
 function aimedAt({ mutant, providers }: MutantAim): (scenario: Scenario) => number {
   const named = new Set([...mutant.changes.flatMap((c) => words(c.file)), ...words(mutant.guard)]);
   return (scenario) => {
+    if (words(scenario.name).some((w) => named.has(w))) return 1;
     for (const provider of providers.get(scenario.name) ?? []) {
       const [first] = words(provider);
       if (named.has(provider.toLowerCase()) || (first !== undefined && named.has(first))) return 1;

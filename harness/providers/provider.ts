@@ -67,7 +67,7 @@ export interface SigningContext {
   secrets: ProviderSecrets;
   /** Replay time; signatures with timestamps (Stripe `t=`) are made fresh from it. */
   now: Date;
-  /** The full URL the request is sent to (Shopee signs the registered callback URL). */
+  /** The full URL the request is sent to (Shopee signs `providers.shopee.callbackUrl` instead when it is set). */
   url: string;
   /** 1 for the first delivery of an exchange in a schedule, 2+ for redeliveries/duplicates. */
   attempt: number;
@@ -76,6 +76,11 @@ export interface SigningContext {
 export interface SignedRequest {
   headers: Record<string, string>;
   body: Buffer;
+  /**
+   * The query string to send instead of the recorded one, without `?`: for a provider whose
+   * signature travels in the URL (a Billplz redirect's `billplz[x_signature]`). Absent: as recorded.
+   */
+  query?: string;
 }
 
 /**

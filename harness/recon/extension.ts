@@ -104,10 +104,10 @@ async function snapshot(session: Session, mapping: ReconMapping): Promise<ReconS
   const books = await booksOf({ database: session.database, ledger: session.ledger }, mapping);
   const ledger = (await books.rows()).map((r) => `${r.account}|${r.amountMinor}|${r.reference}`).sort();
   // createMappedView checks the tables and columns first, naming what is missing.
-  const matches = (await session.ledger.query<{ reference: string; settlementDate: string }>(`select * from ${await createMappedView(session.database, mapping.matches)} as m`))
+  const matches = (await session.database.query<{ reference: string; settlementDate: string }>(`select * from ${await createMappedView(session.database, mapping.matches)} as m`))
     .map((r) => `${r.reference}|${r.settlementDate}`)
     .sort();
-  const exceptions = (await session.ledger.query<{ reference: string }>(`select * from ${await createMappedView(session.database, mapping.exceptions)} as e`))
+  const exceptions = (await session.database.query<{ reference: string }>(`select * from ${await createMappedView(session.database, mapping.exceptions)} as e`))
     .map((r) => r.reference)
     .sort();
   return { ledger, matches, exceptions };

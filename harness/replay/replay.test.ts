@@ -222,6 +222,20 @@ describe('replaySchedule', () => {
     });
   });
 
+  it('sends the query the provider signed in place of the recorded one (a signature carried in the URL)', async () => {
+    const target = await startTarget();
+    const querySigner: Provider = {
+      ...fakeProvider,
+      sign: (exchange, ctx) => ({ ...fakeProvider.sign(exchange, ctx), query: 'id=1&sig=fresh' }),
+    };
+    const tape = tapeOf([{ id: 'a' }]);
+    tape.exchanges[0]!.path = '/return?id=1&sig=stale';
+
+    await replaySchedule(cleanSchedule(1), { ...options(target, []), tape, providers: () => querySigner });
+
+    expect(target.arrivals[0]).toMatchObject({ path: '/return?id=1&sig=fresh' });
+  });
+
   it('delivers a concurrent group at once, each on its own connection', async () => {
     const target = await startTarget();
     const schedule: Schedule = {

@@ -143,8 +143,10 @@ export function createReplayer(options: ReplayOptions): Replayer {
         }
       }
       const startedAtMs = clock.now() - t0;
+      const target = new URL(url);
+      if (signed.query !== undefined) target.search = signed.query;
       const http = await sendRequest(p, {
-        url: new URL(url),
+        url: target,
         method: exchange.method,
         headers: signed.headers,
         body: signed.body,

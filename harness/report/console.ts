@@ -22,11 +22,16 @@ const MAX_EVIDENCE = 5;
 /** The lines printed for one scenario result. */
 export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   const head = `${r.scenario}  ${r.schedules} schedules, ${r.invariantChecks} invariant checks, ${secondsOfMs(r.durationMs)} on ${r.database}`;
-  if (r.status === 'passed') return [`${p.green('✓')} ${head}`];
+  const notApplicable = r.notApplicable.map((n) => `    ${p.yellow('not applicable:')} ${n.invariant} (${n.reason})`);
+  if (r.status === 'passed') {
+    // Passed on nothing: every invariant was not applicable, so no tick.
+    const judgedNothing = new Set(r.invariants).size === r.notApplicable.length;
+    return [judgedNothing ? `${p.yellow('–')} ${head}: nothing to judge` : `${p.green('✓')} ${head}`, ...notApplicable];
+  }
   if (r.status === 'errored') {
     return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${harnessErrorText(r.error)}`];
   }
-  const lines = [`${p.red('✗')} ${p.bold(head)}`];
+  const lines = [`${p.red('✗')} ${p.bold(head)}`, ...notApplicable];
   for (const [name, violations] of violationsByInvariant(r.counterexample.violations)) {
     lines.push(`    ${p.red('broken invariant:')} ${p.bold(name)}`);
     for (const v of violations.slice(0, 5)) {
@@ -52,9 +57,12 @@ export function formatSummary(s: RunSummary, p: Painter = plain): string {
   const verdict = p[TONE_PAINT[tone]](label);
   return [
     `${verdict}  scenarios ${s.scenarios} (${s.passed} passed, ${s.failed} failed, ${s.errored} errored)`,
-    `  schedules explored ${s.schedules}, invariants checked ${s.invariantChecks}, violations ${s.violations}, wall time ${secondsOfMs(s.wallMs)}`,
+    `  schedules explored ${s.schedules}, invariants checked ${s.invariantChecks}${s.invariantsNotApplicable === 0 ? '' : ` (${s.invariantsNotApplicable} not applicable: nothing to judge)`}, violations ${s.violations}, wall time ${secondsOfMs(s.wallMs)}`,
     `  throughput ${(s.schedules / Math.max(s.wallMs / 1000, 0.001)).toFixed(1)} schedules/s`,
     ...(s.unmodelled === undefined ? [] : [`  ${p.yellow('unmodelled')} (replayed with no expected effect or status): ${s.unmodelled.join(', ')}`]),
+    ...(s.verdict === 'nothing-checked'
+      ? ['  nothing was checked: no invariant of any scenario had anything to judge (the reasons are above), so the run proves nothing (exit 2)']
+      : []),
   ].join('\n');
 }
 

@@ -14,12 +14,12 @@ const CSS = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2330;background:#f5f6f8}
 main{max-width:1080px;margin:0 auto;padding:16px 24px 48px}h1{font-size:20px;margin:8px 0}h2{font-size:18px;margin:0 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .banner{padding:14px 18px;border-radius:8px;color:#fff;font-size:18px;font-weight:600}.banner small{display:block;font-size:13px;font-weight:400;opacity:.92}
-.v-passed{background:#1f7a3a}.v-failed{background:#b3261e}.v-errored,.v-nothing-ran{background:#9a5b00}
+.v-passed{background:#1f7a3a}.v-failed{background:#b3261e}.v-errored,.v-nothing-ran,.v-nothing-checked{background:#9a5b00}
 .meta{color:#555;font-size:12px;margin:6px 0 16px}table{border-collapse:collapse;background:#fff;margin:6px 0;font-size:13px}
 th,td{border:1px solid #d9dce3;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eef0f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .s-passed{color:#1f7a3a;font-weight:600}.s-failed{color:#b3261e;font-weight:600}.s-errored{color:#9a5b00;font-weight:600}
 section.failure,section.errored{background:#fff;border:1px solid #d9dce3;border-left:5px solid #b3261e;border-radius:6px;padding:14px 18px;margin:18px 0}
-section.errored{border-left-color:#9a5b00}ul.broken li{margin:2px 0}code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+section.errored{border-left-color:#9a5b00}ul.na{margin:0;padding-left:16px;color:#6b5300}ul.broken li{margin:2px 0}code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:#f0f2f5;padding:8px 10px;border-radius:4px;overflow:auto;white-space:pre-wrap;word-break:break-word}
 .replay{display:flex;gap:8px;align-items:flex-start}.replay pre{flex:1;margin:0}button{font:12px system-ui;padding:6px 10px;cursor:pointer}
 .scroll{overflow-x:auto;border:1px solid #e3e5ea;border-radius:4px;background:#fcfcfd}
@@ -104,7 +104,8 @@ export function renderHtml(report: RunReport): string {
   const rows = report.results
     .map((r, i) => {
       const name = r.status === 'passed' ? html(r.scenario) : `<a href="#${anchor(i)}">${html(r.scenario)}</a>`;
-      return `<tr><td>${name}</td><td class="s-${r.status}">${r.status}</td><td class="n">${r.schedules}</td><td class="n">${r.invariantChecks}</td><td class="n">${secs(r.durationMs)}</td><td class="n">${html(r.seed)}</td></tr>`;
+      const notApplicable = r.notApplicable.length === 0 ? '' : `<ul class="na">${r.notApplicable.map((n) => `<li><code>${html(n.invariant)}</code>: ${html(n.reason)}</li>`).join('')}</ul>`;
+      return `<tr><td>${name}</td><td class="s-${r.status}">${r.status}</td><td class="n">${r.schedules}</td><td class="n">${r.invariantChecks}</td><td>${notApplicable}</td><td class="n">${secs(r.durationMs)}</td><td class="n">${html(r.seed)}</td></tr>`;
     })
     .join('\n');
   const details = report.results
@@ -126,7 +127,7 @@ export function renderHtml(report: RunReport): string {
 <h1>idemgate report</h1>
 <div class="banner v-${verdict}" id="verdict">${html(VERDICTS[verdict].headline)}<small>${s.scenarios} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.errored} errored · ${s.schedules} schedules · ${s.invariantChecks} invariant checks · ${s.violations} violation(s) · ${secondsOfMs(s.wallMs)}</small></div>
 <p class="meta">${html(report.tool.name)} ${html(report.tool.version)} · target ${html(report.target.baseUrl)} · ${html(report.database)} · started ${html(report.startedAt)} · finished ${html(report.finishedAt)}</p>
-${scope === undefined ? '' : `<p class="meta" id="scope">${html(scope)}</p>\n`}<table class="scenarios"><thead><tr><th>Scenario</th><th>Status</th><th>Schedules</th><th>Invariant checks</th><th>Seconds</th><th>Seed</th></tr></thead><tbody>
+${scope === undefined ? '' : `<p class="meta" id="scope">${html(scope)}</p>\n`}<table class="scenarios"><thead><tr><th>Scenario</th><th>Status</th><th>Schedules</th><th>Invariant checks</th><th>Not applicable</th><th>Seconds</th><th>Seed</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 ${details}

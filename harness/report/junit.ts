@@ -46,10 +46,14 @@ function casesFor(r: ScenarioResult): Case[] {
       ...invariants.map((name): Case => ({ name, timeMs: 0, outcome: { kind: 'skipped', message: 'not checked: the harness could not run the scenario' } })),
     ];
   }
-  // Invariants are evaluated together on every schedule, so each testcase gets an equal share of the scenario's time.
-  const share = invariants.length === 0 ? 0 : r.durationMs / invariants.length;
+  const reasons = new Map(r.notApplicable.map((n) => [n.invariant, n.reason]));
+  // Invariants are evaluated together on every schedule, so each judged one gets an equal share of the scenario's time.
+  const judged = invariants.filter((name) => !reasons.has(name)).length;
+  const share = judged === 0 ? 0 : r.durationMs / judged;
   const broken = r.status === 'failed' ? violationsByInvariant(r.counterexample.violations) : new Map<string, Violation[]>();
   return invariants.map((name): Case => {
+    const reason = reasons.get(name);
+    if (reason !== undefined && !broken.has(name)) return { name, timeMs: 0, outcome: { kind: 'skipped', message: `not applicable: ${reason}` } };
     const violations = broken.get(name);
     if (r.status !== 'failed' || violations === undefined) return { name, timeMs: share };
     const first = violations[0]!.message;

@@ -8,10 +8,10 @@ describe('summary.md', () => {
     const md = renderSummaryMarkdown(sampleReport());
     expect(md.split('\n')[0]).toBe('## idemgate: ⚠️ ERRORED — the harness could not run');
     expect(md).toContain('3 scenario(s): 1 passed, 1 failed, 1 errored. 238 schedules explored, 1666 invariant checks, 3 violation(s)');
-    expect(md).toContain('| Scenario | Status | Schedules | Invariant checks | Seconds |');
-    expect(md).toContain('| stripe-duplicates | ✅ passed | 101 | 707 | 3.0 |');
-    expect(md).toContain('| shopee-fpx-races | ❌ failed | 137 | 959 | 8.4 |');
-    expect(md).toContain('| fpx-holiday-file | ⚠️ errored | 0 | 0 | 0.2 |');
+    expect(md).toContain('| Scenario | Status | Schedules | Invariant checks | Not applicable | Seconds |');
+    expect(md).toContain('| stripe-duplicates | ✅ passed | 101 | 707 | 0 | 3.0 |');
+    expect(md).toContain('| shopee-fpx-races | ❌ failed | 137 | 959 | 0 | 8.4 |');
+    expect(md).toContain('| fpx-holiday-file | ⚠️ errored | 0 | 0 | 0 | 0.2 |');
     expect(renderSummaryMarkdown(sampleReport([passedResult()]))).toMatch(/^## idemgate: ✅ PASSED/);
     expect(renderSummaryMarkdown(sampleReport([passedResult(), failedResult()]))).toMatch(/^## idemgate: ❌ FAILED/);
   });

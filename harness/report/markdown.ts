@@ -1,7 +1,7 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
-import { harnessErrorText, runScopeText, VERDICTS, type RunReport, type Verdict } from './model.ts';
+import { harnessErrorText, notApplicableNames, runScopeText, VERDICTS, type RunReport, type Verdict } from './model.ts';
 
 const TONE_ICON = { good: '✅', bad: '❌', warn: '⚠️' } as const;
 const icon = (v: Verdict): string => TONE_ICON[VERDICTS[v].tone];
@@ -25,11 +25,16 @@ export function renderSummaryMarkdown(report: RunReport): string {
   const scope = runScopeText(report);
   if (scope !== undefined) out.push(`_${mdText(scope)}._`, '');
   if (report.results.length > 0) {
-    out.push('| Scenario | Status | Schedules | Invariant checks | Seconds |', '| --- | --- | ---: | ---: | ---: |');
+    out.push('| Scenario | Status | Schedules | Invariant checks | Not applicable | Seconds |', '| --- | --- | ---: | ---: | ---: | ---: |');
     for (const r of report.results) {
-      out.push(`| ${mdCell(r.scenario)} | ${icon(r.status)} ${r.status} | ${r.schedules} | ${r.invariantChecks} | ${secs(r.durationMs)} |`);
+      out.push(`| ${mdCell(r.scenario)} | ${icon(r.status)} ${r.status} | ${r.schedules} | ${r.invariantChecks} | ${r.notApplicable.length} | ${secs(r.durationMs)} |`);
     }
     out.push('');
+  }
+  for (const r of report.results) {
+    if (r.notApplicable.length === 0) continue;
+    const list = r.notApplicable.map((n) => `${mdCode(n.invariant)} (${mdText(n.reason)})`).join(', ');
+    out.push(`Not applicable in ${mdText(r.scenario)}: ${list}. Nothing to judge: not counted as held.`, '');
   }
   for (const r of report.results) {
     if (r.status === 'errored') {
@@ -40,7 +45,8 @@ export function renderSummaryMarkdown(report: RunReport): string {
     const ce = r.counterexample;
     out.push(`### ❌ ${mdText(r.scenario)}`, '');
     const broken = violationsByInvariant(ce.violations);
-    const held = reportedInvariants(r).filter((n) => !broken.has(n));
+    const notApplicable = notApplicableNames(r);
+    const held = reportedInvariants(r).filter((n) => !broken.has(n) && !notApplicable.has(n));
     out.push(`Broken invariants (seed ${r.seed}):`, '');
     for (const [name, violations] of broken) {
       out.push(`- **${mdText(name)}**`);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { SuiteRun } from '../runner/suite.ts';
 import { shardOf } from '../runner/shard.ts';
 import type { Verdict } from '../runner/verdict.ts';
+import type { ScenarioResult } from '../runner/result.ts';
 import type { mergedSchema, runReportSchema, shardSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
 
 export type { Violation } from '../invariants/invariant.ts';
@@ -14,6 +15,7 @@ export { cleanReplayDiffRows, LEDGER_MATCHES_CLEAN_REPLAY, type CleanReplayDiffR
 export type { DeliveryOutcome } from '../replay/outcome.ts';
 export type { Delivery } from '../schedule/schedule.ts';
 export type { Counterexample, ScenarioResult } from '../runner/result.ts';
+export type { NotApplicable } from '../runner/applicability.ts';
 export type { RunSummary, Verdict } from '../runner/verdict.ts';
 export type { Scenario } from '../runner/scenario.ts';
 export type { SuiteProgress, SuiteRun, WorkerPlan } from '../runner/suite.ts';
@@ -38,6 +40,7 @@ export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: strin
   failed: { label: 'FAILED', headline: 'FAILED — an invariant broke', tone: 'bad' },
   errored: { label: 'ERRORED', headline: 'ERRORED — the harness could not run', tone: 'warn' },
   'nothing-ran': { label: 'NOTHING RAN', headline: 'NOTHING RAN', tone: 'warn' },
+  'nothing-checked': { label: 'NOTHING CHECKED', headline: 'NOTHING CHECKED — no invariant had anything to judge', tone: 'warn' },
 };
 
 /**
@@ -64,6 +67,9 @@ export function runReport(
     ...extra,
   };
 }
+
+/** The names of a scenario's not-applicable invariants (they judged nothing: never shown as held). */
+export const notApplicableNames = (r: ScenarioResult): Set<string> => new Set(r.notApplicable.map((n) => n.invariant));
 
 /** Readable label of an exchange for a scenario, falling back to its index. */
 export function exchangeLabel(report: RunReport, scenario: string, exchange: number): string {

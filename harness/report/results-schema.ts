@@ -126,8 +126,11 @@ const resultBase = {
   database,
   durationMs: ms,
   schedules: count.describe('Schedules executed, shrinking included.'),
-  invariantChecks: count,
+  invariantChecks: count.describe('Invariant evaluations that judged something, summed over schedules.'),
   invariants: z.array(z.string()),
+  notApplicable: z
+    .array(z.strictObject({ invariant: z.string().min(1), reason: z.string() }).meta({ id: 'notApplicable' }))
+    .describe('Invariants that had nothing to judge in any schedule (requirement missing, or nothing of theirs in the traffic): not applicable, never held. Empty for an errored scenario.'),
   seed: z.int().describe('fast-check seed; with path it replays the counterexample.'),
   unmodelled: unmodelledList.optional(),
 };
@@ -155,14 +158,18 @@ const scenarioResult = z
 
 const summary = z.strictObject({
   verdict: z
-    .enum(['passed', 'failed', 'errored', 'nothing-ran'])
-    .describe('Decided by the runner: nothing ran or errored beats failed beats passed; exit code 0 passed, 1 failed, 2 otherwise.'),
+    .enum(['passed', 'failed', 'errored', 'nothing-ran', 'nothing-checked'])
+    .describe(
+      'Decided by the runner: nothing ran or errored beats failed beats nothing-checked (no invariant of any scenario had anything to judge) beats passed; exit code 0 passed, 1 failed, 2 otherwise.',
+    ),
   scenarios: count,
   passed: count,
   failed: count,
   errored: count,
   schedules: count.describe('Schedules executed over all scenarios, shrinking included.'),
   invariantChecks: count,
+  invariantsJudged: count.describe('Scenario × invariant pairs that judged something in at least one schedule.'),
+  invariantsNotApplicable: count.describe('Scenario × invariant pairs that judged nothing in any schedule (not applicable).'),
   violations: count,
   wallMs: ms,
   unmodelled: unmodelledList.optional(),

@@ -10,6 +10,7 @@ import { factsKey } from '../invariants/facts.ts';
 import { defineExtension } from './extension.ts';
 import { defineScenario } from './scenario.ts';
 import { openSession, type Session } from './session.ts';
+import { listenOnLoopback } from '../targets/listen.ts';
 
 const rootDir = resolve(import.meta.dirname, '../..');
 // A target that is wrong without any fault: it refuses every delivery and books nothing.
@@ -22,13 +23,7 @@ const config = defineConfig({
           req.resume();
           req.on('end', () => res.writeHead(500).end('down'));
         });
-        await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-        const address = server.address();
-        if (typeof address !== 'object' || address === null) throw new Error('no port');
-        return {
-          baseUrl: `http://127.0.0.1:${address.port}`,
-          stop: () => new Promise<void>((ok) => server.close(() => ok())),
-        };
+        return listenOnLoopback(server);
       },
     },
   },

@@ -3,6 +3,7 @@ import type { FaultEdit } from '../faults/edits.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import type { Violation } from '../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
+import type { NotApplicable } from './applicability.ts';
 
 /** The data fast-check draws for one schedule: which entities, which fault edits. */
 export interface ScheduleDraw {
@@ -43,9 +44,15 @@ interface ResultBase {
   durationMs: number;
   /** Schedules executed, shrinking included. */
   schedules: number;
-  /** Invariant evaluations performed (schedules × applicable invariants). */
+  /** Invariant evaluations that judged something (summed over schedules: the invariants that had something to judge). */
   invariantChecks: number;
   invariants: string[];
+  /**
+   * The invariants of `invariants` that judged nothing in any schedule (their requirement missing,
+   * or nothing of theirs in the traffic), with why: reported as not applicable, never as held.
+   * Empty for an errored scenario.
+   */
+  notApplicable: NotApplicable[];
   seed: number;
   /** What of the tape the adapters do not model, each once (`stripe event type customer.created`); absent when none. */
   unmodelled?: string[];

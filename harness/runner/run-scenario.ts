@@ -5,7 +5,7 @@ import { applyEdits, composeFaults, type FaultEdit } from '../faults/index.ts';
 import { errorCodeOf, errorMessageOf, IdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { factsOf, type Fact } from '../invariants/facts.ts';
-import { defaultInvariants, invariantApplies } from '../invariants/index.ts';
+import { defaultInvariants, judge, missingRequirements } from '../invariants/index.ts';
 import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invariants/invariant.ts';
 import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
@@ -15,6 +15,7 @@ import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Counterexample, OutboundCall, ScenarioResult, ScheduleDraw } from './result.ts';
+import { createJudgedTally } from './applicability.ts';
 import type { ScenarioExtension } from './extension.ts';
 import type { Scenario } from './scenario.ts';
 import type { Session } from './session.ts';
@@ -164,13 +165,23 @@ export async function executeSchedule(
     facts: factsOf(...published),
   };
   const violations: Violation[] = [];
+  const judged: Record<string, number> = {};
+  const unmet: Record<string, string> = {};
   let checked = 0;
   for (const invariant of invariants) {
-    if (!invariantApplies(invariant, ctx)) continue;
-    checked++;
-    violations.push(...(await invariant.check(ctx)));
+    // An invariant missing what it requires is not run: it judged nothing.
+    const missing = missingRequirements(invariant, ctx);
+    if (missing.length > 0) {
+      // The first missing requirement is the root cause (no ledger mapping means no clean-replay ledger either).
+      unmet[invariant.name] = missing[0]!;
+      continue;
+    }
+    const judgement = await judge(invariant, ctx);
+    judged[invariant.name] = (judged[invariant.name] ?? 0) + judgement.judged;
+    if (judgement.judged > 0) checked++;
+    violations.push(...judgement.violations);
   }
-  return { violations, deliveries, checked, calls: calls.sort((a, b) => a.atMs - b.atMs) };
+  return { violations, deliveries, checked, judged, unmet, calls: calls.sort((a, b) => a.atMs - b.atMs) };
 }
 
 /** Replays one draw (the schedule it stands for, judged against the clean replay's ledger cut to its entities). */
@@ -238,6 +249,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   };
   let schedules = 0;
   let invariantChecks = 0;
+  const tally = createJudgedTally(invariants);
   let replayer: Replayer | undefined;
   try {
     const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
@@ -254,6 +266,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const cleanRun = await executeSchedule(run, clean, {}, undefined);
     schedules++;
     invariantChecks += cleanRun.checked;
+    tally.add(cleanRun);
     if (cleanRun.violations.length > 0) {
       const counterexample: Counterexample = {
         draw: { groups: allGroups, edits: [] },
@@ -265,7 +278,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       };
       return await failed(0, '', counterexample);
     }
-    const baselineRows = await session.ledger.rows();
+    const baselineRows = session.ledger === undefined ? [] : await session.ledger.rows();
 
     const groupsArb = (options.subsetEntities ?? scenario.subsetEntities)
       ? fc.subarray(allGroups, { minLength: 1 })
@@ -297,6 +310,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const counted = (executed: ExecutedSchedule): boolean => {
       schedules++;
       invariantChecks += executed.checked;
+      tally.add(executed);
       const failed = executed.violations.length > 0;
       options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
       return failed;
@@ -364,13 +378,13 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     return await failed(runs, details.counterexamplePath ?? '', counterexample);
   } catch (e) {
     const error = { code: errorCodeOf(e), message: errorMessageOf(e) };
-    return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks };
+    return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks, notApplicable: [] };
   } finally {
     await replayer?.close();
   }
 
   function finish(r: { status: 'passed'; runs: number }): ScenarioResult {
-    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks };
+    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks, notApplicable: tally.notApplicable() };
   }
 
   /** Every failure, the clean replay's included, is reported the same way and saved when asked. */
@@ -385,6 +399,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       durationMs: performance.now() - started,
       schedules,
       invariantChecks,
+      notApplicable: tally.notApplicable(),
     };
     if (options.reportsDir) result.savedTo = await saveCounterexample(options.reportsDir, result);
     return result;

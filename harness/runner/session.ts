@@ -22,7 +22,8 @@ export interface Session {
   readonly config: IdemgateConfig;
   readonly database: Database;
   readonly target: RunningTarget;
-  readonly ledger: LedgerReader;
+  /** Undefined when the config maps no ledger. */
+  readonly ledger: LedgerReader | undefined;
   readonly entities: EntityReader | undefined;
   /** The simulated provider APIs the target calls (scenario extensions load fault plans into it). */
   readonly upstream: RunningUpstream;
@@ -90,7 +91,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     });
     cleanups.push(() => target.stop());
 
-    const ledger = await createLedgerReader(database, config.ledger);
+    const ledger = config.ledger ? await createLedgerReader(database, config.ledger) : undefined;
     const entities = config.entities ? await createEntityReader(database, config.entities) : undefined;
     const resetStrategy: ResetStrategy = config.database?.reset ?? fastestReset();
     return {

@@ -148,6 +148,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
         durationMs: 0,
         schedules: 0,
         invariantChecks: 0,
+        notApplicable: [],
         invariants: [],
         seed: options.seed ?? 0,
       };

@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from './result.ts';
 import { exitCodeFor, summarise } from './verdict.ts';
 
-const base = { database: 'pglite', durationMs: 10, invariants: ['exactly-once-effect'], seed: 1 } as const;
-const passed = (): ScenarioResult => ({ ...base, invariants: [...base.invariants], scenario: 'p', status: 'passed', runs: 5, schedules: 6, invariantChecks: 6 });
+const base = { database: 'pglite', durationMs: 10, invariants: ['exactly-once-effect'], seed: 1, notApplicable: [] } as const;
+const passed = (): ScenarioResult => ({ ...base, invariants: [...base.invariants], scenario: 'p', status: 'passed', runs: 5, schedules: 6, invariantChecks: 6, notApplicable: [] });
+/** Passed, but its one invariant had nothing to judge in any schedule. */
+const unjudged = (): ScenarioResult => ({
+  ...passed(),
+  scenario: 'u',
+  invariantChecks: 0,
+  notApplicable: [{ invariant: 'exactly-once-effect', reason: 'no ledger mapping in the config' }],
+});
 const failed = (): ScenarioResult => ({
   ...base,
   invariants: [...base.invariants],
+  notApplicable: [],
   scenario: 'f',
   status: 'failed',
   runs: 5,
@@ -28,6 +36,7 @@ const failed = (): ScenarioResult => ({
 const errored = (): ScenarioResult => ({
   ...base,
   invariants: [...base.invariants],
+  notApplicable: [],
   scenario: 'e',
   status: 'errored',
   schedules: 0,
@@ -50,6 +59,16 @@ describe('summarise', () => {
     expect(summarise([passed()], 1).verdict).toBe('passed');
   });
 
+  it('is nothing-checked when no invariant of any scenario judged anything, and exits 2', () => {
+    expect(summarise([unjudged()], 1).verdict).toBe('nothing-checked');
+    expect(exitCodeFor(summarise([unjudged(), unjudged()], 1))).toBe(2);
+    // One scenario that judged something is enough for a pass; failures and errors still rank higher.
+    expect(summarise([unjudged(), passed()], 1).verdict).toBe('passed');
+    expect(summarise([unjudged(), failed()], 1).verdict).toBe('failed');
+    expect(summarise([unjudged(), errored()], 1).verdict).toBe('errored');
+    expect(summarise([unjudged(), passed()], 1)).toMatchObject({ invariantsJudged: 1, invariantsNotApplicable: 1 });
+  });
+
   it('counts scenarios, schedules, checks and violations', () => {
     expect(summarise([passed(), failed(), errored()], 1234)).toEqual({
       verdict: 'errored',
@@ -59,6 +78,8 @@ describe('summarise', () => {
       errored: 1,
       schedules: 15,
       invariantChecks: 15,
+      invariantsJudged: 2,
+      invariantsNotApplicable: 0,
       violations: 2,
       wallMs: 1234,
     });

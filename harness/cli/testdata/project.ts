@@ -6,12 +6,19 @@ const repo = resolve(import.meta.dirname, '../../..');
 /** The Stripe tape the naive project replays by default. */
 export const STRIPE_TAPE = join(repo, 'fixtures/tapes/stripe.jsonl');
 
+const JOURNAL_LEDGER = `{
+    table: 'journal',
+    columns: { txnId: 'batch', account: 'acct', debit: 'dr', credit: 'cr', currency: 'ccy', reference: 'ext_ref' },
+    cashAccounts: ['cash'],
+  }`;
+
 /**
  * A project folder with its own config and scenario (`naive-stripe`, or the `scenarios` file given)
  * against the naive target (naive-target.ts: no idempotency guards), as a user of idemgate would
- * have. Returns the config file.
+ * have. `ledger: false` leaves the ledger mapping out, as for a service with no money ledger.
+ * Returns the config file.
  */
-export function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string; scenarios?: string }): string {
+export function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string; scenarios?: string; ledger?: boolean }): string {
   mkdirSync(join(dir, 'scenarios'), { recursive: true });
   writeFileSync(
     join(dir, 'idemgate.config.ts'),
@@ -20,12 +27,7 @@ import { migrateNaive, startNaive } from ${JSON.stringify(join(repo, 'harness/cl
 export default defineConfig({
   target: { start: ${opts.target}, requestTimeoutMs: 2000 },
   providers: { stripe: { endpointSecret: 'whsec_cli_test' } },
-  database: { url: undefined, migrate: migrateNaive },
-  ledger: {
-    table: 'journal',
-    columns: { txnId: 'batch', account: 'acct', debit: 'dr', credit: 'cr', currency: 'ccy', reference: 'ext_ref' },
-    cashAccounts: ['cash'],
-  },
+  database: { url: undefined, migrate: migrateNaive },${opts.ledger === false ? '' : `\n  ledger: ${JOURNAL_LEDGER},`}
 });
 `,
   );

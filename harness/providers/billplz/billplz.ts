@@ -63,6 +63,21 @@ function billplzFieldsSafe(exchange: Exchange): ReturnType<typeof billplzFields>
 }
 
 /**
+ * A redirect's query with `billplz[x_signature]` made afresh with the configured key over its
+ * other `billplz[…]` parameters (the recorded one is valid only for the recording's key). Every
+ * parameter keeps its place; a redirect recorded without a signature gets one at the end.
+ */
+function resignedRedirectQuery(path: string, key: string): string {
+  const query = new URLSearchParams(path.split('?')[1] ?? '');
+  const signed: Record<string, string> = {};
+  for (const [name, value] of query) {
+    if (name.startsWith('billplz[') && name !== 'billplz[x_signature]' && !(name in signed)) signed[name] = value;
+  }
+  query.set('billplz[x_signature]', billplzSignature(signed, key));
+  return query.toString();
+}
+
+/**
  * Billplz bill callbacks (form POST, X-Signature) and browser redirects (GET with `billplz[…]`
  * parameters). Their order is not fixed; both say a bill was paid. Secrets: `{ xSignatureKey }`.
  *
@@ -75,8 +90,7 @@ export const billplzCallback = defineProvider({
   sign(exchange, ctx) {
     const key = requireSecret(NAME, exchange, ctx.secrets, 'xSignatureKey');
     const headers = replayHeaders(exchange, []);
-    // A redirect's signature is in its URL: replayed as recorded (no timestamp, so still valid).
-    if (exchange.method === 'GET') return { headers, body: Buffer.alloc(0) };
+    if (exchange.method === 'GET') return { headers, body: Buffer.alloc(0), query: resignedRedirectQuery(exchange.path, key) };
     const form = formOf(exchange);
     const { x_signature: _, ...rest } = form;
     const body = new URLSearchParams({ ...rest, x_signature: billplzSignature(rest, key) }).toString();

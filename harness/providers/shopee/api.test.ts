@@ -229,6 +229,15 @@ describe('get_order_detail', () => {
     });
   });
 
+  it('derives the entry in the recorded shop’s region and currency', async () => {
+    const log: ShopeeApiCall[] = [];
+    served = await serveHandlers(shopeeApiHandlers({ secrets, data: { ...data, shop: { region: 'VN', currency: 'VND' } }, log }));
+    const { body } = await get(served.baseUrl, ORDER_DETAIL_PATH, signed(ORDER_DETAIL_PATH, { order_sn_list: '220810QSK8S7BX' }));
+    expect((body['response'] as { order_list: unknown[] }).order_list).toEqual([
+      expect.objectContaining({ order_sn: '220810QSK8S7BX', region: 'VN', currency: 'VND' }),
+    ]);
+  });
+
   it('answers a partly unknown list with the known orders and a warning', async () => {
     const { baseUrl } = await start();
 

@@ -4,6 +4,7 @@ import { IdemgateError } from '../../errors.ts';
 import type { Tape } from '../../tape/schema.ts';
 import { defineProviderApi } from '../api.ts';
 import type { ProviderSecrets } from '../provider.ts';
+import { shopeeShopOf, type ShopeeShop } from './shop.ts';
 
 /** Shopee shop-API credentials (the same keys as the `shopee` provider secrets). */
 export interface ShopeeApiSecrets {
@@ -37,6 +38,8 @@ export interface ShopeeApiCall {
 }
 
 export interface ShopeeApiData {
+  /** The shop's region and currency, for get_order_detail. Default MY, MYR. */
+  shop?: ShopeeShop;
   /** ordersn → the `response` object of get_escrow_detail, as recorded on the tape. */
   escrow: Readonly<Record<string, unknown>>;
   /**
@@ -158,8 +161,8 @@ function orderEntry(data: ShopeeApiData, orderSn: string): Record<string, unknow
   if (escrow === undefined) return undefined;
   return {
     order_sn: orderSn,
-    region: 'MY',
-    currency: 'MYR',
+    region: data.shop?.region ?? 'MY',
+    currency: data.shop?.currency ?? 'MYR',
     order_status: 'COMPLETED',
     buyer_username: escrow.buyer_user_name,
     total_amount: escrow.order_income?.buyer_total_amount,
@@ -303,7 +306,7 @@ export const shopeeApi = defineProviderApi({
     return {
       handlers: shopeeApiHandlers({
         secrets: { ...SHOPEE_TEST_SECRETS, ...pickShopeeSecrets(secrets['shopee']) },
-        data: { escrow },
+        data: { escrow, shop: shopeeShopOf(tape) },
         log,
         now,
       }),

@@ -1,7 +1,8 @@
 export { shopeePush, SHOPEE_ORDER_STATUS_PUSH, SHOPEE_TRACKING_NO_PUSH } from './push.ts';
 export { pushSignature, verifyPushSignature, apiSignature, type ShopApiSignInput } from './signature.ts';
 export { SHOPEE_STATUS_RANK, SHOPEE_STATUSES } from './status.ts';
-export { escrowMinor, rmToMinor, type ShopeeEscrowDetail, type EscrowMinor } from './escrow.ts';
+export { escrowMinor, shopeeAmountToMinor, type ShopeeEscrowDetail, type EscrowMinor } from './escrow.ts';
+export { SHOPEE_REGION_CURRENCY, shopeeShopOf, type ShopeeShop } from './shop.ts';
 export {
   ESCROW_DETAIL_PATH,
   ORDER_DETAIL_PATH,

@@ -50,6 +50,34 @@ describe('shopeePush.describe', () => {
     expect(event.entity).toMatchObject({ status: 'COMPLETED', rank: 5 });
   });
 
+  it('reads escrow in the shop currency from the tape header: a VND order is credited in dong (0 decimals)', () => {
+    const tape = tapeOf('shopee', '/webhooks/shopee', [statusPush('260309VN000001', 'COMPLETED', 1773300000)], {
+      upstream: {
+        shopee: {
+          region: 'VN',
+          currency: 'VND',
+          escrow: {
+            '260309VN000001': {
+              order_sn: '260309VN000001',
+              order_income: { escrow_amount: 235000, buyer_total_amount: 250000, commission_fee: 10000, service_fee: 5000 },
+            },
+          },
+        },
+      },
+    });
+    const event = shopeePush.interpret(tape.exchanges[0]!, tape);
+    expect(event.effect).toEqual({ reference: '260309VN000001', amountMinor: 235000, currency: 'VND', direction: 'in' });
+  });
+
+  it('fails naming the currency when the tape header names one without ISO 4217 minor units', () => {
+    const tape = tapeOf('shopee', '/webhooks/shopee', [statusPush('260309AB12CD34', 'COMPLETED', 1773300000)], {
+      upstream: { shopee: { ...escrow.shopee, currency: 'XYZ' } },
+    });
+    const error = caught(() => shopeePush.interpret(tape.exchanges[0]!, tape));
+    expect(error.code).toBe('PROVIDER_BAD_EXCHANGE');
+    expect(error.message).toContain('"XYZ"');
+  });
+
   it('has no effect for cancellation statuses', () => {
     const tape = tapeOf('shopee', '/webhooks/shopee', [
       statusPush('C1', 'IN_CANCEL', 1773050000),
@@ -60,6 +88,38 @@ describe('shopeePush.describe', () => {
     expect(cancelled).toMatchObject({ entity: { status: 'CANCELLED', rank: 6 } });
     expect(inCancel!.effect).toBeUndefined();
     expect(cancelled!.effect).toBeUndefined();
+  });
+
+  it('ranks PENDING (a paid order Shopee holds, for opted-in shops) with UNPAID, ordered by update_time, with no effect', () => {
+    const tape = tapeOf('shopee', '/webhooks/shopee', [
+      statusPush('P1', 'UNPAID', 1773050000),
+      statusPush('P1', 'PENDING', 1773050300),
+      statusPush('P1', 'READY_TO_SHIP', 1773053000),
+    ]);
+    const [unpaid, pending, ready] = tape.exchanges.map((x) => shopeePush.interpret(x, tape));
+    expect(pending).toEqual({
+      provider: 'shopee',
+      identity: '727720655:P1:PENDING:1773050300',
+      entity: { entity: 'P1', status: 'PENDING', rank: 0, time: 1773050300_000 },
+    });
+    expect(pending!.entity!.rank).toBe(unpaid!.entity!.rank);
+    expect(pending!.entity!.time).toBeGreaterThan(unpaid!.entity!.time);
+    expect(ready!.entity!.rank).toBeGreaterThan(pending!.entity!.rank);
+  });
+
+  it('replays a status it does not know with no expected effect and no status, grouped with its order', () => {
+    const tape = tapeOf('shopee', '/webhooks/shopee', [
+      statusPush('A1', 'LOST_IN_SPACE', 1773050000),
+      statusPush('A1', 'LOST_IN_SPACE', 1773050000, 1773050099),
+    ]);
+    const [first, redelivery] = tape.exchanges.map((x) => shopeePush.interpret(x, tape));
+    expect(first).toEqual({
+      provider: 'shopee',
+      identity: '727720655:A1:LOST_IN_SPACE:1773050000',
+      group: 'A1',
+      unmodelled: 'shopee order status LOST_IN_SPACE',
+    });
+    expect(redelivery!.identity).toBe(first!.identity);
   });
 
   it('fails naming file, seq and the header path when a COMPLETED order has no escrow', () => {
@@ -103,7 +163,6 @@ describe('shopeePush.describe', () => {
     ['an array', '[1]', /not a JSON object/],
     ['no code', '{"data":{}}', /no numeric "code"/],
     ['no ordersn', '{"data":{"status":"UNPAID","update_time":1},"shop_id":1,"code":3}', /data\.ordersn/],
-    ['an unknown status', statusPush('A1', 'LOST_IN_SPACE', 1), /unknown status "LOST_IN_SPACE"/],
     ['no update_time', '{"data":{"ordersn":"A1","status":"UNPAID"},"shop_id":1,"code":3}', /update_time/],
     ['a tracking push without tracking_no', '{"data":{"ordersn":"A1"},"shop_id":1,"code":4}', /tracking_no/],
   ])('rejects a body that is %s with PROVIDER_BAD_EXCHANGE', (_label, body, message) => {

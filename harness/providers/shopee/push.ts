@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { exchangeBody } from '../../tape/read.ts';
 import type { Exchange, Tape } from '../../tape/schema.ts';
-import { defineProvider, type ProviderEvent } from '../provider.ts';
+import { defineProvider, type ProviderEvent, type SigningContext } from '../provider.ts';
 import {
   badExchange,
   bodyText,
@@ -11,9 +11,11 @@ import {
   replayHeaders,
   requireSecret,
 } from '../_internals/exchange.ts';
+import { minorUnitsOf } from '../currency.ts';
 import { escrowMinor } from './escrow.ts';
+import { shopeeShopOf } from './shop.ts';
 import { pushSignature } from './signature.ts';
-import { SHOPEE_STATUS_RANK, SHOPEE_STATUSES } from './status.ts';
+import { SHOPEE_STATUS_RANK } from './status.ts';
 
 const NAME = 'shopee';
 
@@ -45,32 +47,38 @@ function describePush(exchange: Exchange, tape: Tape): ProviderEvent {
 
     const status = data['status'];
     if (typeof status !== 'string') throw bad(`order push for ${ordersn} has no "data.status"`);
-    const rank = SHOPEE_STATUS_RANK[status];
-    if (rank === undefined) {
-      throw bad(`order ${ordersn} has unknown status "${status}" (known: ${SHOPEE_STATUSES.join(', ')})`);
-    }
     const updateTime = data['update_time'];
     if (typeof updateTime !== 'number' || !Number.isInteger(updateTime)) {
       throw bad(`order push for ${ordersn} has no integer "data.update_time"`);
     }
+    // Not the whole body (a redelivery carries a new top-level timestamp), not ordersn alone
+    // (that would drop every later status of the order).
+    const identity = `${shopId}:${ordersn}:${status}:${updateTime}`;
+    const rank = SHOPEE_STATUS_RANK[status];
+    // A status Shopee adds later (or one idemgate does not model) is still a real push: it is
+    // replayed and deduplicated like any other, but expects no money and no place in the order's
+    // lifecycle, so a tape with it runs instead of stopping.
+    if (rank === undefined) return { provider: NAME, identity, group: ordersn, unmodelled: `shopee order status ${status}` };
     const event: ProviderEvent = {
       provider: NAME,
-      // Not the whole body (a redelivery carries a new top-level timestamp), not ordersn alone
-      // (that would drop every later status of the order).
-      identity: `${shopId}:${ordersn}:${status}:${updateTime}`,
+      identity,
       entity: { entity: ordersn, status, rank, time: updateTime * 1000 },
     };
     if (status === 'COMPLETED') {
+      const { currency } = shopeeShopOf(tape);
+      if (minorUnitsOf(currency) === undefined) {
+        throw bad(`header.upstream.shopee.currency "${currency}" is not an ISO 4217 currency idemgate knows the minor units of`);
+      }
       const detail = escrowDetailFor(tape, ordersn);
-      const amounts = escrowMinor(detail);
+      const amounts = escrowMinor(detail, currency);
       if (amounts === undefined) {
         throw bad(
           detail === undefined
             ? `order ${ordersn} reached COMPLETED but the tape header has no header.upstream.shopee.escrow["${ordersn}"] (the escrow detail the API answered while recording)`
-            : `header.upstream.shopee.escrow["${ordersn}"].order_income has no RM escrow_amount / buyer_total_amount`,
+            : `header.upstream.shopee.escrow["${ordersn}"].order_income has no ${currency} escrow_amount / buyer_total_amount`,
         );
       }
-      event.effect = { reference: ordersn, amountMinor: amounts.escrowMinor, currency: 'MYR', direction: 'in' };
+      event.effect = { reference: ordersn, amountMinor: amounts.escrowMinor, currency, direction: 'in' };
     }
     return event;
   }
@@ -102,7 +110,17 @@ function redeliveryBody(raw: string, attempt: number): string {
 }
 
 /**
- * Shopee Open Platform v2 push (webhook) deliveries.
+ * The URL a push is signed over: Shopee signs the callback URL the merchant registered, byte for
+ * byte, which is not the loopback URL the replay reaches when the service sits behind a proxy or
+ * verifies against its own configured URL. `providers.shopee.callbackUrl`; default the replay URL.
+ */
+const callbackUrlOf = (ctx: SigningContext): string => {
+  const configured = ctx.secrets['callbackUrl'];
+  return configured === undefined || configured === '' ? ctx.url : configured;
+};
+
+/**
+ * Shopee Open Platform v2 push (webhook) deliveries. Secrets: `{ partnerKey, callbackUrl? }`.
  *
  * @example
  * shopeePush.interpret(exchange, tape).identity; // '727720655:260309ABCD1234:COMPLETED:1773050000'
@@ -116,7 +134,7 @@ export const shopeePush = defineProvider({
       ctx.attempt <= 1 ? exchangeBody(exchange) : Buffer.from(redeliveryBody(bodyText(exchange), ctx.attempt), 'utf8');
     const headers = replayHeaders(exchange, ['authorization']);
     headers['content-type'] ??= 'application/json';
-    headers['authorization'] = pushSignature(ctx.url, body, partnerKey);
+    headers['authorization'] = pushSignature(callbackUrlOf(ctx), body, partnerKey);
     return { headers, body };
   },
   acknowledged: (response) => is2xx(response.status),

@@ -9,6 +9,8 @@ import { runScenario } from '../../runner/run-scenario.ts';
 import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
+import { listenOnLoopback } from '../../targets/listen.ts';
+import type { RunningTarget } from '../../targets/types.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
@@ -18,12 +20,47 @@ const SECRET = 'whsec_charge_effects';
 // refunds of one charge, a full refund of another, and an event no adapter models.
 let created = 1773050000; // each event a minute after the last
 const event = (id: string, type: string, object: Record<string, unknown>) =>
-  JSON.stringify({ id, object: 'event', api_version: '2025-03-31', type, created: created += 60, data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } });
-const pi = (id: string, amount: number) => ({ id, object: 'payment_intent', amount, amount_received: amount, currency: 'myr', status: 'succeeded', latest_charge: `ch_${id.slice(3)}` });
-const charge = (id: string, pi: string, amount: number, refunded: number) => ({
-  id, object: 'charge', amount, amount_captured: amount, amount_refunded: refunded, captured: true, currency: 'myr', payment_intent: pi, refunded: refunded === amount, status: 'succeeded',
+  JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2025-03-31',
+    type,
+    created: (created += 60),
+    data: { object },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  });
+const pi = (id: string, amount: number) => ({
+  id,
+  object: 'payment_intent',
+  amount,
+  amount_received: amount,
+  currency: 'myr',
+  status: 'succeeded',
+  latest_charge: `ch_${id.slice(3)}`,
 });
-const refund = (id: string, ch: string, pi: string, amount: number) => ({ id, object: 'refund', amount, charge: ch, currency: 'myr', payment_intent: pi, status: 'succeeded' });
+const charge = (id: string, pi: string, amount: number, refunded: number) => ({
+  id,
+  object: 'charge',
+  amount,
+  amount_captured: amount,
+  amount_refunded: refunded,
+  captured: true,
+  currency: 'myr',
+  payment_intent: pi,
+  refunded: refunded === amount,
+  status: 'succeeded',
+});
+const refund = (id: string, ch: string, pi: string, amount: number) => ({
+  id,
+  object: 'refund',
+  amount,
+  charge: ch,
+  currency: 'myr',
+  payment_intent: pi,
+  status: 'succeeded',
+});
 const tape = tapeOf('stripe', '/hooks/stripe', [
   event('evt_1', 'payment_intent.succeeded', pi('pi_A1', 10000)),
   event('evt_2', 'charge.succeeded', charge('ch_A1', 'pi_A1', 10000, 0)),
@@ -38,6 +75,27 @@ const tape = tapeOf('stripe', '/hooks/stripe', [
 ]);
 
 /**
+ * An in-process service that verifies each delivery with the official SDK's `constructEvent`
+ * and hands the event to `onEvent`: 200 when it returns, 400 with the error when it throws.
+ */
+function stripeWebhookService(onEvent: (evt: Stripe.Event) => Promise<void>): Promise<RunningTarget> {
+  const stripe = new Stripe('sk_test_unused');
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        await onEvent(
+          stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET),
+        );
+        res.writeHead(200).end('{"received":true}');
+      })().catch((e: unknown) => res.writeHead(400).end(String(e)));
+    });
+  });
+  return listenOnLoopback(server);
+}
+
+/**
  * A small service in another style than fixtures/merchant-service: raw SQL, the official SDK's
  * constructEvent, payments from payment_intent.succeeded deduped by event id, refunds as the delta
  * of charge.refunded's amount_refunded over the total it has stored per charge. `keepsTotal: false`
@@ -47,37 +105,43 @@ function chargeBookingService(opts: { keepsTotal: boolean }): IdemgateConfig['ta
   return {
     kind: 'in-process',
     start: async ({ database }) => {
-      const stripe = new Stripe('sk_test_unused');
       const book = (db: Database, txn: string, amount: number, ccy: string, ref: string) =>
-        db.query('insert into money_moves (move_id, pocket, sen, ccy, ext) values ($1, $2, $3, $4, $5), ($1, $6, $7, $4, $5)', [txn, 'till', amount, ccy, ref, 'revenue', -amount]);
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          void (async () => {
-            const evt = stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET);
-            if (evt.type === 'payment_intent.succeeded') {
-              const fresh = await database.query('insert into seen_events (id) values ($1) on conflict do nothing returning id', [evt.id]);
-              if (fresh.length > 0) await book(database, evt.id, evt.data.object.amount_received, evt.data.object.currency.toUpperCase(), evt.data.object.id);
-            } else if (evt.type === 'charge.refunded') {
-              const ch = evt.data.object;
-              const stored = await database.query<{ total: number }>('select total from refunded_totals where charge = $1', [ch.id]);
-              const delta = ch.amount_refunded - Number(stored[0]?.total ?? 0);
-              if (delta > 0) {
-                await book(database, evt.id, -delta, ch.currency.toUpperCase(), ch.id);
-                if (opts.keepsTotal) {
-                  await database.query('insert into refunded_totals (charge, total) values ($1, $2) on conflict (charge) do update set total = greatest(refunded_totals.total, excluded.total)', [ch.id, ch.amount_refunded]);
-                }
-              }
+        db.query(
+          'insert into money_moves (move_id, pocket, sen, ccy, ext) values ($1, $2, $3, $4, $5), ($1, $6, $7, $4, $5)',
+          [txn, 'till', amount, ccy, ref, 'revenue', -amount],
+        );
+      return stripeWebhookService(async (evt) => {
+        if (evt.type === 'payment_intent.succeeded') {
+          const fresh = await database.query(
+            'insert into seen_events (id) values ($1) on conflict do nothing returning id',
+            [evt.id],
+          );
+          if (fresh.length > 0)
+            await book(
+              database,
+              evt.id,
+              evt.data.object.amount_received,
+              evt.data.object.currency.toUpperCase(),
+              evt.data.object.id,
+            );
+        } else if (evt.type === 'charge.refunded') {
+          const ch = evt.data.object;
+          const stored = await database.query<{ total: number }>(
+            'select total from refunded_totals where charge = $1',
+            [ch.id],
+          );
+          const delta = ch.amount_refunded - Number(stored[0]?.total ?? 0);
+          if (delta > 0) {
+            await book(database, evt.id, -delta, ch.currency.toUpperCase(), ch.id);
+            if (opts.keepsTotal) {
+              await database.query(
+                'insert into refunded_totals (charge, total) values ($1, $2) on conflict (charge) do update set total = greatest(refunded_totals.total, excluded.total)',
+                [ch.id, ch.amount_refunded],
+              );
             }
-            res.writeHead(200).end('{"received":true}');
-          })().catch((e: unknown) => res.writeHead(400).end(String(e)));
-        });
+          }
+        }
       });
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('no port');
-      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
     },
   };
 }
@@ -90,36 +154,36 @@ function chargePaymentService(): IdemgateConfig['target']['start'] {
   return {
     kind: 'in-process',
     start: async ({ database }) => {
-      const stripe = new Stripe('sk_test_unused');
       const bookOnce = async (id: string, amount: number, ccy: string) => {
-        const fresh = await database.query('insert into booked_objects (id) values ($1) on conflict do nothing returning id', [id]);
+        const fresh = await database.query(
+          'insert into booked_objects (id) values ($1) on conflict do nothing returning id',
+          [id],
+        );
         if (fresh.length === 0) return;
-        await database.query('insert into money_moves (move_id, pocket, sen, ccy, ext) values ($1, $2, $3, $4, $1), ($1, $5, $6, $4, $1)', [id, 'till', amount, ccy, 'revenue', -amount]);
+        await database.query(
+          'insert into money_moves (move_id, pocket, sen, ccy, ext) values ($1, $2, $3, $4, $1), ($1, $5, $6, $4, $1)',
+          [id, 'till', amount, ccy, 'revenue', -amount],
+        );
       };
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          void (async () => {
-            const evt = stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET);
-            if (evt.type === 'charge.succeeded' && evt.data.object.captured) {
-              await bookOnce(evt.data.object.id, evt.data.object.amount_captured, evt.data.object.currency.toUpperCase());
-            } else if ((evt.type === 'refund.created' || evt.type === 'refund.updated') && evt.data.object.status === 'succeeded') {
-              await bookOnce(evt.data.object.id, -evt.data.object.amount, evt.data.object.currency.toUpperCase());
-            }
-            res.writeHead(200).end('{"received":true}');
-          })().catch((e: unknown) => res.writeHead(400).end(String(e)));
-        });
+      return stripeWebhookService(async (evt) => {
+        if (evt.type === 'charge.succeeded' && evt.data.object.captured) {
+          await bookOnce(evt.data.object.id, evt.data.object.amount_captured, evt.data.object.currency.toUpperCase());
+        } else if (
+          (evt.type === 'refund.created' || evt.type === 'refund.updated') &&
+          evt.data.object.status === 'succeeded'
+        ) {
+          await bookOnce(evt.data.object.id, -evt.data.object.amount, evt.data.object.currency.toUpperCase());
+        }
       });
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('no port');
-      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
     },
   };
 }
 
-const configOf = (keepsTotal: boolean, settings: IdemgateConfig['providerSettings'], start = chargeBookingService({ keepsTotal })): IdemgateConfig =>
+const configOf = (
+  keepsTotal: boolean,
+  settings: IdemgateConfig['providerSettings'],
+  start = chargeBookingService({ keepsTotal }),
+): IdemgateConfig =>
   defineConfig({
     target: { start, settleMs: 0 },
     providers: { stripe: { endpointSecret: SECRET } },
@@ -131,7 +195,11 @@ const configOf = (keepsTotal: boolean, settings: IdemgateConfig['providerSetting
                  create table refunded_totals (charge text primary key, total bigint not null);
                  create table booked_objects (id text primary key);`),
     },
-    ledger: { table: 'money_moves', columns: { txnId: 'move_id', account: 'pocket', amount: 'sen', currency: 'ccy', reference: 'ext' }, cashAccounts: ['till'] },
+    ledger: {
+      table: 'money_moves',
+      columns: { txnId: 'move_id', account: 'pocket', amount: 'sen', currency: 'ccy', reference: 'ext' },
+      cashAccounts: ['till'],
+    },
   });
 
 const scenario = defineScenario({
@@ -165,7 +233,9 @@ describe('a service that books refunds from charge.refunded', () => {
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
     expect(result.path).toBe('');
-    expect(result.counterexample.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message)).toEqual([
+    expect(
+      result.counterexample.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message),
+    ).toEqual([
       'effect for reference re_A1a is missing: no transaction moves cash on (till)',
       'effect for reference re_A1b is missing: no transaction moves cash on (till)',
       'effect for reference re_B2 is missing: no transaction moves cash on (till)',
@@ -188,20 +258,30 @@ describe('a service that books payments from charge.succeeded (the generated str
     runs: 10,
   });
 
-  it("passes clean with providerSettings.stripe.effects.payments = charge, and is missing every pi_… effect under the default model", async () => {
+  it('passes clean with providerSettings.stripe.effects.payments = charge, and is missing every pi_… effect under the default model', async () => {
     const charges = await readTape(resolve(rootDir, 'fixtures/tapes/stripe-charges.jsonl'));
     const open2 = async (settings: IdemgateConfig['providerSettings']) => {
-      const session = await openSession({ config: configOf(true, settings, chargePaymentService()), rootDir, tapes: [charges], databaseUrl: null });
+      const session = await openSession({
+        config: configOf(true, settings, chargePaymentService()),
+        rootDir,
+        tapes: [charges],
+        databaseUrl: null,
+      });
       sessions.push(session);
       return session;
     };
-    const byCharge = await runScenario(await open2({ stripe: { effects: { payments: 'charge' } } }), chargesScenario, { seed: 3, tape: charges });
+    const byCharge = await runScenario(await open2({ stripe: { effects: { payments: 'charge' } } }), chargesScenario, {
+      seed: 3,
+      tape: charges,
+    });
     expect(byCharge.status === 'failed' ? byCharge.counterexample.violations.map((v) => v.message) : []).toEqual([]);
     expect(byCharge.status).toBe('passed');
     const byDefault = await runScenario(await open2(undefined), chargesScenario, { seed: 3, tape: charges });
     expect(byDefault.status).toBe('failed');
     if (byDefault.status !== 'failed') return;
-    const missing = byDefault.counterexample.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message);
+    const missing = byDefault.counterexample.violations
+      .filter((v) => v.invariant === 'exactly-once-effect')
+      .map((v) => v.message);
     expect(missing.length).toBe(18);
     expect(missing.every((m) => /^effect for reference pi_\w+ is missing/.test(m))).toBe(true);
   }, 300_000);

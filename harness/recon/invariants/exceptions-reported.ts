@@ -10,10 +10,10 @@ const NAME = 'recon-exceptions-reported';
 export const reconExceptionsReported = defineInvariant({
   name: NAME,
   description: 'a file row for an unknown or failed transaction is reported as an exception, never credited or settled',
-  requires: [RECON_FACTS],
+  requires: ['ledger', RECON_FACTS],
   async check(ctx) {
     const facts = reconFacts(ctx);
-    if (facts === undefined) return [];
+    if (facts === undefined || ctx.ledger === undefined) return [];
     const { report } = expectRecon(facts.files, ctx);
     if (report.size === 0) return [];
     const refs = [...report.keys()];

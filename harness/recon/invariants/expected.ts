@@ -1,3 +1,4 @@
+import { IdemgateError } from '../../errors.ts';
 import type { InvariantContext, LedgerReader } from '../../invariants/invariant.ts';
 import { createLedgerReader } from '../../invariants/ledger-reader.ts';
 import type { LedgerMapping } from '../../invariants/ledger-mapping.ts';
@@ -50,7 +51,12 @@ const readers = new WeakMap<object, Map<LedgerMapping, Promise<LedgerReader>>>()
 
 /** The books the reconciliation invariants read: the mapping's own ledger (settlements included), else the config's. */
 export function booksOf(ctx: Pick<InvariantContext, 'database' | 'ledger'>, mapping: ReconMapping): Promise<LedgerReader> {
-  if (mapping.ledger === undefined) return Promise.resolve(ctx.ledger);
+  if (mapping.ledger === undefined) {
+    if (ctx.ledger !== undefined) return Promise.resolve(ctx.ledger);
+    return Promise.reject(
+      new IdemgateError('CONFIG_INVALID', 'the reconciliation invariants read a ledger: map one in the config (ledger) or in the reconciliation mapping (ledger)'),
+    );
+  }
   let byMapping = readers.get(ctx.database);
   if (byMapping === undefined) readers.set(ctx.database, (byMapping = new Map()));
   let reader = byMapping.get(mapping.ledger);

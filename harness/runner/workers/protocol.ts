@@ -17,7 +17,12 @@ export interface WorkerData {
 export interface ExecutedSchedule {
   violations: Violation[];
   deliveries: DeliveryOutcome[];
+  /** Invariants that judged something in this schedule. */
   checked: number;
+  /** How much each invariant that ran judged (see `Judgement`); an invariant not run is absent. */
+  judged: Record<string, number>;
+  /** Why each invariant that was not run could not be (what it requires and the context lacks). */
+  unmet: Record<string, string>;
   /** What the target called out, as the extensions recorded it. */
   calls: OutboundCall[];
 }

@@ -1,6 +1,7 @@
 import { fact, factsOf, noFacts } from '../../invariants/facts.ts';
 import { UPSTREAM_FACTS } from '../facts.ts';
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from '../../invariants/_testing/violations.ts';
 import type { Database } from '../../db/database.ts';
 import type { UpstreamCallRecord } from '../../simulator/call-log.ts';
 import type { UpstreamFacts } from '../facts.ts';
@@ -72,13 +73,13 @@ describe('client-keys-eventually-answered', () => {
 
   it('holds when a 409 while the first request runs is followed by the stored answer', async () => {
     const log = request([answer(0, 'aborted'), answer(10, 409, LOCKED), answer(900, 201, '{"status":"succeeded"}', 'redelivery')]);
-    expect(await invariant.check(ctx([log]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([log]))).toEqual([]);
   });
 
   it('holds when a failed request is retried and served, and when 409 is never answered', async () => {
     const served = request([answer(0, 502), answer(100, 201, '{}', 'redelivery')]);
     const plain = request([answer(0, 201)], { seq: 2, idempotencyKey: 'key-2' });
-    expect(await invariant.check(ctx([served, plain]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([served, plain]))).toEqual([]);
   });
 
   it('breaks when a key that failed once answers 409 to the end of the sweep, naming seq and key', async () => {
@@ -86,7 +87,7 @@ describe('client-keys-eventually-answered', () => {
       [answer(0, 502, '{"error":"PSP call failed"}'), answer(50, 409, LOCKED, 'redelivery'), answer(4100, 409, LOCKED, 'redelivery'), answer(8200, 409, LOCKED, 'redelivery')],
       { seq: 3, idempotencyKey: 'key-3' },
     );
-    const violations = await invariant.check(ctx([request([answer(0, 201)]), stuck]));
+    const violations = await violationsOf(invariant, ctx([request([answer(0, 201)]), stuck]));
     expect(violations).toHaveLength(1);
     expect(violations[0]!.invariant).toBe('client-keys-eventually-answered');
     expect(violations[0]!.message).toContain('seq 3');
@@ -100,14 +101,14 @@ describe('client-keys-eventually-answered', () => {
     // A concurrent pair: the one sent second is answered first (409), the first later (201).
     const racing = request([answer(0, 201), { ...answer(1, 409, LOCKED), endedAtMs: 2 }]);
     racing.answers[0]!.endedAtMs = 300;
-    expect(await invariant.check(ctx([racing]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([racing]))).toEqual([]);
     racing.answers[0]!.endedAtMs = 1;
-    expect(await invariant.check(ctx([racing]))).toHaveLength(1);
+    expect(await violationsOf(invariant, ctx([racing]))).toHaveLength(1);
   });
 
   it('has nothing to judge without the upstream extension or keyed requests', async () => {
-    expect(await invariant.check(ctx(undefined))).toEqual([]);
-    expect(await invariant.check({ ...ctx([]), facts: noFacts })).toEqual([]);
+    expect(await violationsOf(invariant, ctx(undefined))).toEqual([]);
+    expect(await violationsOf(invariant, { ...ctx([]), facts: noFacts })).toEqual([]);
   });
 });
 
@@ -117,17 +118,17 @@ describe('no-cached-5xx', () => {
 
   it('holds when the retry after a 5xx calls the upstream again and is served', async () => {
     const log = request([answer(0, 502, FAILED), answer(100, 201, '{"status":"succeeded"}', 'redelivery')]);
-    expect(await invariant.check(ctx([log], [pspCall(2, 401), pspCall(101, 200)]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([log], [pspCall(2, 401), pspCall(101, 200)]))).toEqual([]);
   });
 
   it('holds when the retries get the same 5xx because each one calls a still-failing upstream', async () => {
     const log = request([answer(0, 502, FAILED), answer(100, 502, FAILED, 'redelivery'), answer(200, 502, FAILED, 'redelivery')]);
-    expect(await invariant.check(ctx([log], [pspCall(2, 503), pspCall(102, 503), pspCall(202, 503)]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([log], [pspCall(2, 503), pspCall(102, 503), pspCall(202, 503)]))).toEqual([]);
   });
 
   it('holds when a later answer differs (another status or body)', async () => {
     const log = request([answer(0, 500, ''), answer(100, 500, '{"error":"other"}', 'redelivery')]);
-    expect(await invariant.check(ctx([log]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([log]))).toEqual([]);
   });
 
   it('breaks when every retry replays the first 5xx with no upstream call for the subject', async () => {
@@ -136,7 +137,7 @@ describe('no-cached-5xx', () => {
       { seq: 4, idempotencyKey: 'key-4' },
     );
     // Calls for another order do not count as trying this one again.
-    const violations = await invariant.check(ctx([log], [pspCall(2, 401), pspCall(150, 200, 'ord_2')]));
+    const violations = await violationsOf(invariant, ctx([log], [pspCall(2, 401), pspCall(150, 200, 'ord_2')]));
     expect(violations).toHaveLength(1);
     expect(violations[0]!.invariant).toBe('no-cached-5xx');
     expect(violations[0]!.message).toContain('seq 4');
@@ -147,7 +148,7 @@ describe('no-cached-5xx', () => {
 
   it('does not count a delivery that overlapped the 5xx as a retry', async () => {
     const log = request([answer(0, 502, FAILED), { ...answer(1, 502, FAILED), startedAtMs: 1, endedAtMs: 6 }]);
-    expect(await invariant.check(ctx([log]))).toEqual([]);
+    expect(await violationsOf(invariant, ctx([log]))).toEqual([]);
   });
 });
 

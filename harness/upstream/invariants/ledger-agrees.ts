@@ -24,10 +24,10 @@ export function upstreamLedgerAgrees(subjectOf: PspEntrySubject = defaultPspEntr
   return defineInvariant({
     name: NAME,
     description: 'charges and refunds the PSP made agree with what the target booked (none twice, none missing)',
-    requires: [UPSTREAM_FACTS],
+    requires: ['ledger', UPSTREAM_FACTS],
     async check({ facts: reader, ledger }) {
       const facts = upstreamFacts(reader);
-      if (facts === undefined) return [];
+      if (facts === undefined || ledger === undefined) return [];
       const upstreamBySubject = groupBy(facts.pspLedger, subjectOf);
       const subjects = [...new Set([...facts.pspSubjects, ...upstreamBySubject.keys()])].sort();
       if (subjects.length === 0) return [];

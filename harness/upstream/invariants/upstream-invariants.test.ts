@@ -1,6 +1,7 @@
 import { fact, factsOf } from '../../invariants/facts.ts';
 import { UPSTREAM_FACTS } from '../facts.ts';
 import { describe, expect, it } from 'vitest';
+import { violationsOf } from '../../invariants/_testing/violations.ts';
 import type { Database } from '../../db/database.ts';
 import type { UpstreamCallRecord } from '../../simulator/call-log.ts';
 import type { UpstreamFacts } from '../facts.ts';
@@ -65,41 +66,41 @@ const ctx = (upstream: UpstreamFacts, ledger: LedgerReader = ledgerOf({})): Inva
 describe('upstream-no-retry-after-client-error', () => {
   it('holds when a 401 ends the request and a later delivery tries again', async () => {
     const log = facts([call(10, 401), call(500, 200)], { triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 400 }] });
-    expect(await noRetryAfterClientError().check(ctx(log))).toEqual([]);
+    expect(await violationsOf(noRetryAfterClientError(), ctx(log))).toEqual([]);
   });
 
   it('breaks when the same request retries after a 401', async () => {
-    const violations = await noRetryAfterClientError().check(ctx(facts([call(10, 401), call(12, 200)])));
+    const violations = await violationsOf(noRetryAfterClientError(), ctx(facts([call(10, 401), call(12, 200)])));
     expect(violations).toHaveLength(1);
     expect(violations[0]!.message).toContain('retried after HTTP 401');
   });
 
   it('allows retries after 409 and 429, and takes another policy', async () => {
     const log = facts([call(10, 409), call(200, 429, { retryAfterMs: 50 }), call(400, 200)]);
-    expect(await noRetryAfterClientError().check(ctx(log))).toEqual([]);
+    expect(await violationsOf(noRetryAfterClientError(), ctx(log))).toEqual([]);
     expect(await noRetryAfterClientError({ noRetryAfter: (s) => s === 409 }).check(ctx(log))).toHaveLength(1);
   });
 });
 
 describe('upstream-retry-after-honoured', () => {
   it('holds when the retry waits the Retry-After', async () => {
-    expect(await retryAfterHonoured().check(ctx(facts([call(10, 429, { retryAfterMs: 80 }), call(95, 200)])))).toEqual([]);
+    expect(await violationsOf(retryAfterHonoured(), ctx(facts([call(10, 429, { retryAfterMs: 80 }), call(95, 200)])))).toEqual([]);
   });
 
   it('breaks when the retry comes early', async () => {
-    const [v] = await retryAfterHonoured().check(ctx(facts([call(10, 429, { retryAfterMs: 80 }), call(30, 200)])));
+    const [v] = await violationsOf(retryAfterHonoured(), ctx(facts([call(10, 429, { retryAfterMs: 80 }), call(30, 200)])));
     expect(v?.message).toMatch(/retried 19\.0 ms after a 429 asking for Retry-After 80 ms/);
   });
 });
 
 describe('upstream-server-error-backoff', () => {
   it('holds when a 5xx is followed by at least the longest Retry-After', async () => {
-    expect(await serverErrorBackoff().check(ctx(facts([call(10, 503), call(111, 200)])))).toEqual([]);
+    expect(await violationsOf(serverErrorBackoff(), ctx(facts([call(10, 503), call(111, 200)])))).toEqual([]);
   });
 
   it('breaks when a 5xx is retried sooner, with a configurable floor', async () => {
     const log = facts([call(10, 502), call(60, 200)]);
-    expect(await serverErrorBackoff().check(ctx(log))).toHaveLength(1);
+    expect(await violationsOf(serverErrorBackoff(), ctx(log))).toHaveLength(1);
     expect(await serverErrorBackoff({ serverErrorMinBackoffMs: 40 }).check(ctx(log))).toEqual([]);
   });
 
@@ -110,51 +111,51 @@ describe('upstream-server-error-backoff', () => {
     const log = facts([gaveUp, call(405, 500), call(610, 500), call(1015, 500), call(1030, 200)], {
       triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 5 }],
     });
-    expect(await serverErrorBackoff().check(ctx(log))).toEqual([]);
-    expect(await retriesBounded().check(ctx(log))).toEqual([]);
+    expect(await violationsOf(serverErrorBackoff(), ctx(log))).toEqual([]);
+    expect(await violationsOf(retriesBounded(), ctx(log))).toEqual([]);
   });
 });
 
 describe('upstream-retries-bounded', () => {
   const spaced = (n: number) => Array.from({ length: n }, (_, i) => call(i * 200, i === n - 1 ? 200 : 503));
   it('holds for five attempts', async () => {
-    expect(await retriesBounded().check(ctx(facts(spaced(5))))).toEqual([]);
+    expect(await violationsOf(retriesBounded(), ctx(facts(spaced(5))))).toEqual([]);
   });
 
   it('breaks for six attempts in one request', async () => {
-    const [v] = await retriesBounded().check(ctx(facts(spaced(6))));
+    const [v] = await violationsOf(retriesBounded(), ctx(facts(spaced(6))));
     expect(v?.message).toContain('attempted 6 times in one request');
   });
 
   it('counts a redelivery as a new request', async () => {
     const log = facts(spaced(8), { triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 700 }] });
-    expect(await retriesBounded().check(ctx(log))).toEqual([]);
+    expect(await violationsOf(retriesBounded(), ctx(log))).toEqual([]);
   });
 });
 
 describe('upstream-retries-same-idempotency-key', () => {
   it('holds when every attempt carries the same key', async () => {
-    expect(await retriesCarrySameKey().check(ctx(facts([call(10, 'dropped'), call(200, 200)])))).toEqual([]);
+    expect(await violationsOf(retriesCarrySameKey(), ctx(facts([call(10, 'dropped'), call(200, 200)])))).toEqual([]);
   });
 
   it('breaks when a retry after a lost answer has a new key', async () => {
-    const [v] = await retriesCarrySameKey().check(ctx(facts([call(10, 'dropped'), call(200, 200, { idempotencyKey: 'k2' })])));
+    const [v] = await violationsOf(retriesCarrySameKey(), ctx(facts([call(10, 'dropped'), call(200, 200, { idempotencyKey: 'k2' })])));
     expect(v?.message).toContain('new Idempotency-Key (k1 → k2)');
   });
 
   it('breaks when retries carry no key at all', async () => {
-    const [v] = await retriesCarrySameKey().check(ctx(facts([call(10, 503, { idempotencyKey: undefined }), call(200, 200, { idempotencyKey: undefined })])));
+    const [v] = await violationsOf(retriesCarrySameKey(), ctx(facts([call(10, 503, { idempotencyKey: undefined }), call(200, 200, { idempotencyKey: undefined })])));
     expect(v?.message).toContain('without an Idempotency-Key');
   });
 
   it('does not take a 2xx the target never received for a definite answer', async () => {
     const gaveUp = call(10, 200, { fault: 'timeout', endedAtMs: 600, clientGaveUpAtMs: 310 });
-    const [v] = await retriesCarrySameKey().check(ctx(facts([gaveUp, call(700, 200, { idempotencyKey: 'k2' })])));
+    const [v] = await violationsOf(retriesCarrySameKey(), ctx(facts([gaveUp, call(700, 200, { idempotencyKey: 'k2' })])));
     expect(v?.message).toContain('new Idempotency-Key (k1 → k2)');
   });
 
   it('allows a new key once an attempt got a definite answer', async () => {
-    expect(await retriesCarrySameKey().check(ctx(facts([call(10, 402), call(200, 200, { idempotencyKey: 'k2' })])))).toEqual([]);
+    expect(await violationsOf(retriesCarrySameKey(), ctx(facts([call(10, 402), call(200, 200, { idempotencyKey: 'k2' })])))).toEqual([]);
   });
 });
 
@@ -170,17 +171,17 @@ describe('upstream-ledger-agrees', () => {
 
   it('holds when the PSP and the target booked the same money per reference', async () => {
     const log = facts([], { pspLedger: [entry('charge', 'pi_1', 500, 'ord_1'), entry('refund', 're_1', 200, 'rf_1')], pspSubjects: ['ord_1', 'rf_1'] });
-    expect(await upstreamLedgerAgrees().check(ctx(log, ledgerOf({ ord_1: 500, rf_1: -200 })))).toEqual([]);
+    expect(await violationsOf(upstreamLedgerAgrees(), ctx(log, ledgerOf({ ord_1: 500, rf_1: -200 })))).toEqual([]);
   });
 
   it('breaks when the PSP charged twice but the target booked once', async () => {
     const log = facts([], { pspLedger: [entry('charge', 'pi_1', 500, 'ord_1'), entry('charge', 'pi_2', 500, 'ord_1')] });
-    const [v] = await upstreamLedgerAgrees().check(ctx(log, ledgerOf({ ord_1: 500 })));
+    const [v] = await violationsOf(upstreamLedgerAgrees(), ctx(log, ledgerOf({ ord_1: 500 })));
     expect(v?.message).toContain('ord_1: made 2 times upstream');
   });
 
   it('breaks when the target booked a charge the PSP never made', async () => {
-    const [v] = await upstreamLedgerAgrees().check(ctx(facts([], { pspSubjects: ['ord_9'] }), ledgerOf({ ord_9: 700 })));
+    const [v] = await violationsOf(upstreamLedgerAgrees(), ctx(facts([], { pspSubjects: ['ord_9'] }), ledgerOf({ ord_9: 700 })));
     expect(v?.message).toContain('booked locally with no charge or refund upstream');
   });
 });
