@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineConfig, type IdemgateConfig } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
@@ -10,6 +9,7 @@ import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
+import { stripeWebhookService } from './_testing/webhook-service.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
 const SECRET = 'whsec_billing_effects';
@@ -19,15 +19,52 @@ const SECRET = 'whsec_billing_effects';
 // that fire invoice.paid and invoice.payment_succeeded both, one after a failed attempt.
 let created = 1773050000;
 const event = (id: string, type: string, object: Record<string, unknown>) =>
-  JSON.stringify({ id, object: 'event', api_version: '2025-03-31', type, created: created += 60, data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } });
-const session = (id: string, amount: number, paymentStatus: string, subscription: string | null, status = 'complete') => ({
-  id, object: 'checkout.session', amount_total: amount, currency: 'myr', mode: 'subscription', payment_status: paymentStatus, status, subscription,
+  JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2025-03-31',
+    type,
+    created: (created += 60),
+    data: { object },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  });
+const session = (
+  id: string,
+  amount: number,
+  paymentStatus: string,
+  subscription: string | null,
+  status = 'complete',
+) => ({
+  id,
+  object: 'checkout.session',
+  amount_total: amount,
+  currency: 'myr',
+  mode: 'subscription',
+  payment_status: paymentStatus,
+  status,
+  subscription,
 });
 const invoice = (id: string, sub: string, amount: number, status: string) => ({
-  id, object: 'invoice', amount_due: amount, amount_paid: status === 'paid' ? amount : 0, currency: 'myr', status,
-  parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: null, subscription: sub } },
+  id,
+  object: 'invoice',
+  amount_due: amount,
+  amount_paid: status === 'paid' ? amount : 0,
+  currency: 'myr',
+  status,
+  parent: {
+    type: 'subscription_details',
+    quote_details: null,
+    subscription_details: { metadata: null, subscription: sub },
+  },
 });
-const subscription = (id: string, status: string) => ({ id, object: 'subscription', customer: `cus_${id.slice(4)}`, status });
+const subscription = (id: string, status: string) => ({
+  id,
+  object: 'subscription',
+  customer: `cus_${id.slice(4)}`,
+  status,
+});
 const tape = tapeOf('stripe', '/stripe/events', [
   event('evt_1', 'checkout.session.completed', session('cs_A', 4900, 'paid', 'sub_A')),
   event('evt_2', 'customer.subscription.created', subscription('sub_A', 'active')),
@@ -56,59 +93,58 @@ type Booker = (db: Database, evt: Stripe.Event) => Promise<void>;
 function stripeEndpoint(book: Booker): IdemgateConfig['target']['start'] {
   return {
     kind: 'in-process',
-    start: async ({ database }) => {
-      const stripe = new Stripe('sk_test_unused');
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          void (async () => {
-            await book(database, stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET));
-            res.writeHead(200).end();
-          })().catch((e: unknown) => res.writeHead(400).end(String(e)));
-        });
-      });
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('no port');
-      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
-    },
+    start: ({ database }) => stripeWebhookService(SECRET, (evt) => book(database, evt)),
   };
 }
 
 const post = (db: Database, entry: string, cents: number, cur: string, ref: string) =>
-  db.query(`insert into billing_entries (entry, bucket, cents, cur, source_ref) values ($1, 'stripe_balance', $2, $3, $4), ($1, 'subscription_revenue', $5, $3, $4)`, [entry, cents, cur, ref, -cents]);
+  db.query(
+    `insert into billing_entries (entry, bucket, cents, cur, source_ref) values ($1, 'stripe_balance', $2, $3, $4), ($1, 'subscription_revenue', $5, $3, $4)`,
+    [entry, cents, cur, ref, -cents],
+  );
 
 /**
  * Books revenue from invoice.paid only (invoice.payment_succeeded is ignored; invoices of 0 too), deduped by a
  * primary key on the invoice id. `dedupe: false` drops it: a redelivered invoice.paid books again.
  */
-const invoiceService = (opts: { dedupe: boolean }): Booker => async (db, evt) => {
-  if (evt.type !== 'invoice.paid') return;
-  const inv = evt.data.object;
-  // A trial's invoice of 0 moves no money (the adapter expects no effect for it either).
-  if (inv.amount_paid === 0) return;
-  if (opts.dedupe) {
-    const fresh = await db.query('insert into paid_invoices (invoice_id) values ($1) on conflict do nothing returning invoice_id', [inv.id]);
-    if (fresh.length === 0) return;
-  }
-  await post(db, `${inv.id}/${evt.id}`, inv.amount_paid, inv.currency.toUpperCase(), inv.id ?? '');
-};
+const invoiceService =
+  (opts: { dedupe: boolean }): Booker =>
+  async (db, evt) => {
+    if (evt.type !== 'invoice.paid') return;
+    const inv = evt.data.object;
+    // A trial's invoice of 0 moves no money (the adapter expects no effect for it either).
+    if (inv.amount_paid === 0) return;
+    if (opts.dedupe) {
+      const fresh = await db.query(
+        'insert into paid_invoices (invoice_id) values ($1) on conflict do nothing returning invoice_id',
+        [inv.id],
+      );
+      if (fresh.length === 0) return;
+    }
+    await post(db, `${inv.id}/${evt.id}`, inv.amount_paid, inv.currency.toUpperCase(), inv.id ?? '');
+  };
 
 /**
  * Books revenue from a paid checkout.session.completed or async_payment_succeeded, deduped by
  * the session id in a fulfilled-orders table. `dedupe: false` checks nothing.
  */
-const checkoutService = (opts: { dedupe: boolean }): Booker => async (db, evt) => {
-  const paid = (evt.type === 'checkout.session.completed' && evt.data.object.payment_status === 'paid') || evt.type === 'checkout.session.async_payment_succeeded';
-  if (!paid) return;
-  const cs = evt.data.object;
-  if (opts.dedupe) {
-    const fresh = await db.query(`insert into fulfilled_checkouts (session) values ($1) on conflict do nothing returning session`, [cs.id]);
-    if (fresh.length === 0) return;
-  }
-  await post(db, `${cs.id}/${evt.id}`, cs.amount_total ?? 0, (cs.currency ?? '').toUpperCase(), cs.id);
-};
+const checkoutService =
+  (opts: { dedupe: boolean }): Booker =>
+  async (db, evt) => {
+    const paid =
+      (evt.type === 'checkout.session.completed' && evt.data.object.payment_status === 'paid') ||
+      evt.type === 'checkout.session.async_payment_succeeded';
+    if (!paid) return;
+    const cs = evt.data.object;
+    if (opts.dedupe) {
+      const fresh = await db.query(
+        `insert into fulfilled_checkouts (session) values ($1) on conflict do nothing returning session`,
+        [cs.id],
+      );
+      if (fresh.length === 0) return;
+    }
+    await post(db, `${cs.id}/${evt.id}`, cs.amount_total ?? 0, (cs.currency ?? '').toUpperCase(), cs.id);
+  };
 
 const configOf = (book: Booker, payments: string): IdemgateConfig =>
   defineConfig({
@@ -121,7 +157,11 @@ const configOf = (book: Booker, payments: string): IdemgateConfig =>
                  create table paid_invoices (invoice_id text primary key);
                  create table fulfilled_checkouts (session text primary key);`),
     },
-    ledger: { table: 'billing_entries', columns: { txnId: 'entry', account: 'bucket', amount: 'cents', currency: 'cur', reference: 'source_ref' }, cashAccounts: ['stripe_balance'] },
+    ledger: {
+      table: 'billing_entries',
+      columns: { txnId: 'entry', account: 'bucket', amount: 'cents', currency: 'cur', reference: 'source_ref' },
+      cashAccounts: ['stripe_balance'],
+    },
   });
 
 const scenario = defineScenario({
@@ -137,7 +177,8 @@ const run = async (config: IdemgateConfig) => {
   sessions.push(session);
   return runScenario(session, scenario, { seed: 11, tape });
 };
-const messages = (result: Awaited<ReturnType<typeof run>>) => (result.status === 'failed' ? result.counterexample.violations.map((v) => v.message) : []);
+const messages = (result: Awaited<ReturnType<typeof run>>) =>
+  result.status === 'failed' ? result.counterexample.violations.map((v) => v.message) : [];
 afterAll(async () => {
   for (const s of sessions) await s.close();
 });
@@ -154,7 +195,9 @@ describe('a service that books revenue from invoice.paid', () => {
     const result = await run(configOf(invoiceService({ dedupe: false }), 'invoice'));
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
-    expect(result.counterexample.violations.find((v) => v.invariant === 'credited-amount')?.message).toMatch(/^reference in_(A1|A2|B1): net cash movement is (9800|19800) MYR, expected (4900|9900)$/);
+    expect(result.counterexample.violations.find((v) => v.invariant === 'credited-amount')?.message).toMatch(
+      /^reference in_(A1|A2|B1): net cash movement is (9800|19800) MYR, expected (4900|9900)$/,
+    );
   });
 });
 
@@ -169,7 +212,9 @@ describe('a service that books revenue from checkout.session.completed', () => {
     const result = await run(configOf(checkoutService({ dedupe: false }), 'checkout_session'));
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
-    expect(result.counterexample.violations.find((v) => v.invariant === 'credited-amount')?.message).toMatch(/^reference cs_(A|B): net cash movement is (9800|19800) MYR, expected (4900|9900)$/);
+    expect(result.counterexample.violations.find((v) => v.invariant === 'credited-amount')?.message).toMatch(
+      /^reference cs_(A|B): net cash movement is (9800|19800) MYR, expected (4900|9900)$/,
+    );
   });
 
   it('is told an effect is missing for every paid session under the invoice model', async () => {
@@ -177,16 +222,22 @@ describe('a service that books revenue from checkout.session.completed', () => {
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
     expect(result.path).toBe('');
-    expect(result.counterexample.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message.split(' is ')[0]).sort()).toEqual([
-      'effect for reference in_A1',
-      'effect for reference in_A2',
-      'effect for reference in_B1',
-    ]);
+    expect(
+      result.counterexample.violations
+        .filter((v) => v.invariant === 'exactly-once-effect')
+        .map((v) => v.message.split(' is ')[0])
+        .sort(),
+    ).toEqual(['effect for reference in_A1', 'effect for reference in_A2', 'effect for reference in_B1']);
   });
 });
 
 describe('both services on the bundled stripe-billing.jsonl', () => {
-  const bundled = defineScenario({ name: 'books-billing-revenue-bundled', tapes: ['fixtures/tapes/stripe-billing.jsonl'], faults: [sequentialDuplicates({ maxGap: 4 })], runs: 15 });
+  const bundled = defineScenario({
+    name: 'books-billing-revenue-bundled',
+    tapes: ['fixtures/tapes/stripe-billing.jsonl'],
+    faults: [sequentialDuplicates({ maxGap: 4 })],
+    runs: 15,
+  });
   const runBundled = async (config: IdemgateConfig) => {
     const billing = await readTape(resolve(rootDir, 'fixtures/tapes/stripe-billing.jsonl'));
     const session = await openSession({ config, rootDir, tapes: [billing], databaseUrl: null });

@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineConfig, type IdemgateConfig } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
@@ -9,8 +7,7 @@ import { runScenario } from '../../runner/run-scenario.ts';
 import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
-import { listenOnLoopback } from '../../targets/listen.ts';
-import type { RunningTarget } from '../../targets/types.ts';
+import { stripeWebhookService } from './_testing/webhook-service.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
@@ -75,27 +72,6 @@ const tape = tapeOf('stripe', '/hooks/stripe', [
 ]);
 
 /**
- * An in-process service that verifies each delivery with the official SDK's `constructEvent`
- * and hands the event to `onEvent`: 200 when it returns, 400 with the error when it throws.
- */
-function stripeWebhookService(onEvent: (evt: Stripe.Event) => Promise<void>): Promise<RunningTarget> {
-  const stripe = new Stripe('sk_test_unused');
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        await onEvent(
-          stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET),
-        );
-        res.writeHead(200).end('{"received":true}');
-      })().catch((e: unknown) => res.writeHead(400).end(String(e)));
-    });
-  });
-  return listenOnLoopback(server);
-}
-
-/**
  * A small service in another style than fixtures/merchant-service: raw SQL, the official SDK's
  * constructEvent, payments from payment_intent.succeeded deduped by event id, refunds as the delta
  * of charge.refunded's amount_refunded over the total it has stored per charge. `keepsTotal: false`
@@ -110,7 +86,7 @@ function chargeBookingService(opts: { keepsTotal: boolean }): IdemgateConfig['ta
           'insert into money_moves (move_id, pocket, sen, ccy, ext) values ($1, $2, $3, $4, $5), ($1, $6, $7, $4, $5)',
           [txn, 'till', amount, ccy, ref, 'revenue', -amount],
         );
-      return stripeWebhookService(async (evt) => {
+      return stripeWebhookService(SECRET, async (evt) => {
         if (evt.type === 'payment_intent.succeeded') {
           const fresh = await database.query(
             'insert into seen_events (id) values ($1) on conflict do nothing returning id',
@@ -165,7 +141,7 @@ function chargePaymentService(): IdemgateConfig['target']['start'] {
           [id, 'till', amount, ccy, 'revenue', -amount],
         );
       };
-      return stripeWebhookService(async (evt) => {
+      return stripeWebhookService(SECRET, async (evt) => {
         if (evt.type === 'charge.succeeded' && evt.data.object.captured) {
           await bookOnce(evt.data.object.id, evt.data.object.amount_captured, evt.data.object.currency.toUpperCase());
         } else if (

@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineConfig, type IdemgateConfig } from '../../config.ts';
 import { reorderWithin, sequentialDuplicates } from '../../faults/index.ts';
@@ -10,6 +9,7 @@ import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
+import { stripeWebhookService } from './_testing/webhook-service.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
 const SECRET = 'whsec_subscription_state';
@@ -19,12 +19,46 @@ const SECRET = 'whsec_subscription_state';
 // incomplete signup that expired. Checkout sessions and invoices come along; the service stores none.
 let created = 1773050000;
 const event = (id: string, type: string, object: Record<string, unknown>) =>
-  JSON.stringify({ id, object: 'event', api_version: '2025-03-31', type, created: created += 60, data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } });
-const sub = (id: string, status: string, cancelAtPeriodEnd = false) => ({ id, object: 'subscription', customer: `cus_${id.slice(4)}`, status, cancel_at_period_end: cancelAtPeriodEnd });
-const session = (id: string, subId: string) => ({ id, object: 'checkout.session', amount_total: 4900, currency: 'myr', mode: 'subscription', payment_status: 'paid', status: 'complete', subscription: subId });
+  JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2025-03-31',
+    type,
+    created: (created += 60),
+    data: { object },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  });
+const sub = (id: string, status: string, cancelAtPeriodEnd = false) => ({
+  id,
+  object: 'subscription',
+  customer: `cus_${id.slice(4)}`,
+  status,
+  cancel_at_period_end: cancelAtPeriodEnd,
+});
+const session = (id: string, subId: string) => ({
+  id,
+  object: 'checkout.session',
+  amount_total: 4900,
+  currency: 'myr',
+  mode: 'subscription',
+  payment_status: 'paid',
+  status: 'complete',
+  subscription: subId,
+});
 const invoice = (id: string, subId: string, status: string) => ({
-  id, object: 'invoice', amount_due: 4900, amount_paid: status === 'paid' ? 4900 : 0, currency: 'myr', status,
-  parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: null, subscription: subId } },
+  id,
+  object: 'invoice',
+  amount_due: 4900,
+  amount_paid: status === 'paid' ? 4900 : 0,
+  currency: 'myr',
+  status,
+  parent: {
+    type: 'subscription_details',
+    quote_details: null,
+    subscription_details: { metadata: null, subscription: subId },
+  },
 });
 const tape = tapeOf('stripe', '/billing/webhook', [
   event('evt_1', 'checkout.session.completed', session('cs_A', 'sub_A')),
@@ -55,30 +89,21 @@ function entitlementService(opts: { latestByCreated: boolean }): IdemgateConfig[
   return {
     kind: 'in-process',
     start: async ({ database }) => {
-      const stripe = new Stripe('sk_test_unused');
       const guard = opts.latestByCreated ? 'where entitlements.as_of <= excluded.as_of' : '';
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          void (async () => {
-            const evt = stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET);
-            if (evt.type.startsWith('customer.subscription.')) {
-              const s = evt.data.object as Stripe.Subscription;
-              await database.query(
-                `insert into entitlements (sub_id, customer, plan_state, as_of) values ($1, $2, $3, $4)
+      return stripeWebhookService(
+        SECRET,
+        async (evt) => {
+          if (evt.type.startsWith('customer.subscription.')) {
+            const s = evt.data.object as Stripe.Subscription;
+            await database.query(
+              `insert into entitlements (sub_id, customer, plan_state, as_of) values ($1, $2, $3, $4)
                  on conflict (sub_id) do update set plan_state = excluded.plan_state, as_of = excluded.as_of ${guard}`,
-                [s.id, String(s.customer), s.status, evt.created],
-              );
-            }
-            res.writeHead(204).end();
-          })().catch((e: unknown) => res.writeHead(400).end(String(e)));
-        });
-      });
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('no port');
-      return { baseUrl: `http://127.0.0.1:${address.port}`, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+              [s.id, String(s.customer), s.status, evt.created],
+            );
+          }
+        },
+        204,
+      );
     },
   };
 }
@@ -97,7 +122,11 @@ const configOf = (latestByCreated: boolean, entities: EntityMapping = stored): I
         db.exec(`create table entitlements (sub_id text primary key, customer text not null, plan_state text not null, as_of bigint not null);
                  create table money (txn text, acct text, minor bigint, ccy text, ref text);`),
     },
-    ledger: { table: 'money', columns: { txnId: 'txn', account: 'acct', amount: 'minor', currency: 'ccy', reference: 'ref' }, cashAccounts: ['bank'] },
+    ledger: {
+      table: 'money',
+      columns: { txnId: 'txn', account: 'acct', amount: 'minor', currency: 'ccy', reference: 'ref' },
+      cashAccounts: ['bank'],
+    },
     entities,
   });
 
@@ -131,7 +160,12 @@ describe('a subscription service without money, judged by state invariants only'
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
     expect(result.path).toBe('');
-    expect(result.counterexample.violations.map((v) => v.message).filter((m) => m.includes('has no stored status')).sort()).toEqual([
+    expect(
+      result.counterexample.violations
+        .map((v) => v.message)
+        .filter((m) => m.includes('has no stored status'))
+        .sort(),
+    ).toEqual([
       'stripe entity cs_A has no stored status, expected paid',
       'stripe entity in_A1 has no stored status, expected paid',
       'stripe entity in_A2 has no stored status, expected paid',
@@ -142,9 +176,13 @@ describe('a subscription service without money, judged by state invariants only'
     const result = await run(configOf(false));
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
-    const resurrected = result.counterexample.violations.filter((v) => v.invariant === 'no-resurrection').map((v) => v.message);
+    const resurrected = result.counterexample.violations
+      .filter((v) => v.invariant === 'no-resurrection')
+      .map((v) => v.message);
     expect(resurrected.length).toBeGreaterThan(0);
-    expect(resurrected[0]).toMatch(/^stripe entity sub_[ABC] is stored as (active|trialing|paused|past_due|incomplete), but it ended (canceled|incomplete_expired) at .+ and no later event says \1$/);
+    expect(resurrected[0]).toMatch(
+      /^stripe entity sub_[ABC] is stored as (active|trialing|paused|past_due|incomplete), but it ended (canceled|incomplete_expired) at .+ and no later event says \1$/,
+    );
   });
 });
 
@@ -157,7 +195,12 @@ describe('the same service on the bundled stripe-billing.jsonl', () => {
   });
   const runBundled = async (latestByCreated: boolean) => {
     const billing = await readTape(resolve(rootDir, 'fixtures/tapes/stripe-billing.jsonl'));
-    const session = await openSession({ config: configOf(latestByCreated), rootDir, tapes: [billing], databaseUrl: null });
+    const session = await openSession({
+      config: configOf(latestByCreated),
+      rootDir,
+      tapes: [billing],
+      databaseUrl: null,
+    });
     sessions.push(session);
     return runScenario(session, bundled, { seed: 5, tape: billing });
   };
