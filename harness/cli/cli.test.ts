@@ -259,7 +259,7 @@ describe('a service with no money ledger (CLI)', () => {
     // deliveries-acknowledged judged every delivery: the run passes on what it could check.
     expect(r.status, r.out).toBe(0);
     for (const name of MONEY) expect(r.out).toContain(`not applicable: ${name} (no ledger mapping in the config)`);
-    expect(r.out).toContain('not applicable: final-status (no entity mapping in the config)');
+    for (const name of ['final-status', 'no-resurrection']) expect(r.out).toContain(`not applicable: ${name} (no entity mapping in the config)`);
     expect(r.out).not.toContain('not applicable: deliveries-acknowledged');
 
     const reports = join(dir, 'plain', 'reports');
@@ -270,8 +270,8 @@ describe('a service with no money ledger (CLI)', () => {
     const schema = JSON.parse(readFileSync(join(repo, 'harness/report/schema/results.schema.json'), 'utf8')) as object;
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
-    expect(doc.summary).toMatchObject({ verdict: 'passed', invariantsNotApplicable: 6 });
-    expect(doc.results[0]!.notApplicable.map((n) => n.invariant).sort()).toEqual([...MONEY, 'final-status'].sort());
+    expect(doc.summary).toMatchObject({ verdict: 'passed', invariantsNotApplicable: 7 });
+    expect(doc.results[0]!.notApplicable.map((n) => n.invariant).sort()).toEqual([...MONEY, 'final-status', 'no-resurrection'].sort());
 
     const junit = readFileSync(join(reports, 'junit.xml'), 'utf8');
     for (const name of MONEY)
