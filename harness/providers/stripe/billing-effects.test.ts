@@ -9,7 +9,7 @@ import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
-import { stripeWebhookService } from './_testing/webhook-service.ts';
+import { eventStream, stripeWebhookService } from './_testing/webhook-service.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
 const SECRET = 'whsec_billing_effects';
@@ -17,19 +17,7 @@ const SECRET = 'whsec_billing_effects';
 // What a SaaS backend subscribed to Checkout, subscriptions and invoices receives: a card checkout
 // paid at once, an async (bank) checkout paid later, one that failed, one that expired; invoices
 // that fire invoice.paid and invoice.payment_succeeded both, one after a failed attempt.
-let created = 1773050000;
-const event = (id: string, type: string, object: Record<string, unknown>) =>
-  JSON.stringify({
-    id,
-    object: 'event',
-    api_version: '2025-03-31',
-    type,
-    created: (created += 60),
-    data: { object },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-  });
+const event = eventStream(); // each event a minute after the last
 const session = (
   id: string,
   amount: number,

@@ -7,7 +7,7 @@ import { runScenario } from '../../runner/run-scenario.ts';
 import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
-import { stripeWebhookService } from './_testing/webhook-service.ts';
+import { eventStream, stripeWebhookService } from './_testing/webhook-service.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
@@ -15,19 +15,7 @@ const SECRET = 'whsec_charge_effects';
 
 // A tape a service subscribed to payment_intent.*, charge.* and refund.* receives: two partial
 // refunds of one charge, a full refund of another, and an event no adapter models.
-let created = 1773050000; // each event a minute after the last
-const event = (id: string, type: string, object: Record<string, unknown>) =>
-  JSON.stringify({
-    id,
-    object: 'event',
-    api_version: '2025-03-31',
-    type,
-    created: (created += 60),
-    data: { object },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-  });
+const event = eventStream(); // each event a minute after the last
 const pi = (id: string, amount: number) => ({
   id,
   object: 'payment_intent',

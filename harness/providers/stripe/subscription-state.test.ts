@@ -9,7 +9,7 @@ import { defineScenario } from '../../runner/scenario.ts';
 import { openSession, type Session } from '../../runner/session.ts';
 import { readTape } from '../../tape/read.ts';
 import { tapeOf } from '../_internals/test-tape.ts';
-import { stripeWebhookService } from './_testing/webhook-service.ts';
+import { eventStream, stripeWebhookService } from './_testing/webhook-service.ts';
 
 const rootDir = resolve(import.meta.dirname, '../../..');
 const SECRET = 'whsec_subscription_state';
@@ -17,19 +17,7 @@ const SECRET = 'whsec_subscription_state';
 // Subscriptions that each end in a terminal status after going back and forth: a cancellation
 // scheduled then reactivated, a failed renewal recovered, a pause and resume, then the end; an
 // incomplete signup that expired. Checkout sessions and invoices come along; the service stores none.
-let created = 1773050000;
-const event = (id: string, type: string, object: Record<string, unknown>) =>
-  JSON.stringify({
-    id,
-    object: 'event',
-    api_version: '2025-03-31',
-    type,
-    created: (created += 60),
-    data: { object },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-  });
+const event = eventStream(); // each event a minute after the last
 const sub = (id: string, status: string, cancelAtPeriodEnd = false) => ({
   id,
   object: 'subscription',

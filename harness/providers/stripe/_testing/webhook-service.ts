@@ -31,3 +31,27 @@ export function stripeWebhookService(
   });
   return listenOnLoopback(server);
 }
+
+/**
+ * Stripe event envelopes for a test tape, each `created` a minute after the last (from
+ * 2026-03-09), as Stripe sends them: `object: 'event'`, the API version, `data.object`.
+ *
+ * @example
+ * const event = eventStream();
+ * tapeOf([event('evt_1', 'invoice.paid', invoice)]);
+ */
+export function eventStream(start = 1773050000): (id: string, type: string, object: Record<string, unknown>) => string {
+  let created = start;
+  return (id, type, object) =>
+    JSON.stringify({
+      id,
+      object: 'event',
+      api_version: '2025-03-31',
+      type,
+      created: (created += 60),
+      data: { object },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+    });
+}
