@@ -1,8 +1,10 @@
 /**
  * The vitest entry point: `scenarioTest(scenario)` registers a scenario as a vitest test.
- * Kept out of the main barrel so loading a config or the CLI never imports vitest.
+ * Kept out of the main barrel so loading a config or the CLI never imports vitest; and vitest
+ * (an optional peer dependency) is imported only under vitest, so the CLI loads a scenario file
+ * in a project that has no vitest installed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Vitest from 'vitest';
 import { formatResult } from './report/console.ts';
 import { findConfigFile, loadConfig } from './runner/load.ts';
 import { loadScenarioTape, runScenario } from './runner/run-scenario.ts';
@@ -16,13 +18,16 @@ import { openSession, type Session } from './runner/session.ts';
  */
 const timeoutFor = (runs: number): number => Math.max(120_000, runs * 5_000);
 
+const vitest: typeof Vitest | undefined = process.env.VITEST ? await import('vitest') : undefined;
+
 /**
  * Registers a scenario as a vitest test when the file runs under vitest (so `vitest -t name`
  * and watch mode work); does nothing when the CLI imports the file. Runs: IDEMGATE_RUNS or the
  * scenario's own count; seed: IDEMGATE_SEED or random (printed on failure).
  */
 export function scenarioTest(scenario: Scenario): void {
-  if (!process.env.VITEST) return;
+  if (vitest === undefined) return;
+  const { afterAll, beforeAll, describe, expect, it } = vitest;
   describe(`scenario ${scenario.name}`, () => {
     let session: Session | undefined;
     beforeAll(async () => {

@@ -312,6 +312,15 @@ describe('CLI manners', () => {
     expect(r.out).not.toContain('scenario(s)');
   });
 
+  it('--version prints the package version', () => {
+    const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const flag of ['--version', '-v']) {
+      const r = idemgate([flag]);
+      expect(r.status, r.out).toBe(0);
+      expect(r.out.trim()).toBe(version);
+    }
+  });
+
   it('each command has its own --help listing its own flags', () => {
     const help = (args: string[]): string => {
       const r = idemgate(args);

@@ -13,6 +13,7 @@ import { generateFpxTestKeys } from '../init/fpx-keys.ts';
 import { inferProject, type ProjectInference } from '../init/infer.ts';
 import { FPX_KEY_FILES, renderConfig } from '../init/render-config.ts';
 import { renderScenario, scenarioName, TAPES_DIR } from '../init/render-scenario.ts';
+import { inferPackageManager, managerCommands, type PackageManagerInference } from '../init/package-manager.ts';
 import { renderWorkflow } from '../init/render-workflow.ts';
 
 export const INIT_HELP = `idemgate init [--dir DIR] [--force] [--shards N]
@@ -44,7 +45,15 @@ function plan(inf: ProjectInference): string[] {
   return files;
 }
 
-function summary(inf: ProjectInference, written: string[], dir: string): string {
+/** The service's .gitignore with reports/ added (idemgate writes its reports there); undefined when it ignores them already. */
+async function gitignoreReports(dir: string): Promise<string | undefined> {
+  const file = join(dir, '.gitignore');
+  const text = existsSync(file) ? await readFile(file, 'utf8') : '';
+  if (text.split(/\r?\n/).some((line) => /^\/?reports\/?(\*)?$/.test(line.trim()))) return undefined;
+  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}# idemgate's reports (junit.xml, results.json, summary.md, index.html)\nreports/\n`;
+}
+
+function summary(inf: ProjectInference, written: string[], dir: string, pm: PackageManagerInference): string {
   const lines = [`idemgate init: wrote ${written.length} files in ${dir}`, ...written.map((f) => `  ${f}`), '', 'Inferred:'];
   const row = (label: string, text: string): void => {
     lines.push(`  ${label.padEnd(10)} ${text}`);
@@ -58,6 +67,7 @@ function summary(inf: ProjectInference, written: string[], dir: string): string 
     row('', `${p.padEnd(7)} ${e === undefined ? "tape's recorded path" : `${e.path}   (${e.where})`}`);
   }
   row('env', inf.env.length === 0 ? 'none recognised' : inf.env.map((e) => e.read.name).join(', '));
+  row('install', `${pm.manager}   (${pm.source})`);
   row('database', inf.migration === undefined ? 'no migration call found' : `the service migrates itself (${inf.migration})`);
   if (inf.ledger !== undefined) {
     const cols = Object.entries(inf.ledger.columns).map(([role, c]) => `${role}=${c.column}`).join(' ');
@@ -75,7 +85,8 @@ function summary(inf: ProjectInference, written: string[], dir: string): string 
   if (inf.todos.length === 0) lines.push('Nothing left TODO.');
   else lines.push(`TODO (${inf.todos.length}, marked in the files):`, ...inf.todos.map((t) => `  - ${t}`));
   if (inf.ledger === undefined) lines.push('', 'The ledger mapping in idemgate.config.ts is a skeleton: fill it in before the first run.');
-  lines.push('', 'Next: npx idemgate run   (or npx vitest scenarios/)');
+  const exec = managerCommands(pm.manager).exec;
+  lines.push('', `Next: ${exec} run   (or ${exec === 'npx idemgate' ? 'npx' : exec.replace(/ idemgate$/, '')} vitest scenarios/)`);
   return lines.join('\n');
 }
 
@@ -115,14 +126,20 @@ async function init(argv: string[]): Promise<number> {
   for (const p of inf.providers) contents.set(`${TAPES_DIR}/${p}.jsonl`, await readFile(bundledTape(p), 'utf8'));
   if (inf.providers.length > 0) contents.set(`scenarios/${scenarioName(inf.providers)}.test.ts`, renderScenario(inf.providers, imports));
   const needsBuild = inf.start.todo?.includes('build') === true;
-  contents.set('.github/workflows/idemgate.yml', renderWorkflow({ buildStep: needsBuild, ...(shards === undefined ? {} : { shards }) }));
+  const pm = inferPackageManager(dir);
+  contents.set(
+    '.github/workflows/idemgate.yml',
+    renderWorkflow({ buildStep: needsBuild, packageManager: pm.manager, ...(shards === undefined ? {} : { shards }) }),
+  );
+  const ignored = await gitignoreReports(dir);
+  if (ignored !== undefined) contents.set('.gitignore', ignored);
 
   for (const [rel, text] of contents) {
     const path = join(dir, rel);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, rel.endsWith('.pem') && rel.includes('private') ? { mode: 0o600 } : {});
   }
-  console.log(summary(inf, [...contents.keys()], dir));
+  console.log(summary(inf, [...contents.keys()], dir, pm));
   return 0;
 }
 

@@ -39,6 +39,7 @@ Commands:
                  test keys, tapes and a GitHub Actions workflow.
   fpx-file       Write the FPX reconciliation file a tape's approved payments settle in on a date.
   help [COMMAND] This overview, or a command's help.
+  --version      The installed idemgate's version.
 
 ${EXIT_CODES_TEXT}`;
 
@@ -247,6 +248,10 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'help') {
     console.log(await helpFor(args[0]));
+    return 0;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(TOOL_VERSION);
     return 0;
   }
   if (command.startsWith('-')) {

@@ -129,8 +129,10 @@ describe('idemgate init', () => {
         'app.listen(8080);',
       ].join('\n'),
     );
+    await writeFile(join(dir, '.gitignore'), 'node_modules');
     const result = await runInit(['--dir', dir]);
     expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^node_modules\n# idemgate's reports.*\nreports\/\n$/);
     expect(result.out).toContain('The ledger mapping in idemgate.config.ts is a skeleton: fill it in');
     expect(result.out).toContain('env SENTRY_DSN (read at src/server.js:2)');
     const config = readFileSync(join(dir, 'idemgate.config.ts'), 'utf8');
@@ -153,5 +155,8 @@ describe('idemgate init', () => {
     expect(readFileSync(join(dir, 'idemgate.config.ts'), 'utf8')).toBe('// mine\n');
     expect((await runInit(['--dir', dir, '--force'])).code).toBe(0);
     expect(readFileSync(join(dir, 'idemgate.config.ts'), 'utf8')).toContain('defineConfig');
+    // reports/ is ignored once, however often init runs; no lockfile: the workflow uses npm.
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').match(/^reports\/$/gm)).toEqual(['reports/']);
+    expect(readFileSync(join(dir, '.github/workflows/idemgate.yml'), 'utf8')).toContain('npm ci');
   });
 });

@@ -1,6 +1,10 @@
+import { managerCommands, type ManagerCommands, type PackageManager } from './package-manager.ts';
+
 export interface WorkflowOptions {
   /** Add `npm run build` after `npm ci` (the service's start command runs built output). */
   buildStep: boolean;
+  /** Install and run with this (default npm). */
+  packageManager?: PackageManager;
   /**
    * Split the gate over this many CI machines (a job matrix of `gate --shard i/n`), merged by a
    * last job with `merge-reports`. Absent: one job runs the whole gate.
@@ -17,14 +21,15 @@ const HEADER = [
 const TRIGGERS = ['on:', '  pull_request:', '  push:', '    branches: [main]', ''];
 
 /** Node and the service's dependencies, as every job needs them. */
-const setupSteps = (buildStep: boolean): string[] => [
+const setupSteps = (pm: ManagerCommands, buildStep: boolean): string[] => [
   '      - uses: actions/checkout@v4',
+  ...pm.preSetup,
   '      - uses: actions/setup-node@v4',
   '        with:',
   '          node-version: 20',
-  '          cache: npm',
-  '      - run: npm ci',
-  ...(buildStep ? ['      - run: npm run build'] : []),
+  `          cache: ${pm.cache}`,
+  `      - run: ${pm.install}`,
+  ...(buildStep ? [`      - run: ${pm.run} build`] : []),
 ];
 
 /** A PostgreSQL service container and the URL idemgate makes a fresh database from. */
@@ -56,10 +61,11 @@ const uploadReports = (name: string): string[] => [
 ];
 
 export function renderWorkflow(options: WorkflowOptions): string {
-  if (options.shards !== undefined) return renderShardedWorkflow(options.buildStep, options.shards);
+  const pm = managerCommands(options.packageManager ?? 'npm');
+  if (options.shards !== undefined) return renderShardedWorkflow(pm, options.buildStep, options.shards);
   return [
     ...HEADER,
-    '# To split the gate over several machines: `npx idemgate init --shards N --force` (see the README).',
+    `# To split the gate over several machines: \`${pm.exec} init --shards N --force\` (see the README).`,
     'name: idemgate',
     '',
     ...TRIGGERS,
@@ -69,8 +75,8 @@ export function renderWorkflow(options: WorkflowOptions): string {
     '    timeout-minutes: 30',
     ...DATABASE,
     '    steps:',
-    ...setupSteps(options.buildStep),
-    '      - run: npx idemgate gate',
+    ...setupSteps(pm, options.buildStep),
+    `      - run: ${pm.exec} gate`,
     ...uploadReports('idemgate-reports'),
     '',
   ].join('\n');
@@ -81,7 +87,7 @@ export function renderWorkflow(options: WorkflowOptions): string {
  * `gate --shard i/n` and uploads its reports; a last job downloads them all and runs
  * `merge-reports`, whose exit code is the unsharded gate's. That job is the check to require.
  */
-function renderShardedWorkflow(buildStep: boolean, shards: number): string {
+function renderShardedWorkflow(pm: ManagerCommands, buildStep: boolean, shards: number): string {
   return [
     ...HEADER,
     `# The scenarios are split over ${shards} runners (\`gate --shard i/${shards}\`: a round-robin share each, every`,
@@ -103,8 +109,8 @@ function renderShardedWorkflow(buildStep: boolean, shards: number): string {
     `        shard: [${Array.from({ length: shards }, (_, i) => i + 1).join(', ')}]`,
     ...DATABASE,
     '    steps:',
-    ...setupSteps(buildStep),
-    `      - run: npx idemgate gate --shard \${{ matrix.shard }}/${shards} --reports reports`,
+    ...setupSteps(pm, buildStep),
+    `      - run: ${pm.exec} gate --shard \${{ matrix.shard }}/${shards} --reports reports`,
     ...uploadReports('idemgate-shard-${{ matrix.shard }}'),
     '  idemgate-merge:',
     '    needs: idemgate',
@@ -115,12 +121,12 @@ function renderShardedWorkflow(buildStep: boolean, shards: number): string {
     '    env:',
     '      CI: true',
     '    steps:',
-    ...setupSteps(false),
+    ...setupSteps(pm, false),
     '      - uses: actions/download-artifact@v4',
     '        with:',
     '          pattern: idemgate-shard-*',
     '          path: shards/',
-    '      - run: npx idemgate merge-reports shards/idemgate-shard-* --reports reports',
+    `      - run: ${pm.exec} merge-reports shards/idemgate-shard-* --reports reports`,
     ...uploadReports('idemgate-reports'),
     '',
   ].join('\n');

@@ -18,9 +18,12 @@ const pgliteDist = dirname(createRequire(import.meta.url).resolve('@electric-sql
 const pgliteVersion = async (): Promise<string> =>
   (JSON.parse(await readFile(join(pgliteDist, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
+/** PGlite's own name for a compiled module (WebAssembly.Module; the project's `lib` has no DOM). */
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
 interface Artifacts {
-  pgliteWasmModule: WebAssembly.Module;
-  initdbWasmModule: WebAssembly.Module;
+  pgliteWasmModule: WasmModule;
+  initdbWasmModule: WasmModule;
   fsBundle: Blob;
   version: string;
 }
@@ -28,8 +31,8 @@ interface Artifacts {
 let artifacts: Promise<Artifacts> | undefined;
 
 /** Node's global WebAssembly (the project's `lib` has no DOM, so only its types are declared). */
-const compileWasm = (bytes: Uint8Array): Promise<WebAssembly.Module> =>
-  (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly.compile(bytes);
+const compileWasm = (bytes: Uint8Array): Promise<WasmModule> =>
+  (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } }).WebAssembly.compile(bytes);
 
 /** The compiled modules and file-system bundle, read and compiled once per process. */
 function loadArtifacts(): Promise<Artifacts> {
