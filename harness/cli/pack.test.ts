@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PNPM = join(REPO, 'node_modules/.bin/pnpm');
-const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const pkg = (): {
+  version: string;
+  private?: boolean;
+  exports: Record<string, string | { types: string; default: string }>;
+  bin: Record<string, string>;
+} => JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as ReturnType<typeof pkg>;
+const VERSION = pkg().version;
 
 interface Ran {
   code: number | null;
@@ -61,18 +67,14 @@ describe('the packed package', () => {
   it('holds compiled JavaScript with type declarations for every entry point, and no TypeScript source', async () => {
     const listed = await sh('tar', ['-tzf', tarball], work);
     const files = new Set(listed.output.trim().split('\n').map((f) => f.replace(/^package\//, '')));
-    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-      private?: boolean;
-      exports: Record<string, string | { types: string; default: string }>;
-      bin: Record<string, string>;
-    };
-    expect(pkg.private).toBeUndefined();
-    for (const [entry, target] of Object.entries(pkg.exports)) {
+    const { private: isPrivate, exports, bin } = pkg();
+    expect(isPrivate).toBeUndefined();
+    for (const [entry, target] of Object.entries(exports)) {
       if (typeof target === 'string') continue;
       expect(files, entry).toContain(target.default.replace(/^\.\//, ''));
       expect(files, entry).toContain(target.types.replace(/^\.\//, ''));
     }
-    expect(files).toContain(pkg.bin.idemgate!.replace(/^\.\//, ''));
+    expect(files).toContain(bin.idemgate!.replace(/^\.\//, ''));
     expect(files).toContain('dist/runner/workers/entry.js');
     expect(files).toContain('dist/report/schema/results.schema.json');
     expect([...files].filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -102,6 +104,22 @@ describe('the packed package', () => {
 
       const exec = (args: string[]): Promise<Ran> =>
         manager === 'npm' ? sh('npx', ['--no-install', 'idemgate', ...args], dir) : sh(PNPM, ['exec', 'idemgate', ...args], dir);
+
+      if (manager === 'npm') {
+        // Every entry point resolves at run time and type-checks against its declarations
+        // (idemgate/testcontainers needs the optional peer testcontainers, not installed here).
+        const entries = Object.keys(pkg().exports).filter((e) => e !== './package.json').map((e) => e.replace(/^\./, 'idemgate'));
+        const loadable = entries.filter((e) => e !== 'idemgate/testcontainers');
+        const load = await sh(process.execPath, ['--input-type=module', '-e', loadable.map((e) => `await import('${e}');`).join('')], dir);
+        expect(load.code, load.output).toBe(0);
+        await writeFile(join(dir, 'entries.ts'), entries.map((e, i) => `import * as e${i} from '${e}';\nconsole.log(Object.keys(e${i}).length);`).join('\n'));
+        const types = await sh(process.execPath, [
+          join(dir, 'node_modules/typescript/bin/tsc'),
+          ...['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'],
+          ...['--types', 'node', 'entries.ts'],
+        ], dir);
+        expect(types.code, types.output).toBe(0);
+      }
 
       const version = await exec(['--version']);
       expect(version.code, version.output).toBe(0);

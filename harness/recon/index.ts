@@ -5,7 +5,7 @@
  * export line in `harness/index.ts` (and the `fpx-file` command that writes these files).
  *
  * @example
- * import { reconFiles } from 'idemgate';
+ * import { reconFiles } from 'idemgate/recon';
  * defineScenario({ name: 'fpx-recon', tapes: ['fixtures/tapes/fpx.jsonl'], faults: [],
  *   extensions: [reconFiles({ path: '/recon/fpx', settlementAccount: 'bank', matches: …, exceptions: … })] });
  */
