@@ -107,12 +107,15 @@ describe('idemgate doctor (CLI)', () => {
     expect(r.out).toContain('fix:');
   });
 
-  it('is a command with its own help, and a usage error exits 2', async () => {
+  it('is a command with its own help; a usage error or a config that cannot be loaded exits 2', async () => {
     const help = await runCli(['help', 'doctor']);
     expect(help.status).toBe(0);
     expect(help.out).toContain('idemgate doctor');
     const bad = await runCli(['doctor', '--pglit']);
     expect(bad.status).toBe(2);
     expect(bad.out).toContain('did you mean --pglite?');
+    const missing = await runCli(['doctor', '--config', join(dir, 'no-such.config.ts')]);
+    expect(missing.status, missing.out).toBe(2);
+    expect(missing.out).toMatch(/FAIL +config +config file .*no-such\.config\.ts does not exist/);
   });
 });

@@ -5,6 +5,7 @@
  * is accepted and a forged one refused, and that the ledger and entity mappings read.
  * Nothing here knows any particular service: everything comes from the config.
  */
+import { existsSync } from 'node:fs';
 import { relative, resolve as resolvePath } from 'node:path';
 import { Client } from 'undici';
 import type { IdemgateConfig } from '../config.ts';
@@ -298,9 +299,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   try {
     loaded = await loadConfig(options.configFile);
   } catch (e) {
-    const env = envCheck(options.configFile, undefined, options.env);
-    emit(env, fail('config', errorMessageOf(e), env.status === 'fail' ? 'set the variables above: the config reads them as it loads' : 'fix the config as the message says'));
-    return done(env.status === 'fail' ? 1 : 2);
+    // A config that reads a missing variable as it loads fails here: the env check names it.
+    const env = existsSync(options.configFile) ? envCheck(options.configFile, undefined, options.env) : undefined;
+    if (env !== undefined) emit(env);
+    const missingEnv = env?.status === 'fail';
+    const fix = missingEnv
+      ? 'set the variables above: the config reads them as it loads'
+      : env === undefined
+        ? 'pass the path of your config with --config, or write one with idemgate init'
+        : `correct what the message names in ${relative(process.cwd(), options.configFile) || options.configFile}`;
+    emit(fail('config', errorMessageOf(e), fix));
+    return done(missingEnv ? 1 : 2);
   }
   const { config, rootDir } = loaded;
   emit(envCheck(options.configFile, config, options.env));
