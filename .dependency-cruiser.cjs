@@ -21,6 +21,7 @@ const LAYERS = [
   ['features', '^harness/(upstream|recon|fpx-enquiry)/'],
   ['mutate', '^harness/mutate/(?!config\\.ts$)'],
   ['init', '^harness/init/'],
+  ['doctor', '^harness/doctor/'],
   ['report', '^harness/report/'],
   ['cli', '^harness/cli/'],
   ['entry', '^harness/(?!(errors|config|config-schema)\\.ts$)[^/]+\\.ts$'],

@@ -33,6 +33,8 @@ Commands:
   run            Run scenarios (all by default) against the configured target and write the reports.
   gate           The CI gate: run the whole suite (and, with --mutate, the guard-mutation matrix).
   list           List the scenarios.
+  doctor         Before a long run: check the config against the running service (endpoints,
+                 signatures, ledger and entity mappings, env vars) and say what to fix.
   mutate         Make one mutant of the target per guard and prove every one is caught.
   merge-reports  Merge the reports folders of every shard of a --shard run into one set of reports.
   init           In your service's repo: infer and write idemgate.config.ts, a sample scenario,
@@ -136,6 +138,10 @@ const MODULE_COMMANDS: Readonly<Record<string, () => Promise<{ command: (argv: s
   'fpx-file': async () => {
     const m = await import('./fpx-file.ts');
     return { command: m.fpxFileCommand, help: m.FPX_FILE_HELP };
+  },
+  doctor: async () => {
+    const m = await import('./doctor.ts');
+    return { command: m.doctorCommand, help: m.DOCTOR_HELP };
   },
   'merge-reports': async () => {
     const m = await import('./merge-reports.ts');
