@@ -86,7 +86,7 @@ function summary(inf: ProjectInference, written: string[], dir: string, pm: Pack
   else lines.push(`TODO (${inf.todos.length}, marked in the files):`, ...inf.todos.map((t) => `  - ${t}`));
   if (inf.ledger === undefined) lines.push('', 'The ledger mapping in idemgate.config.ts is a skeleton: fill it in before the first run.');
   const exec = managerCommands(pm.manager).exec;
-  lines.push('', `Next: ${exec} run   (or ${exec === 'npx idemgate' ? 'npx' : exec.replace(/ idemgate$/, '')} vitest scenarios/)`);
+  lines.push('', `Next: ${exec} doctor   (checks this config against the service in under a minute), then ${exec} run`);
   return lines.join('\n');
 }
 
