@@ -21,7 +21,7 @@ const TOOL_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-const EXIT_CODES_TEXT = `Exit codes: 0 every invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
+const EXIT_CODES_TEXT = `Exit codes: 0 every applicable invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
 could not run (bad config or arguments, target never healthy, database unreachable), nothing ran,
 or nothing was checked (every invariant was not applicable: it had nothing to judge).`;
 

@@ -22,7 +22,7 @@ export const MERGE_REPORTS_HELP = `idemgate merge-reports DIR... [--reports DIR]
   Merges the reports folders of every shard of one split run (\`run\`/\`gate\`/\`mutate --shard I/N\`)
   into one set of reports in --reports (default: reports/): junit.xml, results.json, summary.md,
   index.html, failures/, and mutation.json/mutation.md for mutate shards. The verdict and the exit
-  code are the unsharded run's: 0 every invariant held (and every mutant was killed), 1 an
+  code are the unsharded run's: 0 every applicable invariant held (and every mutant was killed), 1 an
   invariant broke (or a mutant survived), 2 the harness could not run somewhere. Shards that are
   missing, given twice or not of one run (other seed, runs, scenarios, config or tapes) exit 2
   naming the shard and its file.`;

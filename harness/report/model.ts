@@ -36,7 +36,7 @@ export type TimelineCall = z.infer<typeof timelineCallSchema>;
 
 /** How a verdict (or a scenario's status, which is one of them) reads: the words, and its tone for colour and icon. */
 export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: string; tone: 'good' | 'bad' | 'warn' }>> = {
-  passed: { label: 'PASSED', headline: 'PASSED — every invariant held', tone: 'good' },
+  passed: { label: 'PASSED', headline: 'PASSED — every applicable invariant held', tone: 'good' },
   failed: { label: 'FAILED', headline: 'FAILED — an invariant broke', tone: 'bad' },
   errored: { label: 'ERRORED', headline: 'ERRORED — the harness could not run', tone: 'warn' },
   'nothing-ran': { label: 'NOTHING RAN', headline: 'NOTHING RAN', tone: 'warn' },

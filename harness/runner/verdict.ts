@@ -3,7 +3,7 @@ import type { ScenarioResult } from './result.ts';
 /** What a whole run comes to, decided once here; reports and the CLI's exit code read it. */
 export type Verdict = 'passed' | 'failed' | 'errored' | 'nothing-ran' | 'nothing-checked';
 
-/** The process exit code a verdict maps to: 0 every invariant held, 1 one broke, 2 the harness could not run. */
+/** The process exit code a verdict maps to: 0 every applicable invariant held, 1 one broke, 2 the harness could not run. */
 export type ExitCode = 0 | 1 | 2;
 
 export interface RunSummary {
