@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { describeError, IdemgateError } from '../errors.ts';
+import { guardOutput } from './output.ts';
 import { parseCommandArgs, unknownScenario } from './args.ts';
 import { didYouMean } from './suggest.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
@@ -358,6 +359,7 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
   try {
     return await run(argv);
   } catch (e) {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seconds } from '../_internals/format.ts';
 import { isKilled, ranMutants, type MatrixResult, type MutantResult } from './result.ts';
+import { maskDeep } from '../_internals/mask.ts';
 
 const STATUS_LABEL: Record<MutantResult['status'], string> = {
   killed: 'killed',
@@ -100,7 +101,8 @@ export async function writeMatrixReports(reportsDir: string, result: MatrixResul
   await mkdir(reportsDir, { recursive: true });
   const json = join(reportsDir, 'mutation.json');
   const markdown = join(reportsDir, 'mutation.md');
-  await writeFile(json, `${JSON.stringify({ format: 'idemgate-mutation', version: 1, ...result }, null, 2)}\n`, 'utf8');
-  await writeFile(markdown, matrixMarkdown(result), 'utf8');
+  const masked = maskDeep(result);
+  await writeFile(json, `${JSON.stringify({ format: 'idemgate-mutation', version: 1, ...masked }, null, 2)}\n`, 'utf8');
+  await writeFile(markdown, matrixMarkdown(masked), 'utf8');
   return { json, markdown };
 }

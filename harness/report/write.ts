@@ -1,5 +1,6 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { maskDeep } from '../_internals/mask.ts';
 import { githubAnnotations } from './github.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
@@ -59,6 +60,9 @@ export async function writeReports(
   options: WriteReportsOptions = {},
 ): Promise<{ files: string[]; ms: number }> {
   const started = performance.now();
+  // Every file and annotation is rendered from the masked report: no secret, URL password,
+  // private key or credential header reaches a report.
+  report = maskDeep(report);
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const reporter of Object.values(REPORTERS)) {

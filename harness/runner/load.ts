@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IdemgateConfig } from '../config.ts';
 import { validateConfig } from '../config-schema.ts';
+import { registerSecrets, secretValuesOf } from '../_internals/mask.ts';
 import { IdemgateError } from '../errors.ts';
 import { isScenario, type Scenario } from './scenario.ts';
 
@@ -69,7 +70,10 @@ export async function loadConfig(
   } catch (e) {
     throw new IdemgateError('CONFIG_INVALID', `cannot load ${path}: ${(e as Error).message}`, { cause: e });
   }
-  return { config: validateConfig(mod.default, path), rootDir: dirname(path) };
+  const config = validateConfig(mod.default, path);
+  // From here on every output of this process masks the config's secrets.
+  registerSecrets(secretValuesOf(config));
+  return { config, rootDir: dirname(path) };
 }
 
 /** Imports every `*.test.ts` / `*.scenario.ts` file in the scenarios folder and collects the scenarios they export. */

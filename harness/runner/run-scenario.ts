@@ -21,6 +21,7 @@ import type { Scenario } from './scenario.ts';
 import type { Session } from './session.ts';
 import type { ExecutedSchedule } from './workers/protocol.ts';
 import type { WorkerPool } from './workers/pool.ts';
+import { maskDeep } from '../_internals/mask.ts';
 
 export interface RunOptions {
   /** Overrides the scenario's run count. */
@@ -424,6 +425,6 @@ export async function saveCounterexample(reportsDir: string, result: ScenarioRes
     violations: result.counterexample.violations,
     deliveries: result.counterexample.deliveries,
   };
-  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+  await writeFile(file, `${JSON.stringify(maskDeep(doc), null, 2)}\n`, 'utf8');
   return relative(process.cwd(), file);
 }

@@ -12,7 +12,8 @@ export async function migrateNaive(db: Database): Promise<void> {
     dr bigint not null default 0, cr bigint not null default 0, ccy text not null, ext_ref text)`);
 }
 
-export async function startNaive(db: Database): Promise<RunningTarget> {
+/** `answer`: the body of every 200 (default `{}`), e.g. one echoing a secret, as a careless service does. */
+export async function startNaive(db: Database, answer = '{}'): Promise<RunningTarget> {
   let batch = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,7 +38,7 @@ export async function startNaive(db: Database): Promise<RunningTarget> {
         // A refund.updated whose previous_attributes lack "status" (a metadata edit) moves no money.
         const statusChanged = !('previous_attributes' in event.data) || 'status' in (event.data.previous_attributes ?? {});
         if (event.type.startsWith('refund.') && o.status === 'succeeded' && statusChanged) await post(o.id, o.amount, 'cr');
-        res.writeHead(200).end('{}');
+        res.writeHead(200).end(answer);
       })().catch((e: unknown) => res.writeHead(500).end(String(e)));
     });
   });
