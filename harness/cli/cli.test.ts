@@ -157,6 +157,45 @@ describe('idemgate gate (CLI)', () => {
     expect(readFileSync(join(dir, 'down', 'reports', 'summary.md'), 'utf8')).not.toMatch(/PASSED/);
   });
 
+  it('every exit 2 replaces an earlier green report with an errored one naming the cause', () => {
+    const config = makeProject(join(dir, 'stale'), { target: naive, faults: '[]' });
+    const verdict = (): { verdict: string; cause: string } => {
+      const doc = results('stale') as unknown as { summary: { verdict: string }; results: { error?: { message: string } }[] };
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      return { verdict: doc.summary.verdict, cause: doc.results[0]?.error?.message ?? '' };
+    };
+    const green = (): void => {
+      const r = idemgate(['gate', '--config', config, '--runs', '3', '--pglite']);
+      expect(r.status, r.out).toBe(0);
+      expect(verdict().verdict).toBe('passed');
+    };
+    green();
+    const unknown = idemgate(['gate', '--config', config, '--scenario', 'naive-strip', '--pglite']);
+    expect(unknown.status, unknown.out).toBe(2);
+    expect(verdict()).toEqual({ verdict: 'errored', cause: expect.stringContaining('unknown scenario naive-strip') as string });
+    expect(readFileSync(join(dir, 'stale', 'reports', 'junit.xml'), 'utf8')).toContain('<error');
+
+    green();
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(config, text.replace('export default defineConfig({', 'export default defineConfig({{'));
+    const broken = idemgate(['gate', '--config', config, '--pglite']);
+    writeFileSync(config, text);
+    expect(broken.status, broken.out).toBe(2);
+    expect(verdict()).toEqual({ verdict: 'errored', cause: expect.stringContaining('cannot load') as string });
+
+    green();
+    const bad = idemgate(['gate', '--config', config, '--runs', 'many']);
+    expect(bad.status, bad.out).toBe(2);
+    expect(verdict().verdict).toBe('errored');
+
+    // --reports naming a file: a clear message at once, no stack trace.
+    writeFileSync(join(dir, 'stale', 'a-file'), 'x');
+    const file = idemgate(['gate', '--config', config, '--pglite', '--reports', join(dir, 'stale', 'a-file')]);
+    expect(file.status, file.out).toBe(2);
+    expect(file.out).toContain('is a file: pass --reports with a folder');
+    expect(file.out).not.toMatch(/EEXIST|\n\s+at /);
+  });
+
   it('exits 2 when nothing ran', () => {
     const config = makeProject(join(dir, 'empty'), { target: naive });
     rmSync(join(dir, 'empty', 'scenarios', 'naive.test.ts'));

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describeError, IdemgateError } from '../errors.ts';
 import { guardOutput } from './output.ts';
 import { parseCommandArgs, unknownScenario } from './args.ts';
@@ -15,7 +15,7 @@ import { githubOptionsFromEnv, writeReports } from '../report/write.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { parseShard, shardLabel, shardOf, type Shard } from '../runner/shard.ts';
-import { runSuite } from '../runner/suite.ts';
+import { runSuite, setupErroredRun } from '../runner/suite.ts';
 import { exitCodeFor, type ExitCode } from '../runner/verdict.ts';
 
 const TOOL_VERSION = (
@@ -267,6 +267,45 @@ async function run(argv: string[]): Promise<number> {
   const load = MODULE_COMMANDS[command];
   if (load !== undefined) return (await load()).command(args);
   if (!isSuiteCommand(command)) throw unknownCommand(command);
+  if (command === 'list') return suiteCommand(command, args, {});
+  // Every exit 2 of run and gate leaves reports that say errored, with the cause: a failure
+  // before the scenarios start (a config that does not load, an unknown scenario, bad flags)
+  // must not leave an earlier run's green reports standing.
+  const where: { reportsDir?: string } = {};
+  try {
+    return await suiteCommand(command, args, where);
+  } catch (e) {
+    const dir = where.reportsDir ?? defaultReportsDir(args);
+    if (dir !== undefined && !isFile(dir)) {
+      const report = runReport(setupErroredRun(e), { name: 'idemgate', version: TOOL_VERSION });
+      await writeReports(dir, report).catch(() => undefined);
+    }
+    throw e;
+  }
+}
+
+/** A flag's value read leniently from arguments that did not parse (`--config F` or `--config=F`). */
+function rawFlag(args: readonly string[], name: string): string | undefined {
+  for (const [i, a] of args.entries()) {
+    if (a === `--${name}`) return args[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+/** Where the reports go when the command failed before it knew more: --reports, else reports/ beside the config. */
+function defaultReportsDir(args: readonly string[]): string | undefined {
+  try {
+    const config = resolve(rawFlag(args, 'config') ?? findConfigFile());
+    return resolve(dirname(config), rawFlag(args, 'reports') ?? 'reports');
+  } catch {
+    return undefined;
+  }
+}
+
+const isFile = (path: string): boolean => existsSync(path) && !statSync(path).isDirectory();
+
+async function suiteCommand(command: SuiteCommand, args: string[], where: { reportsDir?: string }): Promise<number> {
   const values = parseSuiteArgs(command, args);
   if (values.help) {
     console.log(SUITE_HELP[command]);
@@ -285,7 +324,13 @@ async function run(argv: string[]): Promise<number> {
   }
 
   const configFile = resolve(values.config ?? findConfigFile());
+  where.reportsDir = resolve(dirname(configFile), values.reports ?? 'reports');
   const { config, rootDir } = await loadConfig(configFile);
+  const reportsDir = resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports');
+  if (isFile(reportsDir)) {
+    throw new IdemgateError('USAGE', `the reports folder ${reportsDir} is a file: pass --reports with a folder (it is created if missing)`);
+  }
+  where.reportsDir = reportsDir;
   const workers = int('workers', values.workers) ?? availableParallelism();
   if (workers < 1) throw new IdemgateError('USAGE', '--workers must be at least 1');
   const all = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
@@ -299,7 +344,6 @@ async function run(argv: string[]): Promise<number> {
   // A sign-off must be repeatable: it pins a seed even when none was given.
   if (values.signoff && seed === undefined) seed = (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const p = painterFor(process.stdout);
-  const reportsDir = resolve(rootDir, values.reports ?? config.reportsDir ?? 'reports');
   const scope = shard === undefined ? '' : `shard ${shardLabel(shard)}: ${mine.length} of `;
   console.log(`idemgate ${command}: ${scope}${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}`);
   if (shard !== undefined && mine.length === 0) {

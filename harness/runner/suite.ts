@@ -140,18 +140,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     setupError = describeError(e);
     const code = errorCodeOf(e);
     for (const scenario of scenarios.slice(results.length)) {
-      const result: ScenarioResult = {
-        scenario: scenario.name,
-        status: 'errored',
-        error: { code, message: errorMessageOf(e) },
-        database,
-        durationMs: 0,
-        schedules: 0,
-        invariantChecks: 0,
-        notApplicable: [],
-        invariants: [],
-        seed: options.seed ?? 0,
-      };
+      const result = erroredResult(scenario.name, code, errorMessageOf(e), database, options.seed ?? 0);
       results.push(result);
       options.progress?.end(result);
     }
@@ -166,4 +155,20 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     labels,
     ...(setupError === undefined ? {} : { setupError }),
   };
+}
+
+/** A scenario (or the set-up, before any scenario was known) that could not run: `errored`, with the cause. */
+function erroredResult(scenario: string, code: ReturnType<typeof errorCodeOf>, message: string, database: SuiteRun['database'], seed: number): ScenarioResult {
+  return { scenario, status: 'errored', error: { code, message }, database, durationMs: 0, schedules: 0, invariantChecks: 0, notApplicable: [], invariants: [], seed };
+}
+
+/**
+ * The run of a command that failed before any scenario could start (a config that does not load,
+ * an unknown scenario, bad flags): one `errored` result named `set-up` carrying the cause, so the
+ * reports written from it replace any earlier green ones.
+ */
+export function setupErroredRun(e: unknown, database: SuiteRun['database'] = 'pglite'): SuiteRun {
+  const now = new Date().toISOString();
+  const results = [erroredResult('set-up', errorCodeOf(e), errorMessageOf(e), database, 0)];
+  return { startedAt: now, finishedAt: now, target: { baseUrl: '(target not started)' }, database, summary: summarise(results, 0), results, labels: {}, setupError: describeError(e) };
 }
