@@ -3,7 +3,7 @@
  * Reads are found in the AST, following `process.env` through aliases: `process.env.X`,
  * `process.env['X']`, `const { X } = process.env`, `const env = process.env; env.X`,
  * `import { env } from 'node:process'`, an alias exported by a config module (one import deep),
- * the keys of a zod schema parsing `process.env`, and calls of a helper that reads
+ * the keys of a zod schema parsing `process.env`, NestJS `config.get('X')`, and calls of a helper that reads
  * `process.env[param]` (`env('X')`, `required('X', fallback)`).
  */
 import { posix } from 'node:path';
@@ -222,6 +222,15 @@ export function findEnvReads(files: readonly SourceFile[]): EnvRead[] {
           const value = ts.isPropertyAssignment(prop) ? prop.initializer.getText(file.ast) : '';
           add(key.text, file, prop, ZOD_DEFAULT.test(value));
         }
+      } else if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        /^get(OrThrow)?$/.test(node.expression.name.text) &&
+        /config/i.test(node.expression.expression.getText(file.ast)) &&
+        ENV_NAME.test(stringValue(node.arguments[0]) ?? '')
+      ) {
+        // NestJS ConfigService: config.get('X', fallback), config.getOrThrow('X').
+        add(stringValue(node.arguments[0])!, file, node, node.expression.name.text === 'get' && (node.arguments.length > 1 || hasFallback(node)));
       } else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
         const index = helpers.get(node.expression.text);
         const name = index === undefined ? undefined : stringValue(node.arguments[index]);
