@@ -225,23 +225,26 @@ function nestRoutes(files: readonly SourceFile[]): DeclaredRoute[] {
   return routes;
 }
 
-/** Names a module exports (`export function POST`, `export const POST`, `export { POST }`, `export default function x`). */
-function exportedNames(file: SourceFile): Set<string> {
-  const names = new Set<string>();
+/**
+ * Names a module exports, with the statement that exports each (`export function POST`,
+ * `export const POST`, `export { POST }`, `export default function x` → `default` and `default:x`).
+ */
+function exportedNames(file: SourceFile): Map<string, ts.Node> {
+  const names = new Map<string, ts.Node>();
   const isExported = (n: ts.Node): boolean =>
     ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const st of file.ast.statements) {
     if (ts.isFunctionDeclaration(st) && isExported(st)) {
       const isDefault = (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-      names.add(isDefault ? 'default' : (st.name?.text ?? ''));
-      if (isDefault && st.name !== undefined) names.add(`default:${st.name.text}`);
+      names.set(isDefault ? 'default' : (st.name?.text ?? ''), st);
+      if (isDefault && st.name !== undefined) names.set(`default:${st.name.text}`, st);
     } else if (ts.isVariableStatement(st) && isExported(st)) {
-      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.set(d.name.text, st);
     } else if (ts.isExportDeclaration(st) && st.exportClause !== undefined && ts.isNamedExports(st.exportClause)) {
-      for (const el of st.exportClause.elements) names.add(el.name.text);
+      for (const el of st.exportClause.elements) names.set(el.name.text, st);
     } else if (ts.isExportAssignment(st)) {
-      names.add('default');
-      if (ts.isIdentifier(st.expression)) names.add(`default:${st.expression.text}`);
+      names.set('default', st);
+      if (ts.isIdentifier(st.expression)) names.set(`default:${st.expression.text}`, st);
     }
   }
   return names;
@@ -259,19 +262,19 @@ function nextRoutes(files: readonly SourceFile[]): DeclaredRoute[] {
       const segments = (app[1] ?? '').split('/').filter((s) => s !== '' && !/^\(.*\)$/.test(s) && !s.startsWith('@'));
       const exported = exportedNames(file);
       for (const method of ['POST', 'PUT', 'PATCH', 'GET', 'DELETE']) {
-        if (exported.has(method)) {
-          routes.push({ path: joinPath(...segments), method, where: `${file.rel}:1`, handler: method, framework: 'next-app' });
-        }
+        const node = exported.get(method);
+        if (node !== undefined) routes.push({ path: joinPath(...segments), method, where: where(file, node), handler: method, framework: 'next-app' });
       }
       continue;
     }
     const pages = PAGES_API.exec(file.rel);
     if (pages !== null) {
       const exported = exportedNames(file);
-      if (!exported.has('default')) continue;
+      const node = exported.get('default');
+      if (node === undefined) continue;
       const segments = pages[1]!.split('/').filter((s, i, all) => !(s === 'index' && i === all.length - 1));
-      const named = [...exported].find((n) => n.startsWith('default:'))?.slice('default:'.length);
-      routes.push({ path: joinPath('api', ...segments), method: undefined, where: `${file.rel}:1`, handler: named, framework: 'next-pages' });
+      const named = [...exported.keys()].find((n) => n.startsWith('default:'))?.slice('default:'.length);
+      routes.push({ path: joinPath('api', ...segments), method: undefined, where: where(file, node), handler: named, framework: 'next-pages' });
     }
   }
   return routes;
