@@ -90,6 +90,9 @@ describe('env vars the service reads', () => {
     expect(mapEnvVar('SHOPEE_PUSH_URL')?.value).toEqual({ kind: 'secret', provider: 'shopee', key: 'callbackUrl' });
     expect(mapEnvVar('FPX_PUBLIC_KEY_PEM')?.value).toEqual({ kind: 'fpx-public-key', as: 'pem' });
     expect(mapEnvVar('FPX_PUBLIC_KEY_FILE')?.value).toEqual({ kind: 'fpx-public-key', as: 'file' });
+    expect(mapEnvVar('FPX_CERT')?.value).toEqual({ kind: 'fpx-public-key', as: 'pem' });
+    expect(mapEnvVar('FPX_BANK_CERT_PATH')?.value).toEqual({ kind: 'fpx-public-key', as: 'file' });
+    expect(mapEnvVar('PAYNET_PUBLIC_KEY')?.value).toEqual({ kind: 'fpx-public-key', as: 'pem' });
     expect(mapEnvVar('PSP_SECRET_KEY')?.value).toEqual({ kind: 'secret', provider: 'stripe', key: 'secretKey' });
     expect(mapEnvVar('PORT')?.value).toEqual({ kind: 'placeholder', name: 'port' });
     expect(mapEnvVar('POSTGRES_URL')?.value).toEqual({ kind: 'placeholder', name: 'databaseUrl' });
