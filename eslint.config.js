@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'fixtures/merchant-service/drizzle/', '.idemgate-tmp/', 'dist/'] },
+  { ignores: ['node_modules/', 'reports/', 'fixtures/merchant-service/drizzle/', '.idemgate-tmp/', 'dist/', 'harness/init/testdata/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

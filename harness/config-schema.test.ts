@@ -32,6 +32,12 @@ function invalid(config: unknown): { message: string; details: { file?: string; 
 }
 
 describe('validateConfig', () => {
+  it("a command target needs healthPath unless it is ready: 'port'", () => {
+    const command = { kind: 'command', command: 'svc' } as const;
+    expect(validateConfig({ ...valid, target: { start: { ...command, ready: 'port' } } }, FILE).target.start).toMatchObject({ ready: 'port' });
+    expect(invalid({ ...valid, target: { start: command } }).details.path).toBe('target.start.healthPath');
+  });
+
   it('accepts a valid config and keeps its functions', () => {
     const start = async () => ({ baseUrl: 'http://127.0.0.1:1', stop: async () => {} });
     const migrate = async () => {};

@@ -27,9 +27,13 @@ const commandStartSchema = z.object({
   args: z.array(z.string()).optional(),
   cwd: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
-  healthPath: z.string(),
+  healthPath: z.string().optional(),
+  ready: z.enum(['health', 'port']).optional(),
   port: z.number().int().positive().optional(),
   startTimeoutMs: z.number().positive().optional(),
+}).refine((s) => s.ready === 'port' || s.healthPath !== undefined, {
+  error: "healthPath is required unless ready is 'port'",
+  path: ['healthPath'],
 });
 
 const urlStartSchema = z.object({

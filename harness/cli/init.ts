@@ -60,7 +60,8 @@ function summary(inf: ProjectInference, written: string[], dir: string, pm: Pack
   };
   const s = inf.start.start;
   row('start', `${s.kind === 'node' ? 'node' : s.command} ${s.args.join(' ')}   (${inf.start.source})`);
-  row('health', inf.health === undefined ? '/health (assumed)' : `${inf.health.path}   (${inf.health.where})`);
+  if (inf.start.build !== undefined) row('build', `${managerCommands(pm.manager).run} build first   (scripts.build: "${inf.start.build.command}"; the workflow runs it)`);
+  row('health', inf.health === undefined ? 'no health route: ready once the port accepts connections' : `${inf.health.path}   (${inf.health.where})`);
   row('providers', inf.providers.length === 0 ? 'none found' : inf.providers.join(', '));
   for (const p of inf.providers) {
     const e = inf.endpoints[p];
@@ -125,7 +126,7 @@ async function init(argv: string[]): Promise<number> {
   }
   for (const p of inf.providers) contents.set(`${TAPES_DIR}/${p}.jsonl`, await readFile(bundledTape(p), 'utf8'));
   if (inf.providers.length > 0) contents.set(`scenarios/${scenarioName(inf.providers)}.test.ts`, renderScenario(inf.providers, imports));
-  const needsBuild = inf.start.todo?.includes('build') === true;
+  const needsBuild = inf.start.build !== undefined || inf.start.todo?.includes('build') === true;
   const pm = inferPackageManager(dir);
   contents.set(
     '.github/workflows/idemgate.yml',

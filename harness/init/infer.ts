@@ -113,7 +113,7 @@ export function inferProject(dir: string): ProjectInference {
   const entities = inferEntities(schema.tables, ledger?.table.name);
   const accounts = findAccountLiterals(files);
   const migration = findMigration(files);
-  const readsPort = env.some((e) => e.mapping.value.kind === 'placeholder' && e.mapping.value.name === 'port');
+  const readsPort = start.portInArgs === true || env.some((e) => e.mapping.value.kind === 'placeholder' && e.mapping.value.name === 'port');
   const fixedPort = readsPort ? undefined : findFixedPort(files);
 
   const todos: string[] = [];
@@ -125,10 +125,12 @@ export function inferProject(dir: string): ProjectInference {
         : `port: the service listens on ${fixedPort.port} (${fixedPort.where}), not on PORT; runs cannot be parallel`,
     );
   }
-  if (health === undefined) todos.push("health route: none found, '/health' assumed");
   for (const r of unknownEnv) todos.push(`env ${r.name} (read at ${r.where}) is not known to idemgate: set it if the service needs it`);
   if (providers.length === 0) todos.push('providers: no Shopee, FPX or Stripe webhook route found; set target.endpoints and providers');
   for (const p of providers) if (endpoints[p] === undefined) todos.push(`endpoint for ${p}: no route found, the tape's recorded path is used`);
+  if (providers.includes('fpx') && !env.some((e) => e.mapping.value.kind === 'fpx-public-key')) {
+    todos.push('fpx public key: the service reads no FPX_*PUBLIC_KEY*/CERT variable; make it trust idemgate/keys/fpx-test-public.pem');
+  }
   if (!env.some((e) => e.mapping.value.kind === 'placeholder' && e.mapping.value.name === 'databaseUrl')) {
     todos.push('database: the service reads no DATABASE_URL-like variable; pass {databaseUrl} to it');
   }

@@ -46,6 +46,30 @@ describe('start command from package.json', () => {
     expect(s.todo).toMatch(/dist\/main\.js does not exist yet: build it/);
   });
 
+  it('runs build output after scripts.build instead of a TODO: node dist/x.js, npm run build && …, nest start, next start', () => {
+    const node = inferStart({ scripts: { start: 'node dist/main.js', build: 'tsc' } }, none);
+    expect(node).toMatchObject({ start: { kind: 'node', args: ['dist/main.js'] }, build: { script: 'build', command: 'tsc' } });
+    expect(node.todo).toBeUndefined();
+    const chained = inferStart({ scripts: { start: 'npm run build && node dist/server.js', build: 'tsc -p .' } }, none);
+    expect(chained).toMatchObject({ start: { kind: 'node', args: ['dist/server.js'] }, build: { command: 'tsc -p .' } });
+    expect(chained.todo).toBeUndefined();
+    const nest = inferStart({ scripts: { start: 'nest start', build: 'nest build' } }, none);
+    expect(nest).toMatchObject({ start: { kind: 'node', args: ['dist/main.js'] }, build: { command: 'nest build' } });
+    expect(nest.todo).toBeUndefined();
+    const next = inferStart({ scripts: { start: 'next start -p 3000', build: 'next build' } }, none);
+    expect(next).toMatchObject({ start: { kind: 'node', args: ['node_modules/next/dist/bin/next', 'start', '-p', '{port}'] }, build: { command: 'next build' }, portInArgs: true });
+    expect(next.todo).toBeUndefined();
+  });
+
+  it('prefers next build + next start to next dev, and gives a bare dev server a longer start timeout', () => {
+    const dev = inferStart({ scripts: { dev: 'next dev --turbo', build: 'next build' } }, none);
+    expect(dev.start.args).toEqual(['node_modules/next/dist/bin/next', 'start', '-p', '{port}']);
+    expect(dev.build?.command).toBe('next build');
+    const bare = inferStart({ scripts: { dev: 'next dev' } }, none);
+    expect(bare).toMatchObject({ start: { args: ['node_modules/next/dist/bin/next', 'dev', '-p', '{port}'] }, startTimeoutMs: 120_000 });
+    expect(bare.build).toBeUndefined();
+  });
+
   it('marks shell command lines and foreign tools as TODO', () => {
     expect(translateScript('npm run build && node dist/x.js').todo).toMatch(/shell command line/);
     const py = translateScript('python -m shop.server');

@@ -29,7 +29,20 @@ export interface StartInference {
   notes: string[];
   /** Set when the command is a guess the user must check. */
   todo?: string;
+  /** The command runs build output: `scripts.build` must run first (the workflow gets a build step). */
+  build?: { script: 'build'; command: string };
+  /** The command itself takes the port (`next start -p {port}`), so the service needs no PORT read. */
+  portInArgs?: boolean;
+  /** A start timeout longer than the default, for dev servers that compile on start. */
+  startTimeoutMs?: number;
 }
+
+/** Next.js's CLI, run with this Node (`next` is a shell shim in node_modules/.bin). */
+export const NEXT_BIN = 'node_modules/next/dist/bin/next';
+
+/** Drops `-p N` / `--port N` / `--port=N` (the harness gives the port). */
+const dropPort = (args: string[]): string[] =>
+  args.filter((a, i) => !/^(-p|--port)(=.*)?$/.test(a) && !/^(-p|--port)$/.test(args[i - 1] ?? ''));
 
 const SHELL = /&&|\|\||[;|`]|\$\(|[<>]/;
 const ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
@@ -63,6 +76,12 @@ export function translateScript(
 ): StartInference {
   const env: Record<string, string> = {};
   const notes: string[] = [];
+  // `npm run build && node dist/main.js`: the build goes to the workflow, the rest is the command.
+  const buildFirst = /^(npm run|pnpm( run)?|yarn( run)?) build\s*&&\s*(.+)$/.exec(script.trim());
+  if (buildFirst !== null && scripts.build !== undefined && !SHELL.test(buildFirst[4]!)) {
+    const inner = translateScript(buildFirst[4]!, scripts, source, depth + 1);
+    return { ...inner, build: { script: 'build', command: scripts.build } };
+  }
   if (SHELL.test(script)) {
     return {
       start: { kind: 'exec', command: 'sh', args: ['-c', `exec ${script}`] },
@@ -94,6 +113,23 @@ export function translateScript(
     if (kept.length !== args.length) notes.push('watch mode dropped: the harness starts and stops the service itself');
     return kept;
   };
+  const build = scripts.build === undefined ? undefined : { script: 'build' as const, command: scripts.build };
+  if (tool === 'next' && (rest[0] === 'start' || rest[0] === 'dev' || rest[0] === undefined)) {
+    const sub = rest[0] ?? 'dev';
+    const flags = dropPort(rest.slice(1)).filter((a) => a !== '--turbo' && a !== '--turbopack');
+    if (sub === 'start' || build?.command.includes('next build') === true) {
+      if (sub === 'dev') notes.push('`next dev` replaced by `next start` on the output of `next build`: a dev server compiles each route on its first request');
+      notes.push('Next.js is run through its CLI file with this Node, on the harness\'s port (-p {port})');
+      return { start: { kind: 'node', args: [NEXT_BIN, 'start', ...flags, '-p', '{port}'] }, env, source, notes, portInArgs: true, ...(build === undefined ? {} : { build }) };
+    }
+    notes.push('no next build script: the dev server is run, with a 120 s start timeout (it compiles on start)');
+    return { start: { kind: 'node', args: [NEXT_BIN, 'dev', ...flags, '-p', '{port}'] }, env, source, notes, portInArgs: true, startTimeoutMs: 120_000 };
+  }
+  if (tool === 'nest' && rest[0] === 'start') {
+    notes.push('`nest start` replaced by its build output (`nest build` writes dist/main.js) run with this Node');
+    if (rest.includes('--watch') || rest.includes('-w')) notes.push('watch mode dropped: the harness starts and stops the service itself');
+    return { start: { kind: 'node', args: ['dist/main.js'] }, env, source, notes, build: build ?? { script: 'build', command: 'nest build' } };
+  }
   if (tool === 'tsx') return { start: { kind: 'node', args: ['--import', 'tsx', ...dropWatch(rest)] }, env, source, notes };
   if (tool === 'node') return { start: { kind: 'node', args: dropWatch(rest) }, env, source, notes };
   if (tool === 'ts-node' || tool === 'ts-node-esm' || tool === 'ts-node-dev' || tool === 'nodemon') {
@@ -146,10 +182,12 @@ export function inferStart(pkg: PackageJson | undefined, exists: (rel: string) =
       todo: guess === undefined ? 'no start command found: set the entry file of your server' : `guessed the entry file ${guess}: check it`,
     };
   }
-  if (inferred.start.kind === 'node' && inferred.todo === undefined) {
+  if (inferred.start.kind === 'node' && inferred.todo === undefined && inferred.build === undefined) {
     const file = entryFile(inferred.start.args);
-    if (file !== undefined && !exists(file)) {
-      inferred.todo = `${file} does not exist yet: build it before the gate runs (e.g. \`npm run build\` in the workflow)`;
+    if (file !== undefined && !file.startsWith('node_modules/') && !exists(file)) {
+      // Build output: `scripts.build` makes it (the workflow runs it first), else the user must say how.
+      if (scripts.build !== undefined) inferred.build = { script: 'build', command: scripts.build };
+      else inferred.todo = `${file} does not exist yet: build it before the gate runs (e.g. \`npm run build\` in the workflow)`;
     }
   }
   return inferred;

@@ -64,6 +64,15 @@ function renderSecrets(inf: ProjectInference): string[] {
       `    publicKeyPem: readFileSync(here(${q(FPX_KEY_FILES.public)}), 'utf8'),`,
       '  },',
     );
+    const key = inf.env.find((e) => e.mapping.value.kind === 'fpx-public-key');
+    if (key === undefined) {
+      lines.splice(
+        lines.length - 4,
+        0,
+        `  // TODO: the service reads no FPX public key variable (FPX_PUBLIC_KEY, FPX_PUBLIC_KEY_FILE, FPX_CERT…): make it trust`,
+        `  // ${FPX_KEY_FILES.public} (its PEM or its path) instead of the real FPX key, or the signatures fail.`,
+      );
+    }
   }
   if (has('stripe')) {
     const endpoint = secretEnvName(inf, 'stripe', 'endpointSecret', 'STRIPE_WEBHOOK_SECRET');
@@ -106,15 +115,29 @@ function renderStart(inf: ProjectInference): string[] {
   }
   for (const note of start.notes) lines.push(`      // ${note}.`);
   if (start.todo !== undefined) lines.push(`      // TODO: ${start.todo}.`);
+  if (start.build !== undefined) {
+    lines.push(
+      `      // Runs build output: the build script (scripts.build: "${start.build.command}") must run first.`,
+      '      // The generated workflow runs it before the gate; locally, run it before `idemgate run`.',
+    );
+  }
   lines.push(`      args: [${start.start.args.map(q).join(', ')}],`, "      cwd: here('.'),");
   if (inf.health !== undefined) lines.push(`      healthPath: ${q(inf.health.path)}, // found at ${inf.health.where}`);
-  else lines.push("      // TODO: no health route found in the source; the harness polls this path until it answers 2xx.", "      healthPath: '/health',");
+  else {
+    lines.push(
+      '      // No health route found in the source: the service counts as started once its port accepts',
+      "      // connections. Add a route answering 2xx when ready and set `healthPath` for a stricter check.",
+      "      ready: 'port',",
+    );
+  }
   if (inf.fixedPort !== undefined) {
     lines.push(`      port: ${inf.fixedPort.port}, // TODO: listen(${inf.fixedPort.port}) at ${inf.fixedPort.where}; better: listen on process.env.PORT`);
-  } else if (!inf.env.some((e) => e.mapping.value.kind === 'placeholder' && e.mapping.value.name === 'port')) {
+  } else if (start.portInArgs !== true && !inf.env.some((e) => e.mapping.value.kind === 'placeholder' && e.mapping.value.name === 'port')) {
     lines.push('      // TODO: the service reads no PORT variable: make it listen on PORT, or set `port:` to its fixed port.');
   }
-  lines.push('      startTimeoutMs: 30_000,', '      env: {');
+  if (start.startTimeoutMs !== undefined) lines.push(`      startTimeoutMs: ${start.startTimeoutMs.toLocaleString('en').replace(/,/g, '_')}, // a dev server compiles on start`);
+  else lines.push('      startTimeoutMs: 30_000,');
+  lines.push('      env: {');
   const set = new Set<string>();
   for (const [k, v] of Object.entries(start.env)) {
     if (inf.env.some((e) => e.read.name === k)) continue;

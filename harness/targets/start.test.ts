@@ -110,6 +110,23 @@ describe('startTarget: command', () => {
     });
   });
 
+  it("with ready: 'port' starts a service that has no health route once its port accepts connections", async () => {
+    // Every path of this service answers 404: a health poll would never pass, the port does.
+    const script = "require('node:http').createServer((q, s) => { s.statusCode = 404; s.end(); }).listen(Number(process.argv[1]), '127.0.0.1');";
+    const target = await startTarget({ kind: 'command', command: process.execPath, args: ['-e', script, '{port}'], ready: 'port', startTimeoutMs: 20_000 }, ctx);
+    const status = (await fetch(`${target.baseUrl}/anything`)).status;
+    await target.stop();
+    expect(status).toBe(404);
+  });
+
+  it("with ready: 'port' fails as unhealthy when the port never opens", async () => {
+    const error = await rejection(
+      startTarget({ kind: 'command', command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60_000)'], ready: 'port', startTimeoutMs: 600 }, ctx),
+    );
+    expect(error.code).toBe('TARGET_UNHEALTHY');
+    expect(error.message).toMatch(/port \d+ did not accept connections within 600 ms/);
+  });
+
   it('fails with the exit code and the last output lines when the process exits before it is healthy', async () => {
     const script = "console.log('starting on', process.argv[1]); console.error('cannot bind: EADDRINUSE'); process.exit(3);";
 

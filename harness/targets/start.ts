@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { request } from 'undici';
 import { IdemgateError } from '../errors.ts';
 import type { RunningTarget, TargetContext, TargetStart } from './types.ts';
@@ -45,6 +45,33 @@ export async function waitHealthy(
     `target never became healthy: GET ${url} did not answer 2xx within ${timeoutMs} ms`,
     { details: { url } },
   );
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Waits until `port` on loopback accepts TCP connections (`ready: 'port'`: a service with no health route). */
+export async function waitPort(port: number, timeoutMs: number, failed: () => string | undefined = () => undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const reason = failed();
+    if (reason !== undefined) throw new IdemgateError('TARGET_START_FAILED', reason);
+    if (await accepts(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new IdemgateError('TARGET_UNHEALTHY', `target never became ready: port ${port} did not accept connections within ${timeoutMs} ms`, {
+    details: { url: `tcp://127.0.0.1:${port}` },
+  });
 }
 
 const substitute = (value: string, vars: Record<string, string>): string =>
@@ -99,7 +126,12 @@ function startCommand(
     await exited;
     clearTimeout(timer);
   };
-  return waitHealthy(`${baseUrl}${start.healthPath}`, start.startTimeoutMs ?? 30_000, failed).then(
+  const timeoutMs = start.startTimeoutMs ?? 30_000;
+  const ready =
+    start.ready === 'port' || start.healthPath === undefined
+      ? waitPort(port, timeoutMs, failed)
+      : waitHealthy(`${baseUrl}${start.healthPath}`, timeoutMs, failed);
+  return ready.then(
     () => ({ baseUrl, stop }),
     async (e: unknown) => {
       await stop();

@@ -36,8 +36,13 @@ export type TargetStart =
       args?: string[];
       cwd?: string;
       env?: Record<string, string>;
-      /** Path polled until it answers 2xx. */
-      healthPath: string;
+      /** Path polled until it answers 2xx. Required unless `ready: 'port'`. */
+      healthPath?: string;
+      /**
+       * When the service counts as started: `'health'` (default) once `healthPath` answers 2xx;
+       * `'port'` once its port accepts TCP connections, for a service with no health route.
+       */
+      ready?: 'health' | 'port';
       /** Fixed port; default: a free loopback port passed as {port} / PORT. */
       port?: number;
       startTimeoutMs?: number;
