@@ -79,6 +79,14 @@ function blocks(file: TextFile): Block[] {
       if (open !== null) {
         current = { kind: open[1]!, name: open[2]!, line: index + 1, comment: pending.join('\n'), body: [] };
         pending = [];
+        // A one-line block: `enum Role { USER ADMIN }`.
+        const rest = text.slice(open[0].length);
+        if (rest.includes('}')) {
+          const inner = rest.slice(0, rest.lastIndexOf('}')).trim();
+          if (inner !== '') current.body.push({ text: inner, line: index + 1 });
+          out.push(current);
+          current = undefined;
+        }
       } else if (text === '' && doc !== undefined) pending.push(doc);
       else if (text !== '') pending = [];
       return;

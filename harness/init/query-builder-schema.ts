@@ -221,6 +221,12 @@ function applyKysely(chain: ts.CallExpression[], table: SchemaTable): string | u
       const col = table.columns.find((c) => c.sqlName === first);
       const to = stringValue(call.arguments[1]);
       if (col !== undefined && to !== undefined) col.key = col.sqlName = to;
+    } else if (m === 'alterColumn') {
+      // .alterColumn('amount', (c) => c.setDataType('bigint'))
+      const col = table.columns.find((c) => c.sqlName === first);
+      const fn = call.arguments[1];
+      const body = fn !== undefined && ts.isArrowFunction(fn) && ts.isCallExpression(fn.body) ? fn.body : undefined;
+      if (col !== undefined && body !== undefined && calleeName(body) === 'setDataType') col.type = kyselyType(body.arguments[0]);
     } else if (m === 'renameTo' && first !== undefined) {
       renamed = first;
     }

@@ -340,7 +340,8 @@ export function readSqlMigrations(files: readonly TextFile[]): SqlSchema {
             }
           } else if (action.accept('alter')) {
             action.accept('column');
-            const col = cols.find((x) => x.sqlName === action.identifier());
+            const target = action.identifier();
+            const col = cols.find((x) => x.sqlName === target);
             if (col !== undefined && (action.accept('type') || action.accept('set', 'data', 'type'))) {
               const rest: Token[] = [];
               for (let t = action.next(); t !== undefined; t = action.next()) rest.push(t);
