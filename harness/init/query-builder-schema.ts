@@ -136,6 +136,20 @@ function chainAfter(call: ts.CallExpression): ts.CallExpression[] {
   return out;
 }
 
+/** A migration's `down` (function, const, method, `exports.down =`): it undoes `up`, so it is not read. */
+function isDown(node: ts.Node): boolean {
+  const named = (n: ts.Node | undefined): boolean => n !== undefined && (ts.isIdentifier(n) || ts.isStringLiteral(n)) && n.text === 'down';
+  if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node) || ts.isVariableDeclaration(node)) {
+    return named(node.name);
+  }
+  return (
+    ts.isBinaryExpression(node) &&
+    node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isPropertyAccessExpression(node.left) &&
+    node.left.name.text === 'down'
+  );
+}
+
 export interface QueryBuilderSchema {
   files: string[];
   tables: SchemaTable[];
@@ -147,6 +161,7 @@ export function readQueryBuilderMigrations(files: readonly SourceFile[]): QueryB
   const used = new Set<string>();
   for (const file of [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))) {
     const visitNode = (node: ts.Node): void => {
+      if (isDown(node)) return;
       if (ts.isCallExpression(node) && onSchema(node)) {
         const method = calleeName(node);
         const name = stringValue(node.arguments[0]);

@@ -182,11 +182,15 @@ describe('Knex and Kysely migrations', () => {
     t.renameColumn('account', 'account_code');
   });
   await knex.schema.dropTableIfExists('tmp');
-};`,
+};
+export const down = async (knex) => {
+  await knex.schema.dropTable('ledger_lines');
+};
+exports.down = (knex) => knex.schema.dropTable('ledger_lines');`,
     'migrations/20240201_more.js',
   );
 
-  it('reads Knex createTable callbacks, withSchema, alterTable and dropTable in file order', () => {
+  it('reads Knex createTable callbacks, withSchema, alterTable and dropTable in file order, not down()', () => {
     const { tables, files } = readQueryBuilderMigrations([KNEX2, KNEX]);
     expect(files).toEqual(['migrations/20240101_init.js', 'migrations/20240201_more.js']);
     expect(tables.map((t) => [t.name, t.source, t.where])).toEqual([
