@@ -72,7 +72,7 @@ function summary(inf: ProjectInference, written: string[], dir: string, pm: Pack
   row('database', inf.migration === undefined ? 'no migration call found' : `the service migrates itself (${inf.migration})`);
   if (inf.ledger !== undefined) {
     const cols = Object.entries(inf.ledger.columns).map(([role, c]) => `${role}=${c.column}`).join(' ');
-    row('ledger', `${inf.ledger.table.name} (${inf.ledger.table.where}): ${cols}, ${inf.ledger.sign}`);
+    row('ledger', `${inf.ledger.table.name} (${inf.ledger.table.where}): ${cols}${inf.ledger.columns.amount === undefined ? '' : `, ${inf.ledger.sign}`}`);
   } else {
     row('ledger', inf.schema.files.length === 0 ? `no schema found (looked for ${SCHEMA_SOURCES_LOOKED_FOR})` : 'no ledger-like table found');
   }

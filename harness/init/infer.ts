@@ -138,7 +138,7 @@ export function inferProject(dir: string): ProjectInference {
   else if (ledger === undefined) todos.push(`ledger mapping: no table in ${schema.files.join(', ')} has an account and an amount column`);
   else {
     for (const role of ledger.missing) todos.push(`ledger column ${role}: not found in ${ledger.table.name}`);
-    if (ledger.signSource === 'default') todos.push(`ledger sign: assumed debit-positive for ${ledger.table.name}; check it`);
+    if (ledger.signSource === 'default' && ledger.columns.amount !== undefined) todos.push(`ledger sign: assumed debit-positive for ${ledger.table.name}; check it`);
     if (ledger.nonIntegerAmount !== undefined) todos.push(`ledger amount ${ledger.nonIntegerAmount} is not an integer column; map it to minor units in ledger.sql`);
   }
   if (ledger !== undefined && !accounts.some((a) => a.cash)) todos.push('ledger cashAccounts: no cash/clearing/wallet/bank account name found');
