@@ -86,6 +86,16 @@ COMMENT ON TABLE journal_lines IS 'amount_sen is credit-positive';
     expect(lines.where).toBe('m/001.sql:3');
     expect(files).toEqual(['m/001.sql', 'm/002.sql']);
   });
+
+  it('skips rollbacks: *.down.sql files and the down half of dbmate/goose files', () => {
+    const { tables } = readSqlMigrations([
+      text('db/migrations/001_init.down.sql', 'DROP TABLE ledger;'),
+      text('db/migrations/001_init.up.sql', 'CREATE TABLE ledger (account text, amount bigint);'),
+      text('db/migrations/002_more.sql', '-- migrate:up\nALTER TABLE ledger ADD COLUMN ccy text;\n\n-- migrate:down\nDROP TABLE ledger;'),
+      text('db/migrations/003_goose.sql', '-- +goose Up\nCREATE TABLE t (a int);\n-- +goose Down\nDROP TABLE ledger;'),
+    ]);
+    expect(tables.map((t) => `${t.name}(${cols(t).join(', ')})`)).toEqual(['ledger(account:text, amount:bigint, ccy:text)', 't(a:integer)']);
+  });
 });
 
 describe('Prisma schema', () => {

@@ -208,6 +208,16 @@ const TYPE_ALIASES: Record<string, string> = {
   character: 'char',
   timestamptz: 'timestamp with time zone',
   decimal: 'numeric',
+  int: 'integer',
+  int4: 'integer',
+  int8: 'bigint',
+  int2: 'smallint',
+  serial4: 'serial',
+  serial8: 'bigserial',
+  serial2: 'smallserial',
+  bool: 'boolean',
+  float8: 'double precision',
+  float4: 'real',
 };
 
 /** `bigint NOT NULL DEFAULT 0` → `bigint`; `timestamp with time zone` kept whole; `numeric(12, 2)` → `numeric`; `int[]` → `int[]`. */
@@ -257,13 +267,25 @@ interface Building {
 
 const commentText = (t: Token | undefined): string => (t === undefined ? '' : t.comments.filter((c) => !c.startsWith('-->')).join('\n'));
 
-/** Every table the migrations leave, applied in the order given (sort files by name first). */
+/** A rollback file (`001_init.down.sql`, `down.sql`): it undoes its `up`, so it is not read. */
+const DOWN_FILE = /(^|[._-])down\.sql$/i;
+/** Where the rollback half of a two-way file starts (dbmate `-- migrate:down`, goose `-- +goose Down`). */
+const DOWN_SECTION = /^--\s*(migrate:down|\+goose\s+down)\b/im;
+
+/** The part of a migration file that migrates up. */
+export function upPart(text: string): string {
+  const down = DOWN_SECTION.exec(text);
+  return down === null ? text : text.slice(0, down.index);
+}
+
+/** Every table the migrations leave, applied in the order given (sort files by name first); rollbacks are skipped. */
 export function readSqlMigrations(files: readonly TextFile[]): SqlSchema {
   const tables = new Map<string, Building>();
   const key = (schema: string | undefined, name: string): string =>
     schema === undefined || schema === 'public' ? name : `${schema}.${name}`;
   for (const file of files) {
-    for (const stmt of statements(tokenizeSql(file.text))) {
+    if (DOWN_FILE.test(file.rel.replace(/^.*\//, ''))) continue;
+    for (const stmt of statements(tokenizeSql(upPart(file.text)))) {
       const c = new Cursor(stmt);
       const first = stmt[0]!;
       if (c.accept('create')) {
