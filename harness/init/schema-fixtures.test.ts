@@ -88,7 +88,7 @@ describe('idemgate init on services without Drizzle', () => {
     expect(todos(out)).toEqual([]);
   });
 
-  it('Prisma: @@map/@@map names, relation fields skipped, debit/credit columns, the generated SQL not listed twice', async () => {
+  it('Prisma: @map/@@map names, relation fields skipped, debit/credit columns, the generated SQL not listed twice', async () => {
     const { code, out, config } = await initCopy('prisma');
     expect(code).toBe(0);
     expect(config).toContain('// Ledger: `postings` at prisma/schema.prisma:26, chosen by its column names.');
