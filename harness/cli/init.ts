@@ -11,6 +11,7 @@ import { describeError, IdemgateError } from '../errors.ts';
 import { parseCommandArgs } from './args.ts';
 import { generateFpxTestKeys } from '../init/fpx-keys.ts';
 import { inferProject, type ProjectInference } from '../init/infer.ts';
+import { SCHEMA_SOURCES_LOOKED_FOR } from '../init/schema-sources.ts';
 import { FPX_KEY_FILES, renderConfig } from '../init/render-config.ts';
 import { renderScenario, scenarioName, TAPES_DIR } from '../init/render-scenario.ts';
 import { inferPackageManager, managerCommands, type PackageManagerInference } from '../init/package-manager.ts';
@@ -72,9 +73,9 @@ function summary(inf: ProjectInference, written: string[], dir: string, pm: Pack
   row('database', inf.migration === undefined ? 'no migration call found' : `the service migrates itself (${inf.migration})`);
   if (inf.ledger !== undefined) {
     const cols = Object.entries(inf.ledger.columns).map(([role, c]) => `${role}=${c.column}`).join(' ');
-    row('ledger', `${inf.ledger.table.name} (${inf.ledger.table.where}): ${cols}, ${inf.ledger.sign}`);
+    row('ledger', `${inf.ledger.table.name} (${inf.ledger.table.where}): ${cols}${inf.ledger.columns.amount === undefined ? '' : `, ${inf.ledger.sign}`}`);
   } else {
-    row('ledger', inf.schema.files.length === 0 ? 'no Drizzle schema found' : 'no ledger-like table found');
+    row('ledger', inf.schema.files.length === 0 ? `no schema found (looked for ${SCHEMA_SOURCES_LOOKED_FOR})` : 'no ledger-like table found');
   }
   const cash = inf.accounts.filter((a) => a.cash).map((a) => a.account);
   row('cash', cash.length === 0 ? 'none found' : cash.join(', '));

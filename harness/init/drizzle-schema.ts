@@ -4,27 +4,13 @@
  * `(t) => ({ … })` column form), and each column's SQL name.
  */
 import ts from 'typescript';
+import type { SchemaColumn, SchemaTable } from './schema-table.ts';
 import { stringValue, where, type SourceFile } from './source-files.ts';
 
-export interface DrizzleColumn {
-  /** The TypeScript property (`amountMinor`). */
-  key: string;
-  /** The SQL column name (`amount_minor`); the key itself when the builder names none. */
-  sqlName: string;
-  /** The builder (`bigint`, `text`, `numeric`…). */
-  type: string;
-}
-
-export interface DrizzleTable {
-  /** SQL table name. */
-  name: string;
-  /** The exported variable (`ledgerEntries`), if any. */
-  variable?: string;
-  where: string;
-  /** The JSDoc / line comments right above the table (they often say which way amounts are signed). */
-  comment: string;
-  columns: DrizzleColumn[];
-}
+/** A Drizzle column: key is the TypeScript property, type the builder (`bigint`, `text`…). */
+export type DrizzleColumn = SchemaColumn;
+/** A table read from a Drizzle schema (source `'drizzle'`). */
+export type DrizzleTable = SchemaTable;
 
 export const isDrizzlePgSchema = (file: SourceFile): boolean =>
   file.ast.statements.some(
@@ -100,6 +86,7 @@ export function parseDrizzleTables(file: SourceFile): DrizzleTable[] {
         }
         tables.push({
           name,
+          source: 'drizzle',
           ...(variable === undefined ? {} : { variable }),
           where: where(file, node),
           comment: statement === undefined ? '' : leadingComment(file, statement),

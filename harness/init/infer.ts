@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { findAccountLiterals, type AccountLiteral } from './cash-accounts.ts';
-import { findDrizzleTables, type DrizzleTable } from './drizzle-schema.ts';
 import { findEnvReads, mapEnvVar, type EnvMapping, type EnvRead } from './env-vars.ts';
 import { inferEntities, inferLedger, type EntityInference, type LedgerInference } from './ledger.ts';
 import { inferStart, type PackageJson, type StartInference } from './package-start.ts';
@@ -19,6 +18,7 @@ import {
   type ProviderName,
   type RouteString,
 } from './routes.ts';
+import { findSchemaTables, SCHEMA_SOURCES_LOOKED_FOR, type ProjectSchema } from './schema-sources.ts';
 import { collectSources, visit, where, type SourceFile } from './source-files.ts';
 
 export interface ProjectInference {
@@ -35,7 +35,8 @@ export interface ProjectInference {
   /** Providers seen in the routes or the env vars, in idemgate's order. */
   providers: ProviderName[];
   endpoints: Partial<Record<ProviderName, FoundRoute>>;
-  schema: { files: string[]; tables: DrizzleTable[] };
+  /** Tables from every schema source (Drizzle, Prisma, Knex, Kysely, SQL migrations), deduplicated. */
+  schema: ProjectSchema;
   ledger: LedgerInference | undefined;
   entities: EntityInference | undefined;
   accounts: AccountLiteral[];
@@ -108,7 +109,7 @@ export function inferProject(dir: string): ProjectInference {
   for (const { mapping } of env) if (mapping.provider !== undefined) seen.add(mapping.provider);
   const providers = PROVIDERS.filter((p) => seen.has(p));
 
-  const schema = findDrizzleTables(files);
+  const schema = findSchemaTables(dir, files);
   const ledger = inferLedger(schema.tables);
   const entities = inferEntities(schema.tables, ledger?.table.name);
   const accounts = findAccountLiterals(files);
@@ -135,11 +136,11 @@ export function inferProject(dir: string): ProjectInference {
     todos.push('database: the service reads no DATABASE_URL-like variable; pass {databaseUrl} to it');
   }
   if (migration === undefined) todos.push('database.migrate: no migration call found; create the tables on start or set migrate');
-  if (schema.files.length === 0) todos.push('ledger mapping: no Drizzle schema found; fill in the ledger table and columns');
+  if (schema.files.length === 0) todos.push(`ledger mapping: no schema found (looked for ${SCHEMA_SOURCES_LOOKED_FOR}); fill in the ledger table and columns`);
   else if (ledger === undefined) todos.push(`ledger mapping: no table in ${schema.files.join(', ')} has an account and an amount column`);
   else {
     for (const role of ledger.missing) todos.push(`ledger column ${role}: not found in ${ledger.table.name}`);
-    if (ledger.signSource === 'default') todos.push(`ledger sign: assumed debit-positive for ${ledger.table.name}; check it`);
+    if (ledger.signSource === 'default' && ledger.columns.amount !== undefined) todos.push(`ledger sign: assumed debit-positive for ${ledger.table.name}; check it`);
     if (ledger.nonIntegerAmount !== undefined) todos.push(`ledger amount ${ledger.nonIntegerAmount} is not an integer column; map it to minor units in ledger.sql`);
   }
   if (ledger !== undefined && !accounts.some((a) => a.cash)) todos.push('ledger cashAccounts: no cash/clearing/wallet/bank account name found');

@@ -1,6 +1,6 @@
 /**
  * `idemgate init` end to end: on a copy of the reference service it writes a config that runs
- * green (the service as a child process on PGlite); on a service without a Drizzle schema it
+ * green (the service as a child process on PGlite); on a service without any schema it
  * writes a skeleton with TODOs; it never overwrites without --force.
  */
 import { spawn } from 'node:child_process';
@@ -113,7 +113,7 @@ describe('idemgate init', () => {
     expect(results.results[0]!.schedules).toBeGreaterThanOrEqual(10);
   });
 
-  it('without a Drizzle schema writes a mapping skeleton with TODOs and says it must be filled in', async () => {
+  it('without any schema writes a mapping skeleton with TODOs and says it must be filled in', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'idemgate-init-bare-'));
     temps.push(dir);
     await mkdir(join(dir, 'src'));
@@ -139,7 +139,8 @@ describe('idemgate init', () => {
     expect(syntaxErrors(join(dir, 'idemgate.config.ts'))).toEqual([]);
     expect(config).toContain("from 'idemgate'");
     expect(config).toContain("table: 'TODO_ledger_table'");
-    expect(config).toContain('TODO: no Drizzle schema');
+    expect(config).toContain('TODO: no schema was found (looked for a Drizzle schema, SQL migrations, a Prisma schema, Knex and Kysely migrations)');
+    expect(result.out).toContain('no schema found (looked for Drizzle, SQL migrations, Prisma, Knex, Kysely)');
     expect(config).toContain("STRIPE_SIGNING_SECRET: secrets.stripe.endpointSecret");
     expect(config).toContain("healthPath: '/status'");
     expect(config).toContain("args: ['src/server.js']");

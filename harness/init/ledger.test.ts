@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DrizzleTable } from './drizzle-schema.ts';
+import type { SchemaTable } from './schema-table.ts';
 import { inferEntities, inferLedger } from './ledger.ts';
 
-const table = (name: string, columns: [string, string][], comment = ''): DrizzleTable => ({
+const table = (name: string, columns: [string, string][], comment = ''): SchemaTable => ({
   name,
+  source: 'sql',
   where: `schema.ts:${name.length}`,
   comment,
   columns: columns.map(([sqlName, type]) => ({ key: sqlName, sqlName, type })),

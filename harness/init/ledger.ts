@@ -3,7 +3,7 @@
  * schema with its own vocabulary (`journal_lines(journal_id, account_code, amount_sen, ccy,
  * external_ref)`) maps as well as the reference one.
  */
-import type { DrizzleColumn, DrizzleTable } from './drizzle-schema.ts';
+import { INTEGER_TYPES, type SchemaColumn, type SchemaTable } from './schema-table.ts';
 
 type LedgerRole = 'txnId' | 'account' | 'amount' | 'debit' | 'credit' | 'currency' | 'reference';
 type EntityRole = 'provider' | 'entity' | 'status';
@@ -25,7 +25,7 @@ const ENTITY_ROLES: Record<EntityRole, RegExp[]> = {
   status: [/^status$/, /^(state|payment_status|order_status)$/],
 };
 
-const MINOR_TYPES = new Set(['integer', 'bigint', 'smallint', 'serial', 'bigserial', 'int', 'int4', 'int8']);
+const MINOR_TYPES = INTEGER_TYPES;
 
 export interface PickedColumn {
   column: string;
@@ -34,7 +34,7 @@ export interface PickedColumn {
   type: string;
 }
 
-function pick(columns: readonly DrizzleColumn[], patterns: RegExp[], taken: Set<string>): PickedColumn | undefined {
+function pick(columns: readonly SchemaColumn[], patterns: RegExp[], taken: Set<string>): PickedColumn | undefined {
   let best: PickedColumn | undefined;
   for (const c of columns) {
     if (taken.has(c.sqlName)) continue;
@@ -46,7 +46,7 @@ function pick(columns: readonly DrizzleColumn[], patterns: RegExp[], taken: Set<
 }
 
 export interface LedgerInference {
-  table: DrizzleTable;
+  table: SchemaTable;
   columns: Partial<Record<LedgerRole, PickedColumn>>;
   /** Ledger columns that could not be matched (each becomes a TODO). */
   missing: LedgerRole[];
@@ -59,7 +59,7 @@ export interface LedgerInference {
   nonIntegerAmount?: string;
 }
 
-function ledgerCandidate(table: DrizzleTable): { score: number; inference: Omit<LedgerInference, 'others'> } | undefined {
+function ledgerCandidate(table: SchemaTable): { score: number; inference: Omit<LedgerInference, 'others'> } | undefined {
   const taken = new Set<string>();
   const columns: Partial<Record<LedgerRole, PickedColumn>> = {};
   for (const role of ['account', 'currency', 'txnId', 'reference'] as const) {
@@ -95,7 +95,7 @@ function ledgerCandidate(table: DrizzleTable): { score: number; inference: Omit<
 }
 
 /** The ledger table: it has an account and an amount (or debit + credit) column; the most complete one wins. */
-export function inferLedger(tables: readonly DrizzleTable[]): LedgerInference | undefined {
+export function inferLedger(tables: readonly SchemaTable[]): LedgerInference | undefined {
   const ranked = tables
     .map((t) => ledgerCandidate(t))
     .filter((c): c is NonNullable<typeof c> => c !== undefined)
@@ -106,13 +106,13 @@ export function inferLedger(tables: readonly DrizzleTable[]): LedgerInference | 
 }
 
 export interface EntityInference {
-  table: DrizzleTable;
+  table: SchemaTable;
   columns: Partial<Record<EntityRole, string>>;
   missing: EntityRole[];
 }
 
 /** The entity/status table: a status column and an entity reference, preferably a provider column. */
-export function inferEntities(tables: readonly DrizzleTable[], ledgerTable?: string): EntityInference | undefined {
+export function inferEntities(tables: readonly SchemaTable[], ledgerTable?: string): EntityInference | undefined {
   let best: { score: number; inference: EntityInference } | undefined;
   for (const table of tables) {
     if (table.name === ledgerTable) continue;

@@ -227,7 +227,7 @@ function renderLedger(inf: ProjectInference): string[] {
   };
   if (ledger === undefined) {
     const why = inf.schema.files.length === 0
-      ? 'no Drizzle schema (a file importing drizzle-orm/pg-core) was found'
+      ? 'no schema was found (looked for a Drizzle schema, SQL migrations, a Prisma schema, Knex and Kysely migrations)'
       : `no table in ${inf.schema.files.join(', ')} has an account and an amount column`;
     return [
       `  // TODO: ${why}. Fill in your ledger: a table (or a \`sql\` SELECT) of double-entry lines,`,

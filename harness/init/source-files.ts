@@ -54,6 +54,34 @@ export function collectSources(dir: string): SourceFile[] {
   return files;
 }
 
+/** A project file that is not JavaScript/TypeScript (SQL migrations, Prisma schemas), read as text. */
+export interface TextFile {
+  path: string;
+  rel: string;
+  text: string;
+}
+
+/**
+ * Every file under `dir` whose name matches `name`, skipping the same folders as collectSources
+ * (node_modules, dist, build…), sorted by relative path (migrations apply in that order).
+ */
+export function collectTextFiles(dir: string, name: RegExp): TextFile[] {
+  const files: TextFile[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (files.length >= MAX_FILES) return;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path);
+      } else if (entry.isFile() && name.test(entry.name) && statSync(path).size <= MAX_BYTES) {
+        files.push({ path, rel: relative(dir, path).split('\\').join('/'), text: readFileSync(path, 'utf8') });
+      }
+    }
+  };
+  walk(dir);
+  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
 /** `file:line` of a node, for the comments that say where an inference came from. */
 export function where(file: SourceFile, node: ts.Node): string {
   const { line } = file.ast.getLineAndCharacterOfPosition(node.getStart(file.ast));
