@@ -65,7 +65,7 @@ async function initStyle(style: string): Promise<Written> {
 /** What every fixture leaves to the user: it has no migrations and no schema (a ledger is not part of these styles). */
 const NO_SCHEMA_TODOS = [
   'database.migrate: no migration call found; create the tables on start or set migrate',
-  'ledger mapping: no Drizzle schema found; fill in the ledger table and columns',
+  'ledger mapping: no schema found (looked for Drizzle, SQL migrations, Prisma, Knex, Kysely); fill in the ledger table and columns',
 ];
 
 type Start = { kind: 'command'; args?: string[]; healthPath?: string; ready?: string; env?: Record<string, string>; startTimeoutMs?: number };

@@ -114,7 +114,11 @@ describe('idemgate init on services without Drizzle', () => {
     expect(config).toContain("sign: 'debit-positive', // from the comment on ledger_lines in the schema");
     expect(config).toContain("cashAccounts: ['fpx_receivable'],");
     expect(config).toContain("columns: { provider: 'TODO_provider', entity: 'order_no', status: 'status' },");
-    expect(todos(out)).toEqual(['entities column provider: not found in orders']);
+    // An FPX service that reads no key variable: init says which key it must trust.
+    expect(todos(out)).toEqual([
+      'fpx public key: the service reads no FPX_*PUBLIC_KEY*/CERT variable; make it trust idemgate/keys/fpx-test-public.pem',
+      'entities column provider: not found in orders',
+    ]);
   });
 
   it('Kysely: createTable/addColumn chains; the missing reference column and the unknown sign are listed', async () => {
