@@ -85,6 +85,12 @@ describe('validateConfig', () => {
     expect(e.details.path).toBe('mutation.operators.1');
   });
 
+  it('takes mutation.allowRemovedGuards as a list of guard names', () => {
+    const mutation = { root: 'src', start: () => valid.target.start, allowRemovedGuards: ['event-dedupe'] };
+    expect(validateConfig({ ...valid, mutation }, FILE).mutation?.allowRemovedGuards).toEqual(['event-dedupe']);
+    expect(invalid({ ...valid, mutation: { ...mutation, allowRemovedGuards: 'event-dedupe' } }).details.path).toBe('mutation.allowRemovedGuards');
+  });
+
   it('takes providerSettings (strict, effects) and names a wrong one', () => {
     const settings = { stripe: { strict: true, effects: { refunds: 'charge.refunded-delta' } } };
     expect(validateConfig({ ...valid, providerSettings: settings }, FILE).providerSettings).toEqual(settings);

@@ -7,6 +7,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describeError, IdemgateError } from '../errors.ts';
 import { guardOutput } from './output.ts';
 import { parseCommandArgs, unknownScenario } from './args.ts';
+import { BASE_FLAG_HELP, checkDiff, diffRecord, formatDiffRecord, type GateBase } from './gate-base.ts';
+import type { MatrixResult } from '../mutate/result.ts';
 import { didYouMean } from './suggest.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
 import { runReport, runScopeText, type ShardRecord, type Signoff } from '../report/model.ts';
@@ -77,10 +79,11 @@ ${ENVIRONMENT}`;
 const GATE_HELP = `idemgate gate — the CI gate: the whole suite, and with --mutate the guard-mutation matrix
 
 Usage:
-  idemgate gate [--mutate] [--signoff] [--scenario NAME]... [--runs N] [--seed N] [--shard I/N] [--config FILE] [--pglite] [--workers N] [--reports DIR]
+  idemgate gate [--mutate] [--base REF] [--signoff] [--scenario NAME]... [--runs N] [--seed N] [--shard I/N] [--config FILE] [--pglite] [--workers N] [--reports DIR]
 
 Options:
   --mutate          once every scenario passes, run the mutation matrix (see idemgate mutate --help)
+${BASE_FLAG_HELP}
   --signoff         record the target's git commit and a hash of scenarios, seeds and tapes, so the
                     run can be repeated bit for bit (pins a seed when none is given)
 ${RUN_FLAGS}
@@ -110,7 +113,7 @@ const RUN_OPTIONS = {
   shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-const GATE_OPTIONS = { ...RUN_OPTIONS, mutate: { type: 'boolean' }, signoff: { type: 'boolean' } } as const;
+const GATE_OPTIONS = { ...RUN_OPTIONS, mutate: { type: 'boolean' }, signoff: { type: 'boolean' }, base: { type: 'string' } } as const;
 const LIST_OPTIONS = { config: { type: 'string' }, shard: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 /** What run, gate and list parse: each takes its own subset of gate's options. */
 type SuiteValues = ReturnType<typeof parseCommandArgs<typeof GATE_OPTIONS>>['values'];
@@ -123,7 +126,7 @@ const isSuiteCommand = (c: string): c is SuiteCommand => Object.hasOwn(SUITE_HEL
 function parseSuiteArgs(command: SuiteCommand, args: string[]): SuiteValues {
   if (command === 'gate') return parseCommandArgs(command, args, GATE_OPTIONS).values;
   if (command === 'list') return parseCommandArgs(command, args, LIST_OPTIONS).values;
-  return parseCommandArgs(command, args, RUN_OPTIONS, false, { mutate: 'gate', signoff: 'gate' }).values;
+  return parseCommandArgs(command, args, RUN_OPTIONS, false, { mutate: 'gate', signoff: 'gate', base: 'gate' }).values;
 }
 
 /** Commands in their own module, loaded when used: each parses its own arguments and has its own help. */
@@ -346,12 +349,19 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
   const p = painterFor(process.stdout);
   const scope = shard === undefined ? '' : `shard ${shardLabel(shard)}: ${mine.length} of `;
   console.log(`idemgate ${command}: ${scope}${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}`);
+  // gate --base: a removed guard fails here, before any scenario runs.
+  let gateBase: GateBase | undefined;
+  if (values.base !== undefined) {
+    const checked = await checkDiff({ config, rootDir, base: values.base, reportsDir });
+    if ('exit' in checked) return checked.exit;
+    gateBase = checked;
+  }
   if (shard !== undefined && mine.length === 0) {
     console.log(
       `shard ${shardLabel(shard)} gets none of the ${scenarios.length} scenario(s): with more shards than scenarios some shards run nothing (use --shard I/${Math.max(1, scenarios.length)} at most); this shard is reported as NOTHING RAN and merge-reports counts it as empty`,
     );
   }
-  if (shard !== undefined && values.mutate) {
+  if (shard !== undefined && (values.mutate || values.base !== undefined)) {
     // merge-reports reads this shard's mutation.json: one left from an earlier run must not stand
     // in for a matrix this run did not write (skipped, or the matrix could not run).
     await Promise.all(['mutation.json', 'mutation.md'].map((f) => rm(join(reportsDir, f), { force: true })));
@@ -369,16 +379,13 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     progress: createProgress(process.stdout, p),
   });
   let exit = exitCodeFor(suite.summary);
-  const report = runReport(suite, { name: 'idemgate', version: TOOL_VERSION }, {
-    ...(values.signoff ? { signoff: signoffRecord(rootDir, scenarios, seed!, runs) } : {}),
-    ...(shard === undefined
-      ? {}
-      : { shard: shardRecord(shard, command, { rootDir, configFile, scenarios, seed, runs, mutate: values.mutate === true }) }),
-  });
   // The mutants run once the scenarios pass; a shard that got no scenarios still runs its share
   // of the mutants, since the merged run's scenarios may well pass.
   const scenariosPassed = exit === 0 || (shard !== undefined && mine.length === 0);
-  if (values.mutate && scenariosPassed) {
+  let matrix: MatrixResult | undefined;
+  if (gateBase !== undefined && gateBase.planned.length === 0) {
+    console.log('\nno mutant in the changed files: the mutation matrix did not run');
+  } else if ((values.mutate || gateBase !== undefined) && scenariosPassed) {
     const { mutateCommand } = await import('./mutate.ts');
     const mutateArgs = [
       '--reports',
@@ -390,13 +397,26 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
       ...(values.scenario ?? []).flatMap((s) => ['--scenario', s]),
       ...(shard === undefined ? [] : ['--shard', shardLabel(shard)]),
     ];
-    const mutateExit = await mutateCommand(mutateArgs);
+    // --base runs only the mutants in the changed files.
+    const onMatrix = (r: MatrixResult): void => {
+      matrix = r;
+    };
+    const hooks = gateBase === undefined ? {} : { keep: gateBase.keep, onMatrix };
+    const mutateExit = await mutateCommand(mutateArgs, hooks);
     exit = Math.max(exit, mutateExit) as ExitCode;
   }
+  const report = runReport(suite, { name: 'idemgate', version: TOOL_VERSION }, {
+    ...(values.signoff ? { signoff: signoffRecord(rootDir, scenarios, seed!, runs) } : {}),
+    ...(shard === undefined
+      ? {}
+      : { shard: shardRecord(shard, command, { rootDir, configFile, scenarios, seed, runs, mutate: values.mutate === true || (gateBase?.planned.length ?? 0) > 0 }) }),
+    ...(gateBase === undefined ? {} : { diff: diffRecord(gateBase, matrix) }),
+  });
   const written = await writeReports(reportsDir, report, { github: githubOptionsFromEnv() });
   console.log(`\n${formatSummary(suite.summary, p)}`);
   const scopeText = runScopeText(report);
   if (scopeText !== undefined) console.log(`  ${scopeText}`);
+  if (report.diff !== undefined) for (const line of formatDiffRecord(report.diff)) console.log(line);
   if (report.signoff) console.log(`  sign-off: suite ${report.signoff.suiteHash.slice(0, 16)}…, rerun: ${report.signoff.rerun}`);
   console.log(`  reports: ${written.files.map((f) => relative(process.cwd(), f)).join(', ')} (${written.ms.toFixed(0)} ms)`);
   return exit;

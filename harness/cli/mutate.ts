@@ -4,7 +4,8 @@ import { parseCommandArgs, unknownScenario } from './args.ts';
 import { ALL_OPERATORS, parseOperators } from '../mutate/operators/index.ts';
 import { formatMatrix, writeMatrixReports } from '../mutate/report.ts';
 import { seconds } from '../_internals/format.ts';
-import { matrixExitCode } from '../mutate/result.ts';
+import type { Mutant } from '../mutate/mutant.ts';
+import { matrixExitCode, type MatrixResult } from '../mutate/result.ts';
 import { planMutants, runMatrix } from '../mutate/run.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 import { parseShard, shardLabel, shardOf } from '../runner/shard.ts';
@@ -42,7 +43,15 @@ Options:
   --pglite          use embedded PGlite even when DATABASE_URL is set
   --list            list the mutants and exit`;
 
-async function mutate(argv: string[]): Promise<number> {
+/** What `gate --base` adds to a matrix it runs through this command. */
+export interface MutateHooks {
+  /** Only the mutants this keeps (MatrixOptions.keep). */
+  keep?: (mutant: Mutant) => boolean;
+  /** Called with the matrix once it has run. */
+  onMatrix?: (result: MatrixResult) => void;
+}
+
+async function mutate(argv: string[], hooks: MutateHooks): Promise<number> {
   const { values } = parseCommandArgs('mutate', argv, {
       operators: { type: 'string' },
       mutant: { type: 'string', multiple: true },
@@ -100,6 +109,7 @@ async function mutate(argv: string[]): Promise<number> {
     scenarios,
     ...(operators === undefined ? {} : { operators }),
     ...(values.mutant === undefined ? {} : { only: values.mutant }),
+    ...(hooks.keep === undefined ? {} : { keep: hooks.keep }),
     ...(runs === undefined ? {} : { runs }),
     ...(rounds === undefined ? {} : { rounds }),
     ...(shrinkS === undefined ? {} : { shrinkBudgetMs: shrinkS * 1000 }),
@@ -114,6 +124,7 @@ async function mutate(argv: string[]): Promise<number> {
     onResult: (r, done, total) =>
       console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''}${r.reason ? ` — ${r.reason}` : ''} (${seconds(r.seconds)})`),
   });
+  hooks.onMatrix?.(result);
   console.log(`\n${formatMatrix(result)}`);
   if (result.clean.status === 'failed') {
     console.log(`\nthe unmutated target fails scenario ${result.clean.scenario} (${(result.clean.invariants ?? []).join(', ')}): fix it before mutating`);
@@ -133,9 +144,9 @@ async function mutate(argv: string[]): Promise<number> {
 }
 
 /** `idemgate mutate …` (argv without the subcommand); returns the exit code. */
-export async function mutateCommand(argv: string[]): Promise<number> {
+export async function mutateCommand(argv: string[], hooks: MutateHooks = {}): Promise<number> {
   try {
-    return await mutate(argv);
+    return await mutate(argv, hooks);
   } catch (e) {
     console.error(`idemgate mutate: ${describeError(e)}`);
     return 2;

@@ -30,6 +30,12 @@ export interface MutationConfig {
    * so a stale entry cannot hide a guard. `--mutant ID` still runs an ignored mutant.
    */
   ignore?: Record<string, string>;
+  /**
+   * Guard names whose removal `idemgate gate --base REF` lets pass: a guard region (or its
+   * markers) the diff deletes is otherwise a failure naming the file and line before any scenario
+   * runs. A listed name the diff does not remove is fine (the entry can stay until the code is gone).
+   */
+  allowRemovedGuards?: string[];
 }
 
 /** The `mutation` section's runtime check (part of the config schema); `MutationConfig` is checked against it at compile time. */
@@ -40,6 +46,7 @@ export const mutationConfigSchema = z.object({
   operators: z.array(mutationOperatorSchema).optional(),
   regenerate: z.object({ command: z.string().min(1), args: z.array(z.string()).optional() }).optional(),
   ignore: z.record(z.string(), z.string()).optional(),
+  allowRemovedGuards: z.array(z.string().min(1)).optional(),
 });
 
 type _MutationConfigMatchesSchema = Assert<Same<z.infer<typeof mutationConfigSchema>, MutationConfig>>;

@@ -22,6 +22,11 @@ export interface MatrixOptions {
   operators?: readonly MutationOperatorName[];
   /** Only these mutant ids (guard names for marked mutants). */
   only?: readonly string[];
+  /**
+   * Only the mutants this keeps, e.g. those in the files a diff changed (`gate --base`). Applied
+   * to the plan before sharding, so every shard splits the same kept plan.
+   */
+  keep?: (mutant: Mutant) => boolean;
   /** Schedules per scenario per mutant. Default 60. */
   runs?: number;
   /**
@@ -312,7 +317,9 @@ const elapsed = (since: number): number => Math.round((performance.now() - since
 export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now();
   const operators = [...(options.operators ?? options.config.mutation?.operators ?? ALL_OPERATORS)];
-  const { sources, mutants: planned } = await planMutants(options.config, options.rootDir, operators, options.only);
+  const plan = await planMutants(options.config, options.rootDir, operators, options.only);
+  const { sources } = plan;
+  const planned = options.keep === undefined ? plan.mutants : plan.mutants.filter(options.keep);
   const mutants = options.shard === undefined ? planned : shardOf(planned, options.shard);
   const shard: Pick<MatrixResult, 'shard'> =
     options.shard === undefined ? {} : { shard: { ...options.shard, planned: planned.map((m) => m.id) } };

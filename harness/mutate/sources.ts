@@ -34,13 +34,18 @@ async function walkFiles(dir: string, root: string, out: string[]): Promise<void
   }
 }
 
+/** Whether a path relative to the mutation root is a source the mutator may change: matching a glob, never a test or under node_modules. */
+export function isSourcePath(path: string, globs: readonly string[] = DEFAULT_SOURCES): boolean {
+  if (path.split('/').some((segment) => SKIP_DIRS.has(segment)) || /\.test\.[cm]?tsx?$/.test(path)) return false;
+  return globs.some((glob) => globToRegExp(glob).test(path));
+}
+
 /** The files under `root` the mutator may change: matching a glob, never tests. */
 export async function readSources(root: string, globs: readonly string[] = DEFAULT_SOURCES): Promise<SourceFile[]> {
   if (!existsSync(root)) throw new IdemgateError('CONFIG_INVALID', `mutation.root ${root} does not exist`);
   const all: string[] = [];
   await walkFiles(root, root, all);
-  const patterns = globs.map(globToRegExp);
-  const paths = all.filter((p) => !/\.test\.[cm]?tsx?$/.test(p) && patterns.some((re) => re.test(p))).sort();
+  const paths = all.filter((p) => isSourcePath(p, globs)).sort();
   return Promise.all(paths.map(async (path) => ({ path, text: await readFile(join(root, path), 'utf8') })));
 }
 

@@ -32,6 +32,31 @@ describe('summary.md', () => {
     expect(renderSummaryMarkdown(sampleReport())).not.toContain('shard');
   });
 
+  it('gate --base: lists the guards the diff touched and the scenario that killed each mutant, or that none was touched', () => {
+    const diff = {
+      base: 'origin/main',
+      commit: 'a'.repeat(40),
+      changedFiles: ['src/handlers/stripe.ts'],
+      guards: [
+        { name: 'stripe-event-dedupe', change: 'changed' as const, file: 'src/handlers/stripe.ts', line: 67, allowed: false, mutant: 'killed' as const, scenario: 'stripe-webhooks' },
+        { name: 'old-guard', change: 'removed' as const, file: 'src/handlers/stripe.ts', line: 90, allowed: true, mutant: 'not-run' as const, scenario: null },
+      ],
+      mutants: [
+        { id: 'stripe-event-dedupe', operator: 'marked', file: 'src/handlers/stripe.ts', line: 67, status: 'killed' as const, scenario: 'stripe-webhooks' },
+        { id: 'on-conflict@src/handlers/stripe.ts:70', operator: 'on-conflict', file: 'src/handlers/stripe.ts', line: 70, status: 'survived' as const, scenario: null },
+      ],
+    };
+    const md = renderSummaryMarkdown({ ...sampleReport([passedResult()]), diff });
+    expect(md).toContain('### Guards the diff touched (base `origin/main`, `aaaaaaaaaaaa`)');
+    expect(md).toContain('| `stripe-event-dedupe` | changed | `src/handlers/stripe.ts:67` | ✅ killed | stripe-webhooks |');
+    expect(md).toContain('| `old-guard` | removed (allowed by the config) | `src/handlers/stripe.ts:90` |  |  |');
+    expect(md).toContain("Unmarked operators' mutants in the changed files: 1, killed 0.\n\n- `on-conflict@src/handlers/stripe.ts:70`: ❌ SURVIVED");
+    const none = renderSummaryMarkdown({ ...sampleReport([passedResult()]), diff: { ...diff, guards: [], mutants: [] } });
+    expect(none).toContain('No guard was touched: the changed files hold no guard region.');
+    expect(none).toContain('No mutant ran for this diff.');
+    expect(renderSummaryMarkdown(sampleReport())).not.toContain('Guards the diff touched');
+  });
+
   it('shows each failure: broken invariants, the shrunk schedule in a code block, the replay command', () => {
     const md = renderSummaryMarkdown(sampleReport([failedResult()]));
     const section = md.slice(md.indexOf('### ❌ shopee-fpx-races'));

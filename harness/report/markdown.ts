@@ -1,12 +1,46 @@
 import { reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
-import { harnessErrorText, notApplicableNames, runScopeText, VERDICTS, type RunReport, type Verdict } from './model.ts';
+import { harnessErrorText, notApplicableNames, runScopeText, VERDICTS, type DiffRecord, type RunReport, type Verdict } from './model.ts';
 
 const TONE_ICON = { good: '✅', bad: '❌', warn: '⚠️' } as const;
 const icon = (v: Verdict): string => TONE_ICON[VERDICTS[v].tone];
 const MAX_MESSAGES = 5;
 const secs = (ms: number): string => secondsOfMs(ms, { unit: false });
+
+const MUTANT_ICON: Record<DiffRecord['guards'][number]['mutant'], string> = {
+  killed: '✅ killed',
+  survived: '❌ SURVIVED',
+  'timed-out': '⚠️ timed out',
+  errored: '⚠️ errored',
+  ignored: 'ignored (config)',
+  'not-run': 'not run',
+};
+
+/** `gate --base`: the guards the diff touched and, for each, the scenario that killed its mutant. */
+function diffSection(diff: DiffRecord): string[] {
+  const out = [`### Guards the diff touched (base ${mdCode(diff.base)}, ${mdCode(diff.commit.slice(0, 12))})`, ''];
+  if (diff.changedFiles.length === 0) return [...out, 'The diff changes no mutation source: no guard was touched and no mutant ran.', ''];
+  out.push(`${diff.changedFiles.length} source file(s) changed: ${diff.changedFiles.map(mdCode).join(', ')}.`, '');
+  if (diff.guards.length === 0) out.push('No guard was touched: the changed files hold no guard region.', '');
+  else {
+    out.push('| Guard | Change | Where | Mutant | Killed by |', '| --- | --- | --- | --- | --- |');
+    for (const g of diff.guards) {
+      const change = g.change === 'removed' ? (g.allowed ? 'removed (allowed by the config)' : '❌ removed') : g.change;
+      const mutant = g.change === 'removed' ? '' : MUTANT_ICON[g.mutant];
+      out.push(`| ${mdCode(g.name)} | ${change} | ${mdCode(`${g.file}:${g.line}`)} | ${mutant} | ${g.scenario === null ? '' : mdCell(g.scenario)} |`);
+    }
+    out.push('');
+  }
+  const unmarked = diff.mutants.filter((m) => m.operator !== 'marked');
+  if (unmarked.length > 0) {
+    const killed = unmarked.filter((m) => m.status === 'killed').length;
+    out.push(`Unmarked operators' mutants in the changed files: ${unmarked.length}, killed ${killed}.`, '');
+    for (const m of unmarked.filter((x) => x.status !== 'killed')) out.push(`- ${mdCode(m.id)}: ${MUTANT_ICON[m.status]}`);
+    if (unmarked.some((m) => m.status !== 'killed')) out.push('');
+  } else if (diff.mutants.length === 0) out.push('No mutant ran for this diff.', '');
+  return out;
+}
 
 /** summary.md: the verdict, a table of scenarios, and for each failure what broke and how to replay it. */
 export function renderSummaryMarkdown(report: RunReport): string {
@@ -24,6 +58,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
   }
   const scope = runScopeText(report);
   if (scope !== undefined) out.push(`_${mdText(scope)}._`, '');
+  if (report.diff !== undefined) out.push(...diffSection(report.diff));
   if (report.results.length > 0) {
     out.push('| Scenario | Status | Schedules | Invariant checks | Not applicable | Seconds |', '| --- | --- | ---: | ---: | ---: | ---: |');
     for (const r of report.results) {

@@ -8,7 +8,7 @@ import type { SuiteRun } from '../runner/suite.ts';
 import { shardOf } from '../runner/shard.ts';
 import type { Verdict } from '../runner/verdict.ts';
 import type { ScenarioResult } from '../runner/result.ts';
-import type { mergedSchema, runReportSchema, shardSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
+import type { diffSchema, mergedSchema, runReportSchema, shardSchema, signoffSchema, timelineCallSchema } from './results-schema.ts';
 
 export type { Violation } from '../invariants/invariant.ts';
 export { cleanReplayDiffRows, LEDGER_MATCHES_CLEAN_REPLAY, type CleanReplayDiffRow } from '../invariants/ledger-matches-clean-replay.ts';
@@ -31,6 +31,8 @@ export type Signoff = z.infer<typeof signoffSchema>;
 export type ShardRecord = z.infer<typeof shardSchema>;
 /** What a merged report records about the shards it was made from. */
 export type MergedRecord = z.infer<typeof mergedSchema>;
+/** What `gate --base` records: the guards the diff touched and the scenario that killed each one's mutant. */
+export type DiffRecord = z.infer<typeof diffSchema>;
 /** A call the target made to a simulated provider API, on the replay's clock, as the timeline draws it. */
 export type TimelineCall = z.infer<typeof timelineCallSchema>;
 
@@ -52,7 +54,7 @@ export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: strin
 export function runReport(
   run: SuiteRun,
   tool: RunReport['tool'],
-  extra: Pick<RunReport, 'signoff' | 'shard'> = {},
+  extra: Pick<RunReport, 'signoff' | 'shard' | 'diff'> = {},
 ): RunReport {
   return {
     version: 1,

@@ -215,6 +215,43 @@ export const mergedSchema = z
   })
   .describe('Present when `idemgate merge-reports` made this report from the shards of one split run; the summary is recomputed from the merged results.');
 
+export const diffSchema = z
+  .strictObject({
+    base: z.string().min(1).describe('`--base` as given: a branch, tag or commit.'),
+    commit: z.string().min(1).describe('The commit it named; the working tree (uncommitted and untracked files too) was compared with it.'),
+    changedFiles: z.array(z.string()).describe("Mutation sources that differ from the base, relative to the config's mutation.root."),
+    guards: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          change: z
+            .enum(['removed', 'changed', 'added', 'unchanged'])
+            .describe('What the diff did to this guard region; `unchanged`: same text, in a changed file.'),
+          file: z.string().describe('Where the region is (for a removed one: where it was at the base).'),
+          line: z.int().min(1).describe("Line of the region's start marker."),
+          allowed: z.boolean().describe("A removal the config's mutation.allowRemovedGuards lets pass."),
+          mutant: z
+            .enum(['killed', 'survived', 'timed-out', 'errored', 'ignored', 'not-run'])
+            .describe("What the restricted matrix made of the guard's mutant; `not-run`: the matrix did not run (the scenarios failed, or nothing to mutate) or the guard is gone."),
+          scenario: z.string().nullable().describe('The scenario that killed its mutant.'),
+        }),
+      )
+      .describe('Every guard region in a changed file, at the base or now.'),
+    mutants: z
+      .array(
+        z.strictObject({
+          id: z.string().min(1),
+          operator: z.string().min(1),
+          file: z.string(),
+          line: z.int().min(1),
+          status: z.enum(['killed', 'survived', 'timed-out', 'errored', 'ignored']),
+          scenario: z.string().nullable().describe('The scenario that killed it.'),
+        }),
+      )
+      .describe("The restricted matrix's mutants (those changing a changed file; marked guards and the unmarked operators' sites alike); empty when it did not run."),
+  })
+  .describe('Present for `idemgate gate --base REF`: the guards the diff touched and the scenario that proves each.');
+
 export const runReportSchema = z
   .strictObject({
     version: z.literal(1).describe('Format version; bumped on any incompatible change.'),
@@ -232,6 +269,7 @@ export const runReportSchema = z
     signoff: signoffSchema.optional(),
     shard: shardSchema.optional(),
     merged: mergedSchema.optional(),
+    diff: diffSchema.optional(),
   })
   .meta({
     $id: 'https://idemgate.dev/schema/results-1.json',
