@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IdemgateError } from '../errors.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../_internals/suggest.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

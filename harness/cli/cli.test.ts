@@ -98,6 +98,18 @@ describe('idemgate run (CLI)', () => {
     expect(r.out).toContain(`${bad}:4:`);
   });
 
+  it('names an unknown provider with its tape file and seq before anything starts', () => {
+    const lines = readFileSync(tape, 'utf8').split('\n');
+    const bad = join(dir, 'unknown-provider.jsonl');
+    writeFileSync(bad, [lines[0], lines[1]!.replace('"provider":"stripe"', '"provider":"stripee"'), ...lines.slice(2)].join('\n'));
+    // Nothing listens at the target's URL: had the target been started first, this would be TARGET_UNHEALTHY.
+    const config = makeProject(join(dir, 'unknown-provider'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9', healthPath: '/health' }", tape: bad });
+    const r = idemgate(['run', '--config', config, '--runs', '2', '--pglite']);
+    expect(r.status, r.out).toBe(2);
+    expect(r.out).toContain(`[PROVIDER_UNKNOWN] ${bad} seq 1: unknown provider "stripee"; did you mean stripe?`);
+    expect(r.out).not.toContain('TARGET_UNHEALTHY');
+  });
+
   it('exits 2 on an unknown scenario and on bad flags', () => {
     const config = makeProject(join(dir, 'usage'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
     expect(idemgate(['run', '--config', config, '--scenario', 'nope']).out).toContain('unknown scenario nope');

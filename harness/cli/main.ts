@@ -9,7 +9,7 @@ import { guardOutput } from './output.ts';
 import { parseCommandArgs, unknownScenario } from './args.ts';
 import { BASE_FLAG_HELP, checkDiff, diffRecord, formatDiffRecord, type GateBase } from './gate-base.ts';
 import type { MatrixResult } from '../mutate/result.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../_internals/suggest.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
 import { runReport, runScopeText, type ShardRecord, type Signoff } from '../report/model.ts';
 import { createProgress } from '../report/progress.ts';

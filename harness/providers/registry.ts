@@ -8,6 +8,7 @@ import { badExchange } from './_internals/exchange.ts';
 import type { Provider, ProviderSettings } from './provider.ts';
 import { shopeePush } from './shopee/push.ts';
 import { stripeWebhook } from './stripe/webhook.ts';
+import { didYouMean } from '../_internals/suggest.ts';
 
 /** The provider families idemgate ships, by the name tapes and configs use. */
 export const builtinProviders: Readonly<Record<string, Provider>> = Object.freeze({
@@ -78,7 +79,7 @@ export function providerFor(name: string, providers: Readonly<Record<string, Pro
   if (provider === undefined) {
     throw new IdemgateError(
       'PROVIDER_UNKNOWN',
-      `unknown provider "${name}" (known: ${Object.keys(providers).sort().join(', ')})`,
+      `unknown provider "${name}"${didYouMean(name, Object.keys(providers))} (known: ${Object.keys(providers).sort().join(', ')})`,
       { details: { provider: name, known: Object.keys(providers) } },
     );
   }

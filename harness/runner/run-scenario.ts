@@ -13,7 +13,7 @@ import { createReplayer, type Replayer } from '../replay/replay.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
-import type { Tape } from '../tape/schema.ts';
+import type { Exchange, Tape } from '../tape/schema.ts';
 import type { Counterexample, OutboundCall, ScenarioResult, ScheduleDraw } from './result.ts';
 import { createJudgedTally } from './applicability.ts';
 import type { ScenarioExtension } from './extension.ts';
@@ -64,12 +64,22 @@ export interface PreparedTape {
   groupOfReference: Map<string, string>;
 }
 
+/** The exchange's provider; an unknown name is PROVIDER_UNKNOWN naming the tape file and seq. */
+function providerOf(exchange: Exchange, tape: Tape, resolve: (name: string) => Provider): Provider {
+  try {
+    return resolve(exchange.provider);
+  } catch (e) {
+    if (!(e instanceof IdemgateError) || e.code !== 'PROVIDER_UNKNOWN') throw e;
+    throw new IdemgateError('PROVIDER_UNKNOWN', `${tape.file ?? '<memory>'} seq ${exchange.seq}: ${e.message}`, { details: e.details as { provider: string; known: string[] } });
+  }
+}
+
 export async function loadScenarioTape(scenario: Scenario, rootDir: string): Promise<Tape> {
   return mergeTapes(await Promise.all(scenario.tapes.map((f) => readTape(resolve(rootDir, f)))));
 }
 
 export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver()): PreparedTape {
-  const events = tape.exchanges.map((exchange) => resolve(exchange.provider).interpret(exchange, tape));
+  const events = tape.exchanges.map((exchange) => providerOf(exchange, tape, resolve).interpret(exchange, tape));
   const groups = events.map(
     (e) => `${e.provider}:${e.group ?? e.entity?.entity ?? e.effect?.reference ?? e.identity}`,
   );

@@ -96,6 +96,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   }
   try {
     const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
+    // Every exchange is read by its provider before anything starts: an unknown provider or a
+    // body its adapter cannot read is reported with its file and seq, not after the target started.
+    const resolve = adapterResolver(config);
+    for (const tape of tapes) prepareTape(tape, resolve);
     const session = await openSession({ config, rootDir, tapes, ...sessionChoice });
     baseUrl = session.target.baseUrl;
     database = session.database.kind;

@@ -1,5 +1,5 @@
 /**
- * "Did you mean" for the CLI: the known word closest to what was typed, by edit distance
+ * "Did you mean" for the CLI and for names in tapes and configs: the known word closest to what was typed, by edit distance
  * (Damerau–Levenshtein, optimal string alignment: a swapped pair of letters is one edit).
  */
 
