@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, STRIPE_TAPE as tape } from './testdata/project.ts';
+import { makeMutationProject, makeProject, STRIPE_TAPE as tape } from './testdata/project.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'harness/cli/bin.js');
@@ -228,11 +228,9 @@ describe('idemgate gate --mutate (CLI)', () => {
   afterAll(() => { if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); });
 
   it('runs the scenarios, then the mutation matrix, and exits 0 when every guard is caught', () => {
-    mkdirSync(join(dir, 'svc'), { recursive: true });
-    mkdirSync(join(dir, 'scenarios'), { recursive: true });
     // A tiny service in plain JavaScript with one marked guard: event dedupe in its own table.
-    writeFileSync(
-      join(dir, 'svc', 'server.mjs'),
+    makeMutationProject(
+      dir,
       `import { createServer } from 'node:http';
 import pg from 'pg';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
@@ -259,25 +257,6 @@ createServer((req, res) => {
     res.end('{}');
   });
 }).listen(Number(process.env.PORT), '127.0.0.1');
-`,
-    );
-    const start = "(svc) => ({ kind: 'command', command: process.execPath, args: [svc + '/server.mjs'], healthPath: '/health' })";
-    writeFileSync(
-      join(dir, 'idemgate.config.ts'),
-      `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-const start = ${start};
-export default defineConfig({
-  target: { start: start(${JSON.stringify(join(dir, 'svc'))}) },
-  providers: { stripe: { endpointSecret: 'whsec_gate_test' } },
-  ledger: { table: 'journal', columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' }, cashAccounts: ['cash'] },
-  mutation: { root: 'svc', sources: ['*.mjs'], start, operators: ['marked'] },
-});
-`,
-    );
-    writeFileSync(
-      join(dir, 'scenarios', 'dupes.test.ts'),
-      `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(tape)}], faults: [sequentialDuplicates({ maxGap: 2 })], runs: 15 });
 `,
     );
     const r = idemgate(['gate', '--mutate', '--config', join(dir, 'idemgate.config.ts'), '--seed', '3', '--pglite']);

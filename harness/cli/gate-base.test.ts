@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, STRIPE_TAPE as tape } from './testdata/project.ts';
+import { makeMutationProject, runCli } from './testdata/project.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 // Inside the repository so the service copy finds node_modules (pg) the way a user's would.
@@ -62,32 +62,11 @@ function git(cwd: string, ...args: string[]): void {
 /** A project in its own git repository: the service in svc/, one scenario, `mutation` on svc/*.mjs. */
 function project(name: string): { root: string; config: string; reports: string } {
   const root = join(dir, name);
-  mkdirSync(join(root, 'svc'), { recursive: true });
-  mkdirSync(join(root, 'scenarios'), { recursive: true });
-  writeFileSync(join(root, 'svc', 'server.mjs'), SERVER);
-  const start = "(svc) => ({ kind: 'command', command: process.execPath, args: [svc + '/server.mjs'], healthPath: '/health' })";
-  writeFileSync(
-    join(root, 'idemgate.config.ts'),
-    `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-const start = ${start};
-export default defineConfig({
-  target: { start: start(${JSON.stringify(join(root, 'svc'))}) },
-  providers: { stripe: { endpointSecret: 'whsec_gate_test' } },
-  ledger: { table: 'journal', columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' }, cashAccounts: ['cash'] },
-  mutation: { root: 'svc', sources: ['*.mjs'], start, operators: ['marked'] },
-});
-`,
-  );
-  writeFileSync(
-    join(root, 'scenarios', 'dupes.test.ts'),
-    `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(tape)}], faults: [sequentialDuplicates({ maxGap: 2 })], runs: 15 });
-`,
-  );
+  const config = makeMutationProject(root, SERVER);
   git(root, 'init', '-q');
   git(root, 'add', '.');
   git(root, 'commit', '-q', '-m', 'service with a dedupe guard');
-  return { root, config: join(root, 'idemgate.config.ts'), reports: join(root, 'reports') };
+  return { root, config, reports: join(root, 'reports') };
 }
 
 describe('idemgate gate --base (CLI)', () => {

@@ -5,13 +5,12 @@
  * guards in a tiny service, one scenario, two shards: shard 2 gets no scenario yet still runs its
  * mutant, since the merged scenarios pass.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from './testdata/project.ts';
+import { makeMutationProject, runCli } from './testdata/project.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
-const tape = join(repo, 'fixtures/tapes/stripe.jsonl');
 // Inside the repository so the service copy finds node_modules (pg) the way a user's would.
 const base = join(repo, '.idemgate-tmp');
 let dir: string;
@@ -55,28 +54,7 @@ createServer((req, res) => {
 
 describe('gate --mutate --shard i/n and merge-reports (CLI)', () => {
   it('2 shards merged: every mutant once, killed, the unmutated run once, exit 0', { timeout: 300_000 }, async () => {
-    mkdirSync(join(dir, 'svc'), { recursive: true });
-    mkdirSync(join(dir, 'scenarios'), { recursive: true });
-    writeFileSync(join(dir, 'svc', 'server.mjs'), SERVER);
-    const start = "(svc) => ({ kind: 'command', command: process.execPath, args: [svc + '/server.mjs'], healthPath: '/health' })";
-    writeFileSync(
-      join(dir, 'idemgate.config.ts'),
-      `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-const start = ${start};
-export default defineConfig({
-  target: { start: start(${JSON.stringify(join(dir, 'svc'))}) },
-  providers: { stripe: { endpointSecret: 'whsec_gate_test' } },
-  ledger: { table: 'journal', columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' }, cashAccounts: ['cash'] },
-  mutation: { root: 'svc', sources: ['*.mjs'], start, operators: ['marked'] },
-});
-`,
-    );
-    writeFileSync(
-      join(dir, 'scenarios', 'dupes.test.ts'),
-      `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
-export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(tape)}], faults: [sequentialDuplicates({ maxGap: 2 })], runs: 15 });
-`,
-    );
+    makeMutationProject(dir, SERVER);
     const args = ['gate', '--mutate', '--config', join(dir, 'idemgate.config.ts'), '--seed', '3', '--runs', '6', '--pglite'];
     const shards = await Promise.all([1, 2].map((i) => idemgate([...args, '--shard', `${i}/2`, '--reports', join(dir, `shard-${i}`)])));
     expect(shards[0]!.status, shards[0]!.out).toBe(0);

@@ -64,3 +64,35 @@ export function runCli(args: string[]): Promise<{ status: number | null; out: st
     child.on('exit', (status) => done({ status, out }));
   });
 }
+
+/**
+ * A project whose service can be mutated: `server` (an ESM node:http service reading PORT and
+ * DATABASE_URL) as svc/server.mjs started as a child process, a `mutation` section over svc/*.mjs
+ * with the marked operator, and one scenario `dupes` (sequential duplicates of the Stripe tape).
+ * Returns the config file.
+ */
+export function makeMutationProject(dir: string, server: string): string {
+  mkdirSync(join(dir, 'svc'), { recursive: true });
+  mkdirSync(join(dir, 'scenarios'), { recursive: true });
+  writeFileSync(join(dir, 'svc', 'server.mjs'), server);
+  const start = "(svc) => ({ kind: 'command', command: process.execPath, args: [svc + '/server.mjs'], healthPath: '/health' })";
+  writeFileSync(
+    join(dir, 'idemgate.config.ts'),
+    `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+const start = ${start};
+export default defineConfig({
+  target: { start: start(${JSON.stringify(join(dir, 'svc'))}) },
+  providers: { stripe: { endpointSecret: 'whsec_gate_test' } },
+  ledger: { table: 'journal', columns: { txnId: 'batch', account: 'acct', amount: 'amt', currency: 'ccy', reference: 'ref' }, cashAccounts: ['cash'] },
+  mutation: { root: 'svc', sources: ['*.mjs'], start, operators: ['marked'] },
+});
+`,
+  );
+  writeFileSync(
+    join(dir, 'scenarios', 'dupes.test.ts'),
+    `import { defineScenario, sequentialDuplicates } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
+export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(STRIPE_TAPE)}], faults: [sequentialDuplicates({ maxGap: 2 })], runs: 15 });
+`,
+  );
+  return join(dir, 'idemgate.config.ts');
+}
