@@ -16,6 +16,32 @@ interface Token {
   comments: string[];
 }
 
+/**
+ * A quoted SQL token from `from` (just after the opening quote): a doubled quote is one quote;
+ * with `backslashes` (an E'…' string) a backslash escapes the next character. `end` is just after
+ * the closing quote.
+ */
+function readQuoted(text: string, from: number, quote: '"' | "'", backslashes: boolean): { value: string; end: number } {
+  let k = from;
+  let value = '';
+  while (k < text.length) {
+    if (backslashes && text[k] === '\\') {
+      value += text[k + 1] ?? '';
+      k += 2;
+      continue;
+    }
+    if (text[k] === quote) {
+      if (text[k + 1] !== quote) break;
+      value += quote;
+      k += 2;
+      continue;
+    }
+    value += text[k];
+    k++;
+  }
+  return { value, end: k + 1 };
+}
+
 export function tokenizeSql(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -56,43 +82,12 @@ export function tokenizeSql(text: string): Token[] {
       comments.push(text.slice(i, k));
       advance(k);
     } else if (c === '"') {
-      let k = i + 1;
-      let value = '';
-      while (k < text.length) {
-        if (text[k] === '"') {
-          if (text[k + 1] === '"') {
-            value += '"';
-            k += 2;
-            continue;
-          }
-          break;
-        }
-        value += text[k];
-        k++;
-      }
-      advance(k + 1);
+      const { value, end } = readQuoted(text, i + 1, '"', false);
+      advance(end);
       push('ident', value, startLine);
     } else if (c === "'" || ((c === 'E' || c === 'e') && text[i + 1] === "'")) {
-      let k = text.indexOf("'", i) + 1;
-      let value = '';
-      while (k < text.length) {
-        if (text[k] === '\\' && c !== "'") {
-          value += text[k + 1] ?? '';
-          k += 2;
-          continue;
-        }
-        if (text[k] === "'") {
-          if (text[k + 1] === "'") {
-            value += "'";
-            k += 2;
-            continue;
-          }
-          break;
-        }
-        value += text[k];
-        k++;
-      }
-      advance(k + 1);
+      const { value, end } = readQuoted(text, text.indexOf("'", i) + 1, "'", c !== "'");
+      advance(end);
       push('string', value, startLine);
     } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(text.slice(i, i + 64))) {
       const tag = /^\$[A-Za-z_]*\$/.exec(text.slice(i, i + 64))![0];
