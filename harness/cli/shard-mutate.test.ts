@@ -7,7 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { makeMutationProject, runCli } from './testdata/project.ts';
+import { makeMutationProject, MUTABLE_SERVER as SERVER, runCli } from './testdata/project.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -22,35 +22,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const idemgate = runCli;
 
-const SERVER = `import { createServer } from 'node:http';
-import pg from 'pg';
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
-await pool.query('create table if not exists seen (id text primary key)');
-await pool.query('create table if not exists journal (batch text, acct text, amt bigint, ccy text, ref text)');
-createServer((req, res) => {
-  if (req.url === '/health') return res.end('ok');
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', async () => {
-    const e = JSON.parse(Buffer.concat(chunks).toString());
-    const o = e.data.object;
-    // idemgate-guard: event-dedupe
-    const first = await pool.query('insert into seen values ($1) on conflict do nothing returning id', [e.id]);
-    if (first.rowCount === 0) return res.end('{}');
-    // idemgate-guard-end
-    const post = async (ref, amt) => {
-      await pool.query("insert into journal values ($1, 'cash', $2, 'MYR', $3), ($1, 'revenue', $4, 'MYR', $3)", [e.id, amt, ref, -amt]);
-    };
-    if (e.type === 'payment_intent.succeeded') await post(o.id, o.amount_received);
-    // idemgate-guard: refund-metadata-edit
-    // A refund.updated whose previous_attributes lack "status" (a metadata edit) moves no money.
-    if (e.type === 'refund.updated' && e.data.previous_attributes && !('status' in e.data.previous_attributes)) return res.end('{}');
-    // idemgate-guard-end
-    if (e.type.startsWith('refund.') && o.status === 'succeeded') await post(o.id, -o.amount);
-    res.end('{}');
-  });
-}).listen(Number(process.env.PORT), '127.0.0.1');
-`;
 
 describe('gate --mutate --shard i/n and merge-reports (CLI)', () => {
   it('2 shards merged: every mutant once, killed, the unmutated run once, exit 0', { timeout: 300_000 }, async () => {

@@ -96,3 +96,39 @@ export const dupes = defineScenario({ name: 'dupes', tapes: [${JSON.stringify(ST
   );
   return join(dir, 'idemgate.config.ts');
 }
+
+/** The event-dedupe guard region of MUTABLE_SERVER, as its text. */
+export const MUTABLE_DEDUPE = `    // idemgate-guard: event-dedupe
+    const first = await pool.query('insert into seen values ($1) on conflict do nothing returning id', [e.id]);
+    if (first.rowCount === 0) return res.end('{}');
+    // idemgate-guard-end
+`;
+/**
+ * A tiny service in plain JavaScript (node:http, pg) with two marked guards, for a
+ * makeMutationProject: event dedupe in its own table, and refund metadata edits that move no money.
+ */
+export const MUTABLE_SERVER = `import { createServer } from 'node:http';
+import pg from 'pg';
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+await pool.query('create table if not exists seen (id text primary key)');
+await pool.query('create table if not exists journal (batch text, acct text, amt bigint, ccy text, ref text)');
+createServer((req, res) => {
+  if (req.url === '/health') return res.end('ok');
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const e = JSON.parse(Buffer.concat(chunks).toString());
+    const o = e.data.object;
+${MUTABLE_DEDUPE}    const post = async (ref, amt) => {
+      await pool.query("insert into journal values ($1, 'cash', $2, 'MYR', $3), ($1, 'revenue', $4, 'MYR', $3)", [e.id, amt, ref, -amt]);
+    };
+    if (e.type === 'payment_intent.succeeded') await post(o.id, o.amount_received);
+    // idemgate-guard: refund-metadata-edit
+    // A refund.updated whose previous_attributes lack "status" (a metadata edit) moves no money.
+    if (e.type === 'refund.updated' && e.data.previous_attributes && !('status' in e.data.previous_attributes)) return res.end('{}');
+    // idemgate-guard-end
+    if (e.type.startsWith('refund.') && o.status === 'succeeded') await post(o.id, -o.amount);
+    res.end('{}');
+  });
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
