@@ -46,7 +46,7 @@ createServer((req, res) => {
 `;
 
 interface Results {
-  verdict: string;
+  summary: { verdict: string };
   results: { status: string; error?: { code: string; message: string }; replayCommand?: string }[];
 }
 
@@ -76,12 +76,23 @@ describe('target health in the verdict (CLI)', () => {
     expect(r.out).not.toContain('broken invariant');
     expect(r.out).not.toContain('replay:');
     const doc = results('exit');
-    expect(doc.verdict).toBe('errored');
+    expect(doc.summary.verdict).toBe('errored');
     expect(doc.results[0]!.status).toBe('errored');
     expect(doc.results[0]!.error?.code).toBe('TARGET_CRASHED');
     expect(doc.results[0]!.error?.message).toContain('exited with code 3');
     expect(doc.results[0]!.error?.message).toContain('boom: ledger connection lost');
     expect(doc.results[0]!.replayCommand).toBeUndefined();
+  }, 120_000);
+
+  it('a target that dies after the clean replay passed ends the exploration errored, naming the later schedule', async () => {
+    // No ledger and no faults: the clean replay (43 requests) passes, and the target exits in a later schedule.
+    const config = makeProject(join(dir, 'later'), { target: commandTarget('exit', 50), ledger: false, faults: '[]' });
+    const r = await gate(config);
+    expect(r.status, r.out).toBe(2);
+    const error = results('later').results[0]!.error;
+    expect(error?.code).toBe('TARGET_CRASHED');
+    expect(Number(/during schedule (\d+)/.exec(error?.message ?? '')?.[1])).toBeGreaterThan(1);
+    expect(r.out).not.toContain('replay:');
   }, 120_000);
 
   it('a target killed by a signal is errored naming the signal', async () => {

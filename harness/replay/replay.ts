@@ -41,6 +41,11 @@ export interface ReplayOptions {
    * request timings use. Default: the system clock. Signatures use `now` instead.
    */
   clock?: Clock;
+  /**
+   * Told of every delivery as soon as its outcome is known (the runner checks the target's health
+   * on a timeout or a failed connection, and cancels the replay through `signal` if it is down).
+   */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
 }
 
 /** What may change from one schedule to the next on a long-lived replayer. */
@@ -164,6 +169,10 @@ export function createReplayer(options: ReplayOptions): Replayer {
         durationMs,
       });
       if (sent.acknowledged) acknowledged.add(delivery.exchange);
+      if (opts.onOutcome !== undefined) {
+        const { connectFailed: _, ...outcome } = sent;
+        opts.onOutcome(outcome);
+      }
       return sent;
     };
 
