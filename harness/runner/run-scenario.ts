@@ -142,7 +142,7 @@ export async function executeSchedule(
   draw: Pick<ScheduleDraw, 'extensions'>,
   baseline: readonly LedgerRow[] | undefined,
 ): Promise<ExecutedSchedule> {
-  const { session, prepared, invariants, extensions, replayer } = run;
+  const { session, prepared, invariants, extensions } = run;
   await session.reset();
   const extCtx = { session, tape: prepared.tape, events: prepared.events, schedule };
   for (const ext of extensions) await ext.before(extCtx, draw.extensions?.[ext.name]);
