@@ -34,6 +34,12 @@ export interface ReplayOptions {
   settleMs?: number;
   /** Cancels the replay: in-flight requests are aborted and `replay` rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Ends the replay before its next delivery, leaving requests already sent to finish (or time
+   * out): `replay` rejects with the signal's reason. Unlike `signal`, it keeps requests on the
+   * lean path (no controller or timer of their own), so it costs nothing until it fires.
+   */
+  stop?: AbortSignal;
   /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
   timeScale?: number;
   /**
@@ -120,6 +126,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
 
     const cancelled = () => {
       signal?.throwIfAborted();
+      opts.stop?.throwIfAborted();
     };
 
     const deliver = async (

@@ -207,7 +207,7 @@ async function replayWatched(run: ScenarioRunContext, schedule: Schedule): Promi
   });
   let deliveries: ExecutedSchedule['deliveries'];
   try {
-    deliveries = await replayer.replay(schedule, { signal: watch.signal, onOutcome: watch.onOutcome });
+    deliveries = await replayer.replay(schedule, { stop: watch.signal, onOutcome: watch.onOutcome });
   } catch (e) {
     // A replay that threw (a refused first connection, or cancelled by the watch) may be a target that died.
     throw (await watch.finish(true)) ?? e;
