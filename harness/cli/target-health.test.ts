@@ -93,7 +93,14 @@ describe('target health in the verdict (CLI)', () => {
     expect(error?.code).toBe('TARGET_CRASHED');
     expect(Number(/during schedule (\d+)/.exec(error?.message ?? '')?.[1])).toBeGreaterThan(1);
     expect(r.out).not.toContain('replay:');
-  }, 120_000);
+
+    // With a worker (its own target, which dies the same way) the result is the same kind of error.
+    const parallel = await runCli(['gate', '--config', config, '--runs', '20', '--seed', '7', '--pglite', '--workers', '2']);
+    expect(parallel.status, parallel.out).toBe(2);
+    expect(results('later').results[0]!.error?.code).toBe('TARGET_CRASHED');
+    expect(parallel.out).toContain('exited with code 3');
+    expect(parallel.out).not.toContain('replay:');
+  }, 180_000);
 
   it('a target killed by a signal is errored naming the signal', async () => {
     const config = makeProject(join(dir, 'kill'), { target: commandTarget('kill', 3) });
