@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { applyEdits, composeFaults, type FaultEdit } from '../faults/index.ts';
-import { errorCodeOf, errorMessageOf, IdemgateError } from '../errors.ts';
+import { errorCodeOf, errorMessageOf, IdemgateError, isIdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { factsOf, type Fact } from '../invariants/facts.ts';
 import { defaultInvariants, judge, missingRequirements } from '../invariants/index.ts';
@@ -209,8 +209,11 @@ async function replayWatched(run: ScenarioRunContext, schedule: Schedule): Promi
   try {
     deliveries = await replayer.replay(schedule, { stop: watch.signal, onOutcome: watch.onOutcome });
   } catch (e) {
-    // A replay that threw (a refused first connection, or cancelled by the watch) may be a target that died.
-    throw (await watch.finish(true)) ?? e;
+    // A replay that threw (a refused first connection, or stopped by the watch) may be a target that
+    // died. One refused from the start and not a child that exited stays TARGET_UNREACHABLE.
+    const down = await watch.finish(true);
+    if (down === undefined || (isIdemgateError(e, 'TARGET_UNREACHABLE') && down.code === 'TARGET_UNRESPONSIVE')) throw e;
+    throw down;
   }
   const down = await watch.finish(false);
   if (down !== undefined) throw down;
