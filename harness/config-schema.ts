@@ -19,6 +19,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const inProcessStartSchema = z.object({
   kind: z.literal('in-process'),
   start: fn<(ctx: TargetContext) => Promise<RunningTarget>>('(ctx) => Promise<RunningTarget>'),
+  healthPath: z.string().optional(),
 });
 
 const commandStartSchema = z.object({

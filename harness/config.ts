@@ -5,7 +5,7 @@ import type { MutationConfig } from './mutate/config.ts';
 import type { Provider, ProviderSecrets, ProviderSettings } from './providers/provider.ts';
 import type { TargetConfig } from './targets/types.ts';
 
-export type { RunningTarget, TargetConfig, TargetContext, TargetStart } from './targets/types.ts';
+export type { RunningTarget, TargetConfig, TargetContext, TargetHealth, TargetStart } from './targets/types.ts';
 export type { MutationConfig, MutationOperatorName } from './mutate/config.ts';
 
 export interface DatabaseConfig {

@@ -18,6 +18,16 @@ export interface IdemgateErrorDetails {
   TARGET_UNREACHABLE: { url?: string };
   TARGET_START_FAILED: NoDetails;
   TARGET_UNHEALTHY: { url: string };
+  /**
+   * The target exited (or was killed) during a run, with no injected fault to explain it: its exit
+   * code or signal, its last output lines, and the schedule it died in (1 = the clean replay).
+   */
+  TARGET_CRASHED: { exitCode: number | null; signal: string | null; output: readonly string[]; schedule?: number };
+  /**
+   * The target stopped answering during a run (a request timed out or its connection failed, and
+   * its health probe then failed too): the probe, the request that was in flight, the schedule.
+   */
+  TARGET_UNRESPONSIVE: { probe: string; inFlight?: string; schedule?: number };
   DB_UNREACHABLE: { url: string } | { image: string };
   DB_QUERY_FAILED: { sql?: string; params?: readonly unknown[]; sqlState?: string | undefined };
   /** The ledger/entity mapping does not fit the database: the table or column that is missing, or a value that is not an amount. */
@@ -64,6 +74,8 @@ const EVERY_CODE: Readonly<Record<IdemgateErrorCode, true>> = {
   TARGET_UNREACHABLE: true,
   TARGET_START_FAILED: true,
   TARGET_UNHEALTHY: true,
+  TARGET_CRASHED: true,
+  TARGET_UNRESPONSIVE: true,
   DB_UNREACHABLE: true,
   DB_QUERY_FAILED: true,
   LEDGER_MAPPING_INVALID: true,

@@ -81,6 +81,8 @@ describe('idemgate run (CLI)', () => {
     const r = idemgate(['run', '--config', config, '--runs', '5', '--pglite']);
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain('http://127.0.0.1:9');
+    // Never reached at all: unreachable, not a target that stopped answering mid-run.
+    expect(r.out).toContain('TARGET_UNREACHABLE');
     expect(r.out).not.toMatch(/PASSED/);
   });
 

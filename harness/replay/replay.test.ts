@@ -564,6 +564,26 @@ describe('replaySchedule', () => {
     await expect(replay).rejects.toThrow('stop now');
     expect(target.arrivals.map((a) => a.id)).toEqual(['a']);
   });
+
+  it('tells each outcome as it is known, and `stop` ends the replay before the next delivery with its reason', async () => {
+    const target = await startTarget();
+    const stop = new AbortController();
+    const told: string[] = [];
+    const replay = replaySchedule(
+      cleanSchedule(3),
+      options(target, [{ id: 'a' }, { id: 'b' }, { id: 'c' }], {
+        stop: stop.signal,
+        onOutcome: (o) => {
+          told.push(`${o.exchange}:${o.result}`);
+          if (o.exchange === 1) stop.abort(new Error('target down'));
+        },
+      }),
+    );
+
+    await expect(replay).rejects.toThrow('target down');
+    expect(told).toEqual(['0:answered', '1:answered']);
+    expect(target.arrivals.map((a) => a.id)).toEqual(['a', 'b']);
+  });
 });
 
 describe('createReplayer', () => {

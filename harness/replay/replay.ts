@@ -34,6 +34,12 @@ export interface ReplayOptions {
   settleMs?: number;
   /** Cancels the replay: in-flight requests are aborted and `replay` rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Ends the replay before its next delivery, leaving requests already sent to finish (or time
+   * out): `replay` rejects with the signal's reason. Unlike `signal`, it keeps requests on the
+   * lean path (no controller or timer of their own), so it costs nothing until it fires.
+   */
+  stop?: AbortSignal;
   /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
   timeScale?: number;
   /**
@@ -41,6 +47,11 @@ export interface ReplayOptions {
    * request timings use. Default: the system clock. Signatures use `now` instead.
    */
   clock?: Clock;
+  /**
+   * Told of every delivery as soon as its outcome is known (the runner checks the target's health
+   * on a timeout or a failed connection, and cancels the replay through `signal` if it is down).
+   */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
 }
 
 /** What may change from one schedule to the next on a long-lived replayer. */
@@ -115,6 +126,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
 
     const cancelled = () => {
       signal?.throwIfAborted();
+      opts.stop?.throwIfAborted();
     };
 
     const deliver = async (
@@ -164,6 +176,10 @@ export function createReplayer(options: ReplayOptions): Replayer {
         durationMs,
       });
       if (sent.acknowledged) acknowledged.add(delivery.exchange);
+      if (opts.onOutcome !== undefined) {
+        const { connectFailed: _, ...outcome } = sent;
+        opts.onOutcome(outcome);
+      }
       return sent;
     };
 

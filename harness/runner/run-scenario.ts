@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { applyEdits, composeFaults, type FaultEdit } from '../faults/index.ts';
-import { errorCodeOf, errorMessageOf, IdemgateError } from '../errors.ts';
+import { errorCodeOf, errorMessageOf, IdemgateError, isIdemgateError } from '../errors.ts';
 import { buildExpectations } from '../invariants/expectations.ts';
 import { factsOf, type Fact } from '../invariants/facts.ts';
 import { defaultInvariants, judge, missingRequirements } from '../invariants/index.ts';
@@ -22,6 +22,7 @@ import type { Session } from './session.ts';
 import type { ExecutedSchedule } from './workers/protocol.ts';
 import type { WorkerPool } from './workers/pool.ts';
 import { maskDeep } from '../_internals/mask.ts';
+import { atSchedule, healthOf, isTargetDown, watchTarget, type TargetDownError } from './target-health.ts';
 
 export interface RunOptions {
   /** Overrides the scenario's run count. */
@@ -151,11 +152,11 @@ export async function executeSchedule(
   draw: Pick<ScheduleDraw, 'extensions'>,
   baseline: readonly LedgerRow[] | undefined,
 ): Promise<ExecutedSchedule> {
-  const { session, prepared, invariants, extensions, replayer } = run;
+  const { session, prepared, invariants, extensions } = run;
   await session.reset();
   const extCtx = { session, tape: prepared.tape, events: prepared.events, schedule };
   for (const ext of extensions) await ext.before(extCtx, draw.extensions?.[ext.name]);
-  const deliveries = await replayer.replay(schedule);
+  const deliveries = await replayWatched(run, schedule);
   const published: Fact[] = [];
   const calls: OutboundCall[] = [];
   for (const ext of extensions) {
@@ -193,6 +194,40 @@ export async function executeSchedule(
     violations.push(...judgement.violations);
   }
   return { violations, deliveries, checked, judged, unmet, calls: calls.sort((a, b) => a.atMs - b.atMs) };
+}
+
+/**
+ * Replays a schedule while watching the target: one that exits, is killed or stops answering
+ * (with no injected fault to explain it) throws TARGET_CRASHED / TARGET_UNRESPONSIVE instead of
+ * handing on deliveries whose broken invariants its death would explain.
+ */
+async function replayWatched(run: ScenarioRunContext, schedule: Schedule): Promise<ExecutedSchedule['deliveries']> {
+  const { session, prepared, replayer } = run;
+  const timeoutMs = session.config.target.requestTimeoutMs ?? 5000;
+  const label = stepLabel(prepared);
+  const watch = watchTarget(healthOf(session), {
+    // A health route gets the same budget as a webhook, and at least a second.
+    probeTimeoutMs: Math.max(timeoutMs, 1000),
+    describe: (o) => {
+      const exchange = prepared.tape.exchanges[o.exchange]!;
+      const path = session.config.target.endpoints?.[exchange.provider] ?? exchange.path;
+      const what = o.result === 'timeout' ? `no answer within ${timeoutMs} ms` : (o.error ?? o.result);
+      return `${label(o.exchange)} → ${exchange.method} ${path} (step ${o.step + 1}, attempt ${o.attempt}: ${what})`;
+    },
+  });
+  let deliveries: ExecutedSchedule['deliveries'];
+  try {
+    deliveries = await replayer.replay(schedule, { stop: watch.signal, onOutcome: watch.onOutcome });
+  } catch (e) {
+    // A replay that threw (a refused first connection, or stopped by the watch) may be a target that
+    // died. One refused from the start and not a child that exited stays TARGET_UNREACHABLE.
+    const down = await watch.finish(true);
+    if (down === undefined || (isIdemgateError(e, 'TARGET_UNREACHABLE') && down.code === 'TARGET_UNRESPONSIVE')) throw e;
+    throw down;
+  }
+  const down = await watch.finish(false);
+  if (down !== undefined) throw down;
+  return deliveries;
 }
 
 /** Replays one draw (the schedule it stands for, judged against the clean replay's ledger cut to its entities). */
@@ -274,7 +309,9 @@ export async function runScenario(session: Session, scenario: Scenario, options:
 
     // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
     const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
-    const cleanRun = await executeSchedule(run, clean, {}, undefined);
+    const cleanRun = await executeSchedule(run, clean, {}, undefined).catch((e: unknown) => {
+      throw isTargetDown(e) ? atSchedule(e, 1) : e;
+    });
     schedules++;
     invariantChecks += cleanRun.checked;
     tally.add(cleanRun);
@@ -326,11 +363,23 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
       return failed;
     };
+    // A target found down ends the exploration: the remaining candidates pass without a replay,
+    // and the result is errored (no shrinking against a dead target, no replay command).
+    let targetDown: TargetDownError | undefined;
     const property = fc.asyncProperty(drawArb, async (draw: ScheduleDraw) => {
+      if (targetDown !== undefined) return true;
       // Out of shrinking budget: the remaining candidates count as passing without a replay, so
       // fast-check ends on the smallest failure found so far.
       if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
-      const { schedule, executed } = await executeDraw(run, draw, baselineRows);
+      let drawn: Awaited<ReturnType<typeof executeDraw>>;
+      try {
+        drawn = await executeDraw(run, draw, baselineRows);
+      } catch (e) {
+        if (!isTargetDown(e)) throw e;
+        targetDown = atSchedule(e, schedules + 1);
+        return true;
+      }
+      const { schedule, executed } = drawn;
       if (!counted(executed)) return true;
       if (!firstFailureSeen) firstFailureAt = performance.now();
       firstFailureSeen = true;
@@ -357,7 +406,10 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       const outcomes = await Promise.allSettled(
         executors.map(async (execute) => {
           for (let i = next++; i < draws.length && (foundByWorkers === undefined || i < foundByWorkers.index); i = next++) {
-            const { schedule, executed } = await execute(draws[i]!);
+            const { schedule, executed } = await execute(draws[i]!).catch((e: unknown) => {
+              // Schedule i + 2: the clean replay is schedule 1.
+              throw isTargetDown(e) ? atSchedule(e, i + 2) : e;
+            });
             if (counted(executed) && (foundByWorkers === undefined || i < foundByWorkers.index)) {
               foundByWorkers = { index: i, counterexample: counterexampleOf(draws[i]!, schedule, executed) };
             }
@@ -374,6 +426,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       seed,
       ...(path ? { path } : {}),
     });
+    if (targetDown !== undefined) throw targetDown;
     if (details.errorInstance && !details.failed) throw details.errorInstance;
     if (!details.failed) {
       // Found by a worker but passing when replayed here: reported as found, unshrunk.

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { request } from 'undici';
 import { IdemgateError } from '../errors.ts';
-import type { RunningTarget, TargetContext, TargetStart } from './types.ts';
+import type { RunningTarget, TargetContext, TargetHealth, TargetStart } from './types.ts';
 
 /** A free TCP port on loopback (the OS picks it; tiny race accepted, as every test runner does). */
 export async function freePort(): Promise<number> {
@@ -47,14 +47,51 @@ export async function waitHealthy(
   );
 }
 
-function accepts(port: number): Promise<boolean> {
+const UP: TargetHealth = { state: 'up' };
+
+/**
+ * One liveness probe of a running target: GET `healthPath` must answer 2xx, or (without one) its
+ * port must accept a TCP connection, within `timeoutMs`. Undefined when it did; else what happened.
+ */
+export async function probeTarget(baseUrl: string, healthPath: string | undefined, timeoutMs: number): Promise<string | undefined> {
+  if (healthPath === undefined) {
+    const url = new URL(baseUrl);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    return (await accepts(port, url.hostname, timeoutMs)) ? undefined : `${url.host} accepted no TCP connection within ${timeoutMs} ms`;
+  }
+  const url = `${baseUrl.replace(/\/+$/, '')}${healthPath}`;
+  try {
+    const res = await request(url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
+    await res.body.dump();
+    return res.statusCode >= 200 && res.statusCode < 300 ? undefined : `GET ${url} answered ${res.statusCode}`;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if ((e as Error).name === 'TimeoutError') return `GET ${url} got no answer within ${timeoutMs} ms`;
+    return `GET ${url} failed: ${typeof code === 'string' ? `${code} ` : ''}${(e as Error).message}`;
+  }
+}
+
+/** The health of a target with nothing to watch but its answers (in-process, or at a URL). */
+export const probedHealth =
+  (baseUrl: string, healthPath: string | undefined) =>
+  async ({ probe, timeoutMs }: { probe: boolean; timeoutMs: number }): Promise<TargetHealth> => {
+    if (!probe) return UP;
+    const failure = await probeTarget(baseUrl, healthPath, timeoutMs);
+    return failure === undefined ? UP : { state: 'unresponsive', probe: failure };
+  };
+
+const until = async (done: () => boolean, ms: number): Promise<void> => {
+  for (const deadline = Date.now() + ms; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+};
+
+function accepts(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
+    const socket = connect({ port, host });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1000, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
@@ -112,6 +149,11 @@ function startCommand(
   let spawnError: string | undefined;
   child.on('error', (e) => (spawnError = e.message));
   child.on('exit', (code, signal) => (exit = `exited with ${code ?? signal}`));
+  // Observed for health during the run: how it ended, and when its output pipes had drained.
+  let ended: { exitCode: number | null; signal: string | null } | undefined;
+  let drained = false;
+  child.on('exit', (exitCode, signal) => (ended = { exitCode, signal }));
+  child.on('close', () => (drained = true));
   const command = [start.command, ...args].join(' ');
   const failed = (): string | undefined => {
     if (spawnError !== undefined) return `cannot start target \`${command}\`: ${spawnError}`;
@@ -126,13 +168,28 @@ function startCommand(
     await exited;
     clearTimeout(timer);
   };
+  const healthPath = start.ready === 'port' ? undefined : start.healthPath;
+  const exited = async (): Promise<TargetHealth | undefined> => {
+    if (ended === undefined) return undefined;
+    await until(() => drained, 500); // its last words may still be in the pipe
+    return { state: 'exited', ...ended, output: [...tail] };
+  };
+  const health = async ({ probe, timeoutMs }: { probe: boolean; timeoutMs: number }): Promise<TargetHealth> => {
+    const gone = await exited();
+    if (gone !== undefined || !probe) return gone ?? UP;
+    const failure = await probeTarget(baseUrl, healthPath, timeoutMs);
+    if (failure === undefined) return UP;
+    // A dying child refuses connections a moment before its exit is seen.
+    await until(() => ended !== undefined, 1000);
+    return (await exited()) ?? { state: 'unresponsive', probe: failure };
+  };
   const timeoutMs = start.startTimeoutMs ?? 30_000;
   const ready =
     start.ready === 'port' || start.healthPath === undefined
       ? waitPort(port, timeoutMs, failed)
       : waitHealthy(`${baseUrl}${start.healthPath}`, timeoutMs, failed);
   return ready.then(
-    () => ({ baseUrl, stop }),
+    () => ({ baseUrl, health, stop }),
     async (e: unknown) => {
       await stop();
       throw e;
@@ -153,7 +210,7 @@ export async function startTarget(start: TargetStart, ctx: TargetContext): Promi
       return startCommand(start, ctx, start.port ?? (await freePort()));
     case 'url': {
       if (start.healthPath !== undefined) await waitHealthy(`${start.baseUrl}${start.healthPath}`, start.startTimeoutMs ?? 10_000);
-      return { baseUrl: start.baseUrl, stop: async () => {} };
+      return { baseUrl: start.baseUrl, health: probedHealth(start.baseUrl, start.healthPath), stop: async () => {} };
     }
   }
 }

@@ -20,12 +20,31 @@ export interface RunningTarget {
    * `npm run bench` divides a schedule's wall time by it to show the harness's own overhead.
    */
   handlingMs?: () => number;
+  /**
+   * Whether the target is still up. `probe: false` asks only what costs nothing (has a child
+   * process exited?); `probe: true` also probes it (its health path, or a TCP connect without one),
+   * waiting at most `timeoutMs`. Absent: the harness cannot tell (a hand-made RunningTarget).
+   */
+  health?: (options: { probe: boolean; timeoutMs: number }) => Promise<TargetHealth>;
   stop(): Promise<void>;
 }
 
+/** What a target's health check found. */
+export type TargetHealth =
+  | { state: 'up' }
+  /** A child-process target that exited: its code or signal and its last output lines (stderr and stdout). */
+  | { state: 'exited'; exitCode: number | null; signal: string | null; output: string[] }
+  /** The probe got no answer: what was probed and what became of it. */
+  | { state: 'unresponsive'; probe: string };
+
 export type TargetStart =
   /** A Node app started in this process: return its base URL. */
-  | { kind: 'in-process'; start: (ctx: TargetContext) => Promise<RunningTarget> }
+  | {
+      kind: 'in-process';
+      start: (ctx: TargetContext) => Promise<RunningTarget>;
+      /** Path probed (2xx) when a request of the run timed out or failed, to tell a hung target from a slow request. Default: a TCP connect. */
+      healthPath?: string;
+    }
   /**
    * Any service in any language, started as a child process. `{port}`, `{databaseUrl}` and
    * every env key of the context are substituted in args and env values.

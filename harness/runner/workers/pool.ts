@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { IdemgateError } from '../../errors.ts';
+import { IdemgateError, type IdemgateErrorDetails } from '../../errors.ts';
 import type { LedgerRow } from '../../invariants/invariant.ts';
 import type { ScheduleDraw } from '../result.ts';
 import type { ExecutedSchedule, FromWorker, ToWorker, WorkerData } from './protocol.ts';
@@ -35,8 +35,16 @@ interface Handle {
   exited: string | undefined;
 }
 
-const workerError = (index: number, error: { code: string; message: string }): IdemgateError =>
-  new IdemgateError('TARGET_START_FAILED', `schedule worker ${index}: ${error.message}`);
+/**
+ * A worker's target that died or hung keeps its code and details (the runner names the schedule);
+ * anything else is a worker that failed.
+ */
+const workerError = (index: number, error: { code: string; message: string; details?: unknown }): IdemgateError =>
+  error.code === 'TARGET_CRASHED'
+    ? new IdemgateError('TARGET_CRASHED', error.message, { details: error.details as IdemgateErrorDetails['TARGET_CRASHED'] })
+    : error.code === 'TARGET_UNRESPONSIVE'
+      ? new IdemgateError('TARGET_UNRESPONSIVE', error.message, { details: error.details as IdemgateErrorDetails['TARGET_UNRESPONSIVE'] })
+      : new IdemgateError('TARGET_START_FAILED', `schedule worker ${index}: ${error.message}`);
 
 /**
  * Starts `size` worker threads and waits until each has its session open.

@@ -36,4 +36,5 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'prepared'; scenario: string }
   | { type: 'executed'; id: number; result: ExecutedSchedule }
-  | { type: 'failed'; id?: number; error: { code: string; message: string } };
+  /** `details`: an IdemgateError's, for the codes the main thread rebuilds (a target that died or hung). */
+  | { type: 'failed'; id?: number; error: { code: string; message: string; details?: unknown } };

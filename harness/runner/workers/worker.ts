@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorCodeOf, errorMessageOf } from '../../errors.ts';
+import { errorCodeOf, errorMessageOf, isIdemgateError } from '../../errors.ts';
 import type { LedgerRow } from '../../invariants/invariant.ts';
 import { adapterResolver } from '../../providers/registry.ts';
 import { loadConfig, loadScenarios } from '../load.ts';
@@ -15,7 +15,12 @@ import type { FromWorker, ToWorker, WorkerData } from './protocol.ts';
 const port = parentPort!;
 const data = workerData as WorkerData;
 const post = (message: FromWorker): void => port.postMessage(message);
-const failure = (e: unknown) => ({ code: errorCodeOf(e), message: errorMessageOf(e) });
+/** A target that died or hung sends its details too, for the main thread to name the schedule. */
+const failure = (e: unknown) => ({
+  code: errorCodeOf(e),
+  message: errorMessageOf(e),
+  ...(isIdemgateError(e, 'TARGET_CRASHED') || isIdemgateError(e, 'TARGET_UNRESPONSIVE') ? { details: e.details } : {}),
+});
 
 let session: Session | undefined;
 const runs = new Map<string, { run: ScenarioRunContext; baseline: LedgerRow[] }>();
