@@ -52,6 +52,17 @@ export interface RunOptions {
    * the sequential run: the draws are the same, and the lowest failing draw is the one shrunk.
    */
   workers?: WorkerPool;
+  /**
+   * Aborted when the run must stop (SIGINT, SIGTERM; `reason` names the signal): no schedule
+   * starts after it, and the scenario is reported `errored` with code INTERRUPTED.
+   */
+  signal?: AbortSignal;
+}
+
+/** The error a scenario stopped by `signal` is reported with ("interrupted by SIGINT"). */
+export function interruptedError(signal: AbortSignal): IdemgateError {
+  const reason: unknown = signal.reason;
+  return new IdemgateError('INTERRUPTED', `interrupted by ${typeof reason === 'string' ? reason : 'a signal'}`);
 }
 
 /** A scenario's tape with what every exchange means, computed once. */
@@ -252,7 +263,12 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   let invariantChecks = 0;
   const tally = createJudgedTally(invariants);
   let replayer: Replayer | undefined;
+  const stopped = (): boolean => options.signal?.aborted === true;
+  const throwIfStopped = (): void => {
+    if (options.signal?.aborted === true) throw interruptedError(options.signal);
+  };
   try {
+    throwIfStopped();
     const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
     const prepared = prepareTape(tape, adapterResolver(session.config));
     const unmodelled = unmodelledOf(prepared);
@@ -265,6 +281,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
     const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
     const cleanRun = await executeSchedule(run, clean, {}, undefined);
+    throwIfStopped();
     schedules++;
     invariantChecks += cleanRun.checked;
     tally.add(cleanRun);
@@ -320,6 +337,8 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       // Out of shrinking budget: the remaining candidates count as passing without a replay, so
       // fast-check ends on the smallest failure found so far.
       if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
+      // Stopped by a signal: the rest pass unreplayed, so fast-check ends at once (the result is then INTERRUPTED).
+      if (stopped()) return true;
       const { schedule, executed } = await executeDraw(run, draw, baselineRows);
       if (!counted(executed)) return true;
       if (!firstFailureSeen) firstFailureAt = performance.now();
@@ -346,7 +365,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       let next = 0;
       const outcomes = await Promise.allSettled(
         executors.map(async (execute) => {
-          for (let i = next++; i < draws.length && (foundByWorkers === undefined || i < foundByWorkers.index); i = next++) {
+          for (let i = next++; i < draws.length && !stopped() && (foundByWorkers === undefined || i < foundByWorkers.index); i = next++) {
             const { schedule, executed } = await execute(draws[i]!);
             if (counted(executed) && (foundByWorkers === undefined || i < foundByWorkers.index)) {
               foundByWorkers = { index: i, counterexample: counterexampleOf(draws[i]!, schedule, executed) };
@@ -354,6 +373,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
           }
         }),
       );
+      throwIfStopped();
       const error = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (error !== undefined) throw error.reason;
       if (foundByWorkers === undefined) return finish({ status: 'passed', runs });
@@ -364,6 +384,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       seed,
       ...(path ? { path } : {}),
     });
+    throwIfStopped();
     if (details.errorInstance && !details.failed) throw details.errorInstance;
     if (!details.failed) {
       // Found by a worker but passing when replayed here: reported as found, unshrunk.
@@ -378,7 +399,9 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     }
     return await failed(runs, details.counterexamplePath ?? '', counterexample);
   } catch (e) {
-    const error = { code: errorCodeOf(e), message: errorMessageOf(e) };
+    // A schedule cut short by the stop (its target closed under it) is the interruption, not its error.
+    const cause = options.signal?.aborted === true ? interruptedError(options.signal) : e;
+    const error = { code: errorCodeOf(cause), message: errorMessageOf(cause) };
     return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks, notApplicable: [] };
   } finally {
     await replayer?.close();
