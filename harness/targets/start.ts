@@ -150,14 +150,17 @@ function startCommand(
     if (exit !== undefined) return `target \`${command}\` ${exit} before it became healthy. Last output:\n  ${tail.join('\n  ')}`;
     return undefined;
   };
-  /** SIGTERM to the target's whole group, SIGKILL to whatever of it is left after 3 s. */
+  /**
+   * SIGTERM to the target's whole group; once the target's own process exited (or after 3 s),
+   * SIGKILL to whatever of the group is left (a child that outlived it).
+   */
   const stop = async (): Promise<void> => {
     if (pgid === undefined) return;
     const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
     if (signalGroup(pgid, 'SIGTERM')) {
-      const deadline = Date.now() + 3000;
-      // The group lives on while any member does (a child that outlived the target's own process).
-      while (Date.now() < deadline && signalGroup(pgid, 0)) await new Promise((r) => setTimeout(r, 25));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 3000)))]);
+      clearTimeout(timer);
       signalGroup(pgid, 'SIGKILL');
     }
     await exited;
