@@ -26,7 +26,8 @@ const TOOL_VERSION = (
 
 const EXIT_CODES_TEXT = `Exit codes: 0 every applicable invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
 could not run (bad config or arguments, target never healthy, database unreachable), nothing ran,
-or nothing was checked (every invariant was not applicable: it had nothing to judge).`;
+or nothing was checked (every invariant was not applicable: it had nothing to judge); 130/143 run
+or gate was stopped by SIGINT/SIGTERM (reports say interrupted; a second signal exits at once).`;
 
 const HELP = `idemgate — prove a payment backend is idempotent
 
