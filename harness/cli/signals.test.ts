@@ -206,6 +206,19 @@ describe('idemgate run interrupted by a signal', () => {
     expect(await gone(pids!.grandchild), `the target's child ${pids!.grandchild} still running`).toBe(true);
   });
 
+  it('a second SIGINT exits 130 at once, and still kills the target\'s process group on the way out', async () => {
+    const { config, pidFile } = commandProject(join(dir, 'twice'));
+    const cli = startCli(['run', '--runs', '100000', '--workers', '1', '--config', config, '--pglite']);
+    await cli.printed('schedules run');
+    const pids = await until(() => readPids(pidFile));
+    cli.child.kill('SIGINT');
+    await cli.printed('SIGINT: stopping');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited, cli.out()).toBe(130);
+    expect(await gone(pids.target), `target ${pids.target} still running`).toBe(true);
+    expect(await gone(pids.grandchild), `the target's child ${pids.grandchild} still running`).toBe(true);
+  });
+
   describe.skipIf(DATABASE_URL === '')('on PostgreSQL', () => {
     it('drops the run\'s database after SIGINT', async () => {
       const config = makeProject(join(dir, 'pg'), { target: IN_PROCESS, ...LONG });
