@@ -52,6 +52,8 @@ export interface IdemgateErrorDetails {
   USAGE: NoDetails;
   /** `merge-reports`: a results.json or mutation.json that is missing or malformed, or shards that are not the parts of one run. */
   REPORTS_INVALID: { file?: string };
+  /** The run was stopped by a signal (SIGINT, SIGTERM) before this scenario finished. */
+  INTERRUPTED: NoDetails;
   /** Not thrown: the code a result carries for an error that is not an IdemgateError (a bug, in idemgate or in a target's in-process code). */
   INTERNAL: NoDetails;
 }
@@ -88,6 +90,7 @@ const EVERY_CODE: Readonly<Record<IdemgateErrorCode, true>> = {
   MUTATION_FAILED: true,
   USAGE: true,
   REPORTS_INVALID: true,
+  INTERRUPTED: true,
   INTERNAL: true,
 };
 

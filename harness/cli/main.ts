@@ -18,7 +18,7 @@ import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { parseShard, shardLabel, shardOf, type Shard } from '../runner/shard.ts';
 import { runSuite, setupErroredRun } from '../runner/suite.ts';
-import { exitCodeFor, type ExitCode } from '../runner/verdict.ts';
+import { exitCodeFor, summarise, type ExitCode } from '../runner/verdict.ts';
 
 const TOOL_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -26,7 +26,8 @@ const TOOL_VERSION = (
 
 const EXIT_CODES_TEXT = `Exit codes: 0 every applicable invariant held; 1 an invariant broke (or a mutant survived); 2 the harness
 could not run (bad config or arguments, target never healthy, database unreachable), nothing ran,
-or nothing was checked (every invariant was not applicable: it had nothing to judge).`;
+or nothing was checked (every invariant was not applicable: it had nothing to judge); 130/143 run
+or gate was stopped by SIGINT/SIGTERM (reports say interrupted; a second signal exits at once).`;
 
 const HELP = `idemgate — prove a payment backend is idempotent
 
@@ -275,16 +276,67 @@ async function run(argv: string[]): Promise<number> {
   // before the scenarios start (a config that does not load, an unknown scenario, bad flags)
   // must not leave an earlier run's green reports standing.
   const where: { reportsDir?: string } = {};
+  const interrupt = onInterrupt();
   try {
-    return await suiteCommand(command, args, where);
+    const exit = await suiteCommand(command, args, where, interrupt.signal);
+    return interrupt.exitCode() ?? exit;
   } catch (e) {
     const dir = where.reportsDir ?? defaultReportsDir(args);
+    const signal = interrupt.signal.aborted ? String(interrupt.signal.reason) : undefined;
     if (dir !== undefined && !isFile(dir)) {
-      const report = runReport(setupErroredRun(e), { name: 'idemgate', version: TOOL_VERSION });
+      const report = runReport(setupErroredRun(e, 'pglite', signal), { name: 'idemgate', version: TOOL_VERSION });
       await writeReports(dir, report).catch(() => undefined);
     }
+    if (signal !== undefined) {
+      console.error(`idemgate: ${describeError(e)}`);
+      return interrupt.exitCode()!;
+    }
     throw e;
+  } finally {
+    interrupt.dispose();
   }
+}
+
+/** How long the clean-up after a signal may take before idemgate exits regardless. */
+const INTERRUPT_GRACE_MS = 10_000;
+const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * SIGINT and SIGTERM during run or gate: the first aborts the returned signal (its reason is the
+ * signal's name) so the run stops between schedules, closes its session (targets' process groups,
+ * PGlite sockets, worker threads), drops its databases and writes reports marked `interrupted`;
+ * idemgate then exits 128 + the signal's number. A second signal, or a clean-up that takes longer
+ * than INTERRUPT_GRACE_MS, exits at once (targets' groups are killed on exit by targets/start.ts).
+ */
+function onInterrupt(): { signal: AbortSignal; exitCode(): number | undefined; dispose(): void } {
+  const controller = new AbortController();
+  let received: keyof typeof SIGNAL_EXIT | undefined;
+  const handler = (signal: keyof typeof SIGNAL_EXIT): void => {
+    if (received !== undefined) {
+      console.error(`idemgate: ${signal} again: exiting now`);
+      process.exit(SIGNAL_EXIT[received]);
+    }
+    received = signal;
+    console.error(`idemgate: ${signal}: stopping, closing the target and database and writing the reports (${signal} again exits at once)`);
+    controller.abort(signal);
+    const code = SIGNAL_EXIT[signal];
+    setTimeout(() => {
+      console.error(`idemgate: clean-up after ${signal} took over ${INTERRUPT_GRACE_MS / 1000} s: exiting`);
+      process.exit(code);
+    }, INTERRUPT_GRACE_MS).unref();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    exitCode: () => (received === undefined ? undefined : SIGNAL_EXIT[received]),
+    // The handlers stay once a signal came: a second one must still exit at once while idemgate winds down.
+    dispose: () => {
+      if (received !== undefined) return;
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 /** A flag's value read leniently from arguments that did not parse (`--config F` or `--config=F`). */
@@ -308,7 +360,7 @@ function defaultReportsDir(args: readonly string[]): string | undefined {
 
 const isFile = (path: string): boolean => existsSync(path) && !statSync(path).isDirectory();
 
-async function suiteCommand(command: SuiteCommand, args: string[], where: { reportsDir?: string }): Promise<number> {
+async function suiteCommand(command: SuiteCommand, args: string[], where: { reportsDir?: string }, signal?: AbortSignal): Promise<number> {
   const values = parseSuiteArgs(command, args);
   if (values.help) {
     console.log(SUITE_HELP[command]);
@@ -377,7 +429,13 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     workers: { count: workers, configFile },
     reportsDir,
     progress: createProgress(process.stdout, p),
+    ...(signal === undefined ? {} : { signal }),
   });
+  // A signal after the last scenario (during the matrix or the reports) still makes the run interrupted.
+  const markInterrupted = (): void => {
+    if (signal?.aborted === true && suite.summary.verdict !== 'interrupted') suite.summary = summarise(suite.results, suite.summary.wallMs, String(signal.reason));
+  };
+  markInterrupted();
   let exit = exitCodeFor(suite.summary);
   // The mutants run once the scenarios pass; a shard that got no scenarios still runs its share
   // of the mutants, since the merged run's scenarios may well pass.
@@ -405,6 +463,7 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     const mutateExit = await mutateCommand(mutateArgs, hooks);
     exit = Math.max(exit, mutateExit) as ExitCode;
   }
+  markInterrupted();
   const report = runReport(suite, { name: 'idemgate', version: TOOL_VERSION }, {
     ...(values.signoff ? { signoff: signoffRecord(rootDir, scenarios, seed!, runs) } : {}),
     ...(shard === undefined

@@ -14,7 +14,7 @@ const CSS = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2330;background:#f5f6f8}
 main{max-width:1080px;margin:0 auto;padding:16px 24px 48px}h1{font-size:20px;margin:8px 0}h2{font-size:18px;margin:0 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .banner{padding:14px 18px;border-radius:8px;color:#fff;font-size:18px;font-weight:600}.banner small{display:block;font-size:13px;font-weight:400;opacity:.92}
-.v-passed{background:#1f7a3a}.v-failed{background:#b3261e}.v-errored,.v-nothing-ran,.v-nothing-checked{background:#9a5b00}
+.v-passed{background:#1f7a3a}.v-failed{background:#b3261e}.v-errored,.v-nothing-ran,.v-nothing-checked,.v-interrupted{background:#9a5b00}
 .meta{color:#555;font-size:12px;margin:6px 0 16px}table{border-collapse:collapse;background:#fff;margin:6px 0;font-size:13px}
 th,td{border:1px solid #d9dce3;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eef0f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .s-passed{color:#1f7a3a;font-weight:600}.s-failed{color:#b3261e;font-weight:600}.s-errored{color:#9a5b00;font-weight:600}

@@ -81,7 +81,12 @@ export function mergeRunReports(files: readonly RunReportFile[]): RunReport {
     target: first.target,
     database: first.database,
     // The shards ran side by side: the run took as long as its slowest shard.
-    summary: summarise(results, Math.max(...shards.map((p) => p.report.summary.wallMs))),
+    // A shard stopped by a signal makes the whole run interrupted.
+    summary: summarise(
+      results,
+      Math.max(...shards.map((p) => p.report.summary.wallMs)),
+      shards.map((p) => p.report.summary.interrupted).find((s) => s !== undefined),
+    ),
     results,
     labels,
     ...(first.signoff === undefined ? {} : { signoff: first.signoff }),

@@ -43,6 +43,7 @@ export const VERDICTS: Readonly<Record<Verdict, { label: string; headline: strin
   errored: { label: 'ERRORED', headline: 'ERRORED — the harness could not run', tone: 'warn' },
   'nothing-ran': { label: 'NOTHING RAN', headline: 'NOTHING RAN', tone: 'warn' },
   'nothing-checked': { label: 'NOTHING CHECKED', headline: 'NOTHING CHECKED — no invariant had anything to judge', tone: 'warn' },
+  interrupted: { label: 'INTERRUPTED', headline: 'INTERRUPTED — a signal stopped the run before it finished', tone: 'warn' },
 };
 
 /**

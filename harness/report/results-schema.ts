@@ -158,9 +158,9 @@ const scenarioResult = z
 
 const summary = z.strictObject({
   verdict: z
-    .enum(['passed', 'failed', 'errored', 'nothing-ran', 'nothing-checked'])
+    .enum(['passed', 'failed', 'errored', 'nothing-ran', 'nothing-checked', 'interrupted'])
     .describe(
-      'Decided by the runner: nothing ran or errored beats failed beats nothing-checked (no invariant of any scenario had anything to judge) beats passed; exit code 0 passed, 1 failed, 2 otherwise.',
+      'Decided by the runner: interrupted (a signal stopped the run) beats nothing ran or errored, which beats failed, which beats nothing-checked (no invariant of any scenario had anything to judge), which beats passed; exit code 0 passed, 1 failed, 130/143 interrupted by SIGINT/SIGTERM, 2 otherwise.',
     ),
   scenarios: count,
   passed: count,
@@ -173,6 +173,7 @@ const summary = z.strictObject({
   violations: count,
   wallMs: ms,
   unmodelled: unmodelledList.optional(),
+  interrupted: z.string().optional().describe('The signal that stopped the run (SIGINT or SIGTERM); the verdict is then interrupted.'),
 });
 
 export const signoffSchema = z

@@ -53,6 +53,17 @@ export interface RunOptions {
    * the sequential run: the draws are the same, and the lowest failing draw is the one shrunk.
    */
   workers?: WorkerPool;
+  /**
+   * Aborted when the run must stop (SIGINT, SIGTERM; `reason` names the signal): no schedule
+   * starts after it, and the scenario is reported `errored` with code INTERRUPTED.
+   */
+  signal?: AbortSignal;
+}
+
+/** The error a scenario stopped by `signal` is reported with ("interrupted by SIGINT"). */
+export function interruptedError(signal: AbortSignal): IdemgateError {
+  const reason: unknown = signal.reason;
+  return new IdemgateError('INTERRUPTED', `interrupted by ${typeof reason === 'string' ? reason : 'a signal'}`);
 }
 
 /** A scenario's tape with what every exchange means, computed once. */
@@ -297,7 +308,12 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   let invariantChecks = 0;
   const tally = createJudgedTally(invariants);
   let replayer: Replayer | undefined;
+  const stopped = (): boolean => options.signal?.aborted === true;
+  const throwIfStopped = (): void => {
+    if (options.signal?.aborted === true) throw interruptedError(options.signal);
+  };
   try {
+    throwIfStopped();
     const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
     const prepared = prepareTape(tape, adapterResolver(session.config));
     const unmodelled = unmodelledOf(prepared);
@@ -312,6 +328,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const cleanRun = await executeSchedule(run, clean, {}, undefined).catch((e: unknown) => {
       throw isTargetDown(e) ? atSchedule(e, 1) : e;
     });
+    throwIfStopped();
     schedules++;
     invariantChecks += cleanRun.checked;
     tally.add(cleanRun);
@@ -371,6 +388,8 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       // Out of shrinking budget: the remaining candidates count as passing without a replay, so
       // fast-check ends on the smallest failure found so far.
       if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
+      // Stopped by a signal: the rest pass unreplayed, so fast-check ends at once (the result is then INTERRUPTED).
+      if (stopped()) return true;
       let drawn: Awaited<ReturnType<typeof executeDraw>>;
       try {
         drawn = await executeDraw(run, draw, baselineRows);
@@ -405,7 +424,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       let next = 0;
       const outcomes = await Promise.allSettled(
         executors.map(async (execute) => {
-          for (let i = next++; i < draws.length && (foundByWorkers === undefined || i < foundByWorkers.index); i = next++) {
+          for (let i = next++; i < draws.length && !stopped() && (foundByWorkers === undefined || i < foundByWorkers.index); i = next++) {
             const { schedule, executed } = await execute(draws[i]!).catch((e: unknown) => {
               // Schedule i + 2: the clean replay is schedule 1.
               throw isTargetDown(e) ? atSchedule(e, i + 2) : e;
@@ -416,6 +435,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
           }
         }),
       );
+      throwIfStopped();
       const error = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (error !== undefined) throw error.reason;
       if (foundByWorkers === undefined) return finish({ status: 'passed', runs });
@@ -426,6 +446,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       seed,
       ...(path ? { path } : {}),
     });
+    throwIfStopped();
     if (targetDown !== undefined) throw targetDown;
     if (details.errorInstance && !details.failed) throw details.errorInstance;
     if (!details.failed) {
@@ -441,7 +462,9 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     }
     return await failed(runs, details.counterexamplePath ?? '', counterexample);
   } catch (e) {
-    const error = { code: errorCodeOf(e), message: errorMessageOf(e) };
+    // A schedule cut short by the stop (its target closed under it) is the interruption, not its error.
+    const cause = options.signal?.aborted === true ? interruptedError(options.signal) : e;
+    const error = { code: errorCodeOf(cause), message: errorMessageOf(cause) };
     return { ...base, status: 'errored', error, durationMs: performance.now() - started, schedules, invariantChecks, notApplicable: [] };
   } finally {
     await replayer?.close();

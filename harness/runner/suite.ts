@@ -2,7 +2,7 @@ import type { IdemgateConfig } from '../config.ts';
 import { describeError, errorCodeOf, errorMessageOf } from '../errors.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import type { ScenarioResult } from './result.ts';
-import { loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
+import { interruptedError, loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
 import { openSession, sessionDatabase } from './session.ts';
 import { openWorkerPool, type WorkerPool } from './workers/pool.ts';
@@ -25,6 +25,12 @@ export interface SuiteOptions {
    * target and database, loading `configFile` (see `workersFor` for when fewer are used).
    */
   workers?: { count: number; configFile: string };
+  /**
+   * Aborted (with the signal's name as reason) to stop the run: no schedule or scenario starts
+   * after it, the session closes (targets, databases, workers), the scenarios that had not
+   * finished are `errored` with code INTERRUPTED and the verdict is `interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 /** How many executors a suite uses, and why not more. */
@@ -90,9 +96,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const sessionChoice = options.pglite ? { databaseUrl: null } : {};
   let database = sessionDatabase({ config, ...sessionChoice }).kind;
   let setupError: string | undefined;
+  const interrupted = (): string | undefined => (options.signal?.aborted === true ? String(options.signal.reason) : undefined);
   // Nothing to run (an empty selection, or a shard with no share): no target or database to start.
   if (scenarios.length === 0) {
-    return { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), target: { baseUrl }, database, summary: summarise([], performance.now() - started), results, labels };
+    return { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), target: { baseUrl }, database, summary: summarise([], performance.now() - started, interrupted()), results, labels };
   }
   try {
     const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
@@ -116,6 +123,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
       }
       options.progress?.workers?.(plan);
       for (const [i, scenario] of scenarios.entries()) {
+        if (options.signal?.aborted === true) throw interruptedError(options.signal);
         const runs = options.runs ?? scenario.runs;
         options.progress?.start(scenario, runs);
         const runOptions: RunOptions = {
@@ -126,6 +134,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
           tape: tapes[i]!,
           onSchedule: (info) => options.progress?.schedule(scenario, info),
           ...(pool === undefined ? {} : { workers: pool }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
         };
         const result = await runScenario(session, scenario, runOptions);
         results.push(result);
@@ -140,8 +149,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
       await pool?.close();
       await session.close();
     }
-  } catch (e) {
-    setupError = describeError(e);
+  } catch (caught) {
+    // Stopped by a signal: whatever failed on the way (a target closed under a delivery) is the interruption.
+    const e = options.signal?.aborted === true ? interruptedError(options.signal) : caught;
+    if (options.signal?.aborted !== true) setupError = describeError(e);
     const code = errorCodeOf(e);
     for (const scenario of scenarios.slice(results.length)) {
       const result = erroredResult(scenario.name, code, errorMessageOf(e), database, options.seed ?? 0);
@@ -154,7 +165,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     finishedAt: new Date().toISOString(),
     target: { baseUrl },
     database,
-    summary: summarise(results, performance.now() - started),
+    summary: summarise(results, performance.now() - started, interrupted()),
     results,
     labels,
     ...(setupError === undefined ? {} : { setupError }),
@@ -171,8 +182,8 @@ function erroredResult(scenario: string, code: ReturnType<typeof errorCodeOf>, m
  * an unknown scenario, bad flags): one `errored` result named `set-up` carrying the cause, so the
  * reports written from it replace any earlier green ones.
  */
-export function setupErroredRun(e: unknown, database: SuiteRun['database'] = 'pglite'): SuiteRun {
+export function setupErroredRun(e: unknown, database: SuiteRun['database'] = 'pglite', interrupted?: string): SuiteRun {
   const now = new Date().toISOString();
   const results = [erroredResult('set-up', errorCodeOf(e), errorMessageOf(e), database, 0)];
-  return { startedAt: now, finishedAt: now, target: { baseUrl: '(target not started)' }, database, summary: summarise(results, 0), results, labels: {}, setupError: describeError(e) };
+  return { startedAt: now, finishedAt: now, target: { baseUrl: '(target not started)' }, database, summary: summarise(results, 0, interrupted), results, labels: {}, setupError: describeError(e) };
 }

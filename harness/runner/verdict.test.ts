@@ -94,3 +94,14 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(summarise([], 1))).toBe(2);
   });
 });
+
+describe('an interrupted run', () => {
+  it('is interrupted whatever its results, names the signal and never exits 0', () => {
+    for (const results of [[passed()], [passed(), failed()], [errored()], []]) {
+      const s = summarise(results, 1, 'SIGINT');
+      expect(s).toMatchObject({ verdict: 'interrupted', interrupted: 'SIGINT' });
+      expect(exitCodeFor(s)).not.toBe(0);
+    }
+    expect(summarise([passed()], 1)).not.toHaveProperty('interrupted');
+  });
+});

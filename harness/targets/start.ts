@@ -111,6 +111,34 @@ export async function waitPort(port: number, timeoutMs: number, failed: () => st
   });
 }
 
+/**
+ * Process groups of command targets still running. A target runs in its own group (spawned
+ * detached) so that stopping it reaches its children too; when idemgate exits by any path (a
+ * second signal, process.exit, a crash) the groups still here are killed on the way out.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/** Sends `signal` to process group `pgid`; false when no process of it is left. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw e;
+  }
+}
+
+function trackGroup(pgid: number): void {
+  liveGroups.add(pgid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+  });
+}
+
 const substitute = (value: string, vars: Record<string, string>): string =>
   value.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
 
@@ -137,7 +165,11 @@ function startCommand(
     cwd: start.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stop() signals the group, so the target's own children stop too.
+    detached: true,
   });
+  const pgid = child.pid;
+  if (pgid !== undefined) trackGroup(pgid);
   const tail: string[] = [];
   const keep = (chunk: Buffer): void => {
     tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -160,13 +192,21 @@ function startCommand(
     if (exit !== undefined) return `target \`${command}\` ${exit} before it became healthy. Last output:\n  ${tail.join('\n  ')}`;
     return undefined;
   };
+  /**
+   * SIGTERM to the target's whole group; once the target's own process exited (or after 3 s),
+   * SIGKILL to whatever of the group is left (a child that outlived it).
+   */
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    if (pgid === undefined) return;
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+    if (signalGroup(pgid, 'SIGTERM')) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 3000)))]);
+      clearTimeout(timer);
+      signalGroup(pgid, 'SIGKILL');
+    }
     await exited;
-    clearTimeout(timer);
+    liveGroups.delete(pgid);
   };
   const healthPath = start.ready === 'port' ? undefined : start.healthPath;
   const exited = async (): Promise<TargetHealth | undefined> => {

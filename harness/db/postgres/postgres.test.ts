@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { IdemgateError } from '../../errors.ts';
 import { databaseContract } from '../database.contract.ts';
-import { createIsolatedDatabase, isolatedDatabaseName, openPostgres } from './postgres.ts';
+import { createIsolatedDatabase, isolatedDatabaseName, openPostgres, ownerPid } from './postgres.ts';
 
 const adminUrl = process.env.DATABASE_URL;
 
@@ -61,5 +61,16 @@ describe('openPostgres errors', () => {
     expect(a).toMatch(/^idemgate_worker_1_x_\d+_[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
     expect(isolatedDatabaseName('x'.repeat(200)).length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('ownerPid', () => {
+  it('reads the owning PID from an isolated database name, and nothing from a template or another database', () => {
+    expect(ownerPid(isolatedDatabaseName('run'))).toBe(process.pid);
+    expect(ownerPid(isolatedDatabaseName('Worker 1'))).toBe(process.pid);
+    expect(ownerPid('idemgate_run_4242_0a1b2c3d')).toBe(4242);
+    expect(ownerPid('idemgate_tpl_8d3abdd35444175c')).toBeUndefined();
+    expect(ownerPid('idemgate_run_0_0a1b2c3d')).toBeUndefined();
+    expect(ownerPid('shop')).toBeUndefined();
   });
 });

@@ -100,6 +100,47 @@ export function isolatedDatabaseName(prefix: string): string {
   return `idemgate_${clean}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
+/** The owning process's PID in an isolated database's name (`isolatedDatabaseName`), or undefined for another name. */
+export function ownerPid(name: string): number | undefined {
+  const m = /^idemgate_[a-z0-9_]+_(\d+)_[0-9a-f]{8}$/.exec(name);
+  const pid = m === null ? NaN : Number(m[1]);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Whether a process with this PID runs on this machine (EPERM: it does, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Drops the isolated databases whose owning process is gone (its PID, in the name, runs no
+ * process here): what a run killed before it could drop its own left behind. Another live
+ * process's databases are never touched, templates have no PID and are kept, and a drop that
+ * fails (someone else dropped it first, or still holds it) is left to the next start. Returns the
+ * names dropped.
+ */
+export async function dropAbandonedDatabases(admin: pg.Client): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where not datistemplate and datname like 'idemgate\\_%'");
+  const dropped: string[] = [];
+  for (const { datname } of rows) {
+    const pid = ownerPid(datname);
+    if (pid === undefined || pid === process.pid || processAlive(pid)) continue;
+    try {
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [datname]);
+      await admin.query(`drop database if exists ${quoteIdent(datname)}`);
+      dropped.push(datname);
+    } catch {
+      // Dropped or in use by a concurrent cleaner: the next start tries again.
+    }
+  }
+  return dropped;
+}
+
 /** Runs `fn` on a single admin connection to `adminUrl`, closed afterwards. */
 export async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
@@ -128,6 +169,8 @@ export async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => 
 export async function createIsolatedDatabase(adminUrl: string, prefix: string, options: { template?: string } = {}): Promise<Database> {
   const name = isolatedDatabaseName(prefix);
   await withAdmin(adminUrl, async (admin) => {
+    // What a killed run left behind goes first (best effort: the new database does not depend on it).
+    await dropAbandonedDatabases(admin).catch(() => undefined);
     const sql = `create database ${quoteIdent(name)}${options.template === undefined ? '' : ` template ${quoteIdent(options.template)}`}`;
     try {
       await admin.query(sql);
