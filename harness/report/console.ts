@@ -1,4 +1,4 @@
-import { violationsByInvariant } from './details.ts';
+import { keptFaultLines, violationsByInvariant } from './details.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
 
@@ -44,6 +44,8 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   const steps = r.counterexample.steps;
   lines.push(`    shrunk schedule (${steps.length} steps, edits: ${JSON.stringify(r.counterexample.draw.edits)}):`);
   for (const s of steps) lines.push(`      ${s}`);
+  // The upstream faults it kept (the delivery edits are in the line above).
+  for (const f of keptFaultLines(r.counterexample).slice(1)) lines.push(`    ${p.yellow(f)}`);
   lines.push(`    replay: ${p.bold(r.replayCommand)}`);
   if (r.savedTo) lines.push(`    saved:  ${r.savedTo}`);
   return lines;

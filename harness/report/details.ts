@@ -20,3 +20,20 @@ export function reportedInvariants(r: ScenarioResult): string[] {
   if (r.status === 'failed') for (const v of r.counterexample.violations) if (!names.includes(v.invariant)) names.push(v.invariant);
   return names;
 }
+
+type FailedCounterexample = (ScenarioResult & { status: 'failed' })['counterexample'];
+
+/**
+ * The faults the shrunk schedule kept, one line each, as every report shows them: the delivery
+ * edits, then each upstream call that got an injected fault (429, 5xx, timeout, 401, answer
+ * lost) with what the target saw — so a failure caused by an upstream fault never reads `edits: []`.
+ */
+export function keptFaultLines(ce: FailedCounterexample): string[] {
+  const lines = [`delivery edits: ${ce.draw.edits.length === 0 ? 'none' : JSON.stringify(ce.draw.edits)}`];
+  for (const call of ce.upstreamCalls ?? []) {
+    if (call.fault === undefined) continue;
+    const seen = call.status !== undefined ? `answered ${call.status}` : (call.error ?? 'no answer');
+    lines.push(`upstream fault ${call.fault}: ${call.method} ${call.path} at ${call.atMs} ms (${seen})`);
+  }
+  return lines;
+}

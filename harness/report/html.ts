@@ -1,4 +1,4 @@
-import { reportedInvariants, violationsByInvariant } from './details.ts';
+import { keptFaultLines, reportedInvariants, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
@@ -90,7 +90,7 @@ function failureSection(report: RunReport, r: ScenarioResult & { status: 'failed
 <h3>Shrunk schedule (${ce.steps.length} steps)</h3>
 <div class="legend"><span><i style="background:#334"></i>first delivery</span><span><i style="background:#c25e00"></i>duplicate</span><span><i style="background:#6b3fa0"></i>redelivery (provider retry)</span><span><i style="background:#b3261e"></i>✕ ack lost / error</span><span><i style="background:#c99a00"></i>par: concurrent group</span></div>
 <div class="scroll">${svg}</div>
-<details><summary>Steps as text, fault edits</summary><pre>${html(ce.steps.join('\n'))}\n\nedits: ${html(JSON.stringify(ce.draw.edits))}</pre></details>
+<details><summary>Steps as text, faults kept</summary><pre>${html(ce.steps.join('\n'))}\n\n${html(keptFaultLines(ce).join('\n'))}</pre></details>
 ${ledgerDiffSection(r)}
 ${evidence ? `<h3>Evidence</h3>${evidence}` : ''}
 <h3>Replay</h3><div class="replay"><pre id="replay-${i}">${html(r.replayCommand)}</pre><button type="button" data-copy="replay-${i}">Copy</button></div>

@@ -1,4 +1,4 @@
-import { reportedInvariants, violationsByInvariant } from './details.ts';
+import { keptFaultLines, reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, notApplicableNames, runScopeText, VERDICTS, type DiffRecord, type RunReport, type Verdict } from './model.ts';
@@ -90,6 +90,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
     }
     if (held.length > 0) out.push('', `Held: ${held.map(mdCode).join(', ')}`);
     out.push('', `Shrunk schedule (${ce.steps.length} steps):`, '', mdCodeBlock(ce.steps.join('\n')), '');
+    out.push('Faults kept:', '', mdCodeBlock(keptFaultLines(ce).join('\n')), '');
     out.push('Replay:', '', mdCodeBlock(r.replayCommand, 'sh'), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
