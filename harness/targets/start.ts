@@ -177,11 +177,9 @@ function startCommand(
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  let exit: string | undefined;
   let spawnError: string | undefined;
   child.on('error', (e) => (spawnError = e.message));
-  child.on('exit', (code, signal) => (exit = `exited with ${code ?? signal}`));
-  // Observed for health during the run: how it ended, and when its output pipes had drained.
+  // How it ended (for the start's failure and for health during the run), and when its output pipes had drained.
   let ended: { exitCode: number | null; signal: string | null } | undefined;
   let drained = false;
   child.on('exit', (exitCode, signal) => (ended = { exitCode, signal }));
@@ -189,7 +187,9 @@ function startCommand(
   const command = [start.command, ...args].join(' ');
   const failed = (): string | undefined => {
     if (spawnError !== undefined) return `cannot start target \`${command}\`: ${spawnError}`;
-    if (exit !== undefined) return `target \`${command}\` ${exit} before it became healthy. Last output:\n  ${tail.join('\n  ')}`;
+    if (ended !== undefined) {
+      return `target \`${command}\` exited with ${ended.exitCode ?? ended.signal} before it became healthy. Last output:\n  ${tail.join('\n  ')}`;
+    }
     return undefined;
   };
   /**
