@@ -44,6 +44,18 @@ describe('secretValuesOf', () => {
     };
     expect(secretValuesOf(config).sort()).toEqual([PEM, 'pk_1234567', 'tok_1234567', 'whsec_999999'].sort());
   });
+
+  it('leaves the parts of a config that hold no secrets alone, whatever their keys are called', () => {
+    // A guard named after what it guards (`idempotency-key-…`) and a column mapping for an
+    // idempotency key are text every report prints: masking them hid the ignore reason and the column.
+    const config = {
+      providers: { stripe: { endpointSecret: 'whsec_123456' } },
+      ledger: { table: 'entries', columns: { idempotencyKey: 'idempotency_key' } },
+      entities: { orders: { keyColumn: 'order_reference' } },
+      mutation: { ignore: { 'idempotency-key-lock-expiry': 'reached only when the service dies' } },
+    };
+    expect(secretValuesOf(config)).toEqual(['whsec_123456']);
+  });
 });
 
 describe('terminalSafe', () => {

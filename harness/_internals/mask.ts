@@ -42,8 +42,16 @@ export function clearSecrets(): void {
 }
 
 /**
- * The string values under secret-looking keys anywhere in a value (a config): provider secrets,
- * a command target's env. Functions and class instances are not walked.
+ * Parts of a config that describe the target's books and the harness's own settings, never
+ * credentials: their keys often contain `key` (`idempotencyKey` columns, a guard named
+ * `idempotency-key-lock-expiry`), and masking their values would garble every report.
+ */
+const NOT_SECRET_SECTIONS = new Set(['ledger', 'entities', 'mutation', 'scenarios', 'reportsDir']);
+
+/**
+ * The string values under secret-looking keys in a value (a config): provider secrets, a command
+ * target's env. The config's ledger, entity and mutation sections are skipped. Functions and
+ * class instances are not walked.
  */
 export function secretValuesOf(value: unknown): string[] {
   const found: string[] = [];
@@ -63,7 +71,9 @@ export function secretValuesOf(value: unknown): string[] {
     if (proto !== Object.prototype && proto !== null) return;
     for (const [k, item] of Object.entries(v as Record<string, unknown>)) walk(item, secretKey || SECRET_KEY.test(k));
   };
-  walk(value, false);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, item] of Object.entries(value as Record<string, unknown>)) if (!NOT_SECRET_SECTIONS.has(k)) walk(item, SECRET_KEY.test(k));
+  } else walk(value, false);
   return found;
 }
 
