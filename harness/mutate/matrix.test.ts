@@ -39,10 +39,14 @@ describe('mutation matrix on the reference service', () => {
       operators: ['marked'],
       only: ['shopee-push-dedupe'],
       runs: 5,
+      concurrency: 2,
       databaseUrl: null,
     });
 
     expect(result.clean.status).toBe('passed');
+    // The clean run's plan (3 rounds of the one scenario) is shared by two copies, every round run
+    // once (each round adds its clean replay to the 5 faulted schedules).
+    expect(result.clean).toMatchObject({ copies: 2, schedules: 5 + 3 });
     expect(result.mutants).toMatchObject([{ id: 'shopee-push-dedupe', status: 'survived' }]);
     expect(matrixExitCode(result)).toBe(1);
     expect(formatMatrix(result)).toContain('no scenario protects guard shopee-push-dedupe');

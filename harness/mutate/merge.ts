@@ -37,6 +37,7 @@ const matrixResultSchema = z.strictObject({
     status: z.enum(['passed', 'failed', 'errored']),
     seconds,
     schedules: count,
+    copies: z.int().min(1).optional(),
     scenario: z.string().optional(),
     invariants: z.array(z.string()).optional(),
     message: z.string().optional(),

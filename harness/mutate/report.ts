@@ -51,7 +51,7 @@ function summaryLines(result: MatrixResult): string[] {
   const killed = mutants.filter((m) => isKilled(m, settings.timeoutKills)).length;
   const count = (s: MutantResult['status']): number => mutants.filter((m) => m.status === s).length;
   const lines = [
-    `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules, ${seconds(clean.seconds)})`,
+    `clean target: ${clean.status}${clean.status === 'passed' ? '' : ` — ${clean.message ?? `${clean.scenario}: ${(clean.invariants ?? []).join(', ')}`}`} (${clean.schedules} schedules${(clean.copies ?? 1) > 1 ? ` on ${clean.copies} copies` : ''}, ${seconds(clean.seconds)})`,
     `mutants: ${mutants.length}, killed ${killed}${mutants.length === 0 ? '' : ` (${Math.round((killed / mutants.length) * 100)}%)`}, survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}${ignored === 0 ? '' : `; ${ignored} ignored by the config (not run)`}`,
     `runs ${settings.runs} per scenario in ${settings.rounds} round(s), seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${seconds(result.wallSeconds)}`,
   ];

@@ -31,6 +31,8 @@ export interface CleanResult {
   status: 'passed' | 'failed' | 'errored';
   seconds: number;
   schedules: number;
+  /** Copies of the target the clean run's plan was spread over (as many as mutants run at once). */
+  copies?: number;
   scenario?: string;
   invariants?: string[];
   message?: string;

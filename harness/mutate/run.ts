@@ -126,6 +126,28 @@ interface SuiteOutcome {
 /** Wall time and schedules each scenario took on one copy (the clean run's set the mutants' order). */
 type ScenarioTimings = Map<string, { ms: number; schedules: number }>;
 
+type PlanItem = ReturnType<typeof suitePlan>[number];
+
+/**
+ * A plan's items handed out one at a time to the copies that run it: one copy for a mutant, every
+ * copy of the clean run at once (each takes the next item when it is done with one, so a long
+ * scenario on one copy does not hold up the rest). `stop` hands out nothing more.
+ */
+export interface PlanQueue {
+  take(): PlanItem | undefined;
+  stop(): void;
+}
+
+export function planQueue(items: readonly PlanItem[]): PlanQueue {
+  let next = 0;
+  return {
+    take: () => items[next++],
+    stop: () => {
+      next = items.length;
+    },
+  };
+}
+
 /**
  * The config a copy of the target runs under: started from the copy as `mutation.start` says
  * (with `env` added for a command), migrating itself — the harness must not migrate with the
@@ -141,16 +163,17 @@ export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Rec
 }
 
 /**
- * Copies, mutates and starts one target, then runs the scenarios until the first one fails. With
- * `timings` it records each scenario's time there; with `cost` it runs the cheapest first.
+ * Copies, mutates and starts one target, then runs the plan's items it takes until the first one
+ * fails (and then stops the plan). With `timings` it records each scenario's time there.
  */
 async function runScenariosOnCopy(
   options: MatrixOptions,
   tapes: readonly Tape[],
   sources: readonly SourceFile[],
   mutant: Mutant | undefined,
-  signal: { cancelled: boolean; onCancel?: () => Promise<void> },
-  { cost, timings, providers }: { cost?: ReadonlyMap<string, number>; timings?: ScenarioTimings; providers?: MutantAim['providers'] } = {},
+  signal: CancelSignal,
+  plan: PlanQueue,
+  timings?: ScenarioTimings,
 ): Promise<SuiteOutcome> {
   const mutation = mutationConfig(options.config);
   const root = resolve(options.rootDir, mutation.root);
@@ -171,8 +194,8 @@ async function runScenariosOnCopy(
     });
     signal.onCancel = () => session.close();
     try {
-      const aim = mutant === undefined || providers === undefined ? undefined : { mutant, providers };
-      for (const { scenario, runs, seed } of suitePlan(options, cost, aim)) {
+      for (let item = plan.take(); item !== undefined; item = plan.take()) {
+        const { scenario, runs, seed } = item;
         if (signal.cancelled) break;
         const result = await runScenario(session, scenario, {
           runs,
@@ -183,6 +206,7 @@ async function runScenariosOnCopy(
         schedules += result.schedules;
         const spent = timings?.get(scenario.name) ?? { ms: 0, schedules: 0 };
         timings?.set(scenario.name, { ms: spent.ms + result.durationMs, schedules: spent.schedules + result.schedules });
+        if (result.status !== 'passed') plan.stop();
         if (result.status === 'errored') {
           return { status: 'errored', scenario: scenario.name, schedules, message: `${scenario.name}: ${result.error.message}` };
         }
@@ -203,6 +227,7 @@ async function runScenariosOnCopy(
       await session.close();
     }
   } catch (e) {
+    plan.stop();
     return { status: 'errored', schedules, message: describeError(e) };
   } finally {
     await copy.remove();
@@ -273,11 +298,36 @@ function aimedAt({ mutant, providers }: MutantAim): (scenario: Scenario) => numb
 /** Rounds the runs are spread over: as asked (default 3), at least 1, never more than the runs. */
 const roundsOf = (options: Pick<MatrixOptions, 'runs' | 'rounds'>): number => Math.max(1, Math.min(options.rounds ?? 3, options.runs ?? 60));
 
+type CancelSignal = { cancelled: boolean; onCancel?: () => Promise<void> };
+
+/**
+ * One plan run by `copies` copies at once, each taking the next item when done with one. The
+ * outcome is a failure if any copy failed (a broken invariant before an error), with every copy's
+ * schedules counted; cancelling cancels every copy.
+ */
+async function runSharedPlan(
+  copies: number,
+  signal: CancelSignal,
+  runCopy: (signal: CancelSignal, plan: PlanQueue) => Promise<SuiteOutcome>,
+  items: readonly PlanItem[],
+): Promise<SuiteOutcome> {
+  const queue = planQueue(items);
+  const signals: CancelSignal[] = Array.from({ length: copies }, () => ({ cancelled: false }));
+  signal.onCancel = async () => {
+    for (const s of signals) s.cancelled = true;
+    await Promise.all(signals.map((s) => s.onCancel?.()));
+  };
+  const outcomes = await Promise.all(signals.map((s) => runCopy(s, queue)));
+  const schedules = outcomes.reduce((n, o) => n + o.schedules, 0);
+  const bad = outcomes.find((o) => o.status === 'failed') ?? outcomes.find((o) => o.status === 'errored');
+  return { ...(bad ?? { status: 'passed' }), schedules };
+}
+
 async function withTimeout(
-  run: (signal: { cancelled: boolean; onCancel?: () => Promise<void> }) => Promise<SuiteOutcome>,
+  run: (signal: CancelSignal) => Promise<SuiteOutcome>,
   timeoutMs: number,
 ): Promise<SuiteOutcome | 'timed-out'> {
-  const signal: { cancelled: boolean; onCancel?: () => Promise<void> } = { cancelled: false };
+  const signal: CancelSignal = { cancelled: false };
   let timer: NodeJS.Timeout | undefined;
   const running = run(signal);
   const timeout = new Promise<'timed-out'>((done) => {
@@ -345,14 +395,19 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   // The clean run sets the pace; it only has to be stopped if it truly hangs.
   const cleanTimeoutMs = options.timeoutMs ?? 600_000;
   const timings: ScenarioTimings = new Map();
-  const cleanRun = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, undefined, signal, { timings }), cleanTimeoutMs);
+  // The unmutated target runs on as many copies as mutants will, sharing its plan: it is the one
+  // run every mutant waits for.
+  const cleanPlan = suitePlan(options);
+  const copies = Math.max(1, Math.min(concurrency, cleanPlan.length));
+  const cleanRun = await withTimeout((signal) => runSharedPlan(copies, signal, (copySignal, queue) => runScenariosOnCopy(options, tapes, sources, undefined, copySignal, queue, timings), cleanPlan), cleanTimeoutMs);
   const clean: CleanResult =
     cleanRun === 'timed-out'
-      ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, message: `the unmutated target timed out after ${cleanTimeoutMs / 1000} s` }
+      ? { status: 'errored', seconds: elapsed(cleanStart), schedules: 0, copies, message: `the unmutated target timed out after ${cleanTimeoutMs / 1000} s` }
       : {
           status: cleanRun.status,
           seconds: elapsed(cleanStart),
           schedules: cleanRun.schedules,
+          copies,
           ...(cleanRun.scenario === undefined ? {} : { scenario: cleanRun.scenario }),
           ...(cleanRun.invariants === undefined ? {} : { invariants: cleanRun.invariants }),
           ...(cleanRun.message === undefined ? {} : { message: cleanRun.message }),
@@ -378,7 +433,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         continue;
       }
       const t0 = performance.now();
-      const outcome = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, mutant, signal, { cost, providers }), timeoutMs);
+      const plan = planQueue(suitePlan(options, cost, { mutant, providers }));
+      const outcome = await withTimeout((signal) => runScenariosOnCopy(options, tapes, sources, mutant, signal, plan), timeoutMs);
       const base = {
         id: mutant.id,
         operator: mutant.operator,
