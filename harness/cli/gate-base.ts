@@ -17,13 +17,6 @@ import { mdCode } from '../report/escape.ts';
 import type { DiffRecord } from '../report/model.ts';
 import { githubOptionsFromEnv } from '../report/write.ts';
 
-export const BASE_FLAG_HELP = `  --base REF        compare the mutation sources with git REF (branch, tag or commit; the working
-                    tree, uncommitted and untracked files included): a guard region the diff
-                    removes fails the gate before any scenario runs (unless the config's
-                    mutation.allowRemovedGuards names it); then, once the scenarios pass, run the
-                    mutation matrix for the mutants in the changed files only, and report which
-                    scenario killed each touched guard's mutant`;
-
 export interface GateBase {
   analysis: DiffAnalysis;
   /** The mutation root relative to the config's folder, `/`-separated (for file:line a user can open). */

@@ -7,17 +7,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describeError, IdemgateError } from '../errors.ts';
 import { guardOutput } from './output.ts';
 import { parseCommandArgs, unknownScenario } from './args.ts';
-import { BASE_FLAG_HELP, checkDiff, diffRecord, formatDiffRecord, type GateBase } from './gate-base.ts';
+import type { GateBase } from './gate-base.ts';
 import type { MatrixResult } from '../mutate/result.ts';
 import { didYouMean } from '../_internals/suggest.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
 import { runReport, runScopeText, type ShardRecord, type Signoff } from '../report/model.ts';
-import { createProgress } from '../report/progress.ts';
-import { githubOptionsFromEnv, writeReports } from '../report/write.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { parseShard, shardLabel, shardOf, type Shard } from '../runner/shard.ts';
-import { runSuite, setupErroredRun } from '../runner/suite.ts';
 import { exitCodeFor, summarise, type ExitCode } from '../runner/verdict.ts';
 
 const TOOL_VERSION = (
@@ -61,6 +58,13 @@ const RUN_FLAGS = `  --scenario NAME   run only this scenario (repeatable)
                     the core count; 1 for a target at a URL or on a fixed port, and at most one per
                     25 schedules). The verdict and counterexample for a seed are the same for any N.
   --reports DIR     where reports and shrunk schedules go (default: reports/ next to the config)`;
+
+const BASE_FLAG_HELP = `  --base REF        compare the mutation sources with git REF (branch, tag or commit; the working
+                    tree, uncommitted and untracked files included): a guard region the diff
+                    removes fails the gate before any scenario runs (unless the config's
+                    mutation.allowRemovedGuards names it); then, once the scenarios pass, run the
+                    mutation matrix for the mutants in the changed files only, and report which
+                    scenario killed each touched guard's mutant`;
 
 const ENVIRONMENT = `Environment: DATABASE_URL=postgres://… runs against real PostgreSQL (a fresh database is created and dropped).
 CI=true keeps the output quiet (no progress bar, no colours).`;
@@ -284,6 +288,7 @@ async function run(argv: string[]): Promise<number> {
     const dir = where.reportsDir ?? defaultReportsDir(args);
     const signal = interrupt.signal.aborted ? String(interrupt.signal.reason) : undefined;
     if (dir !== undefined && !isFile(dir)) {
+      const [{ setupErroredRun }, { writeReports }] = await Promise.all([import('../runner/suite.ts'), import('../report/write.ts')]);
       const report = runReport(setupErroredRun(e, 'pglite', signal), { name: 'idemgate', version: TOOL_VERSION });
       await writeReports(dir, report).catch(() => undefined);
     }
@@ -404,6 +409,7 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
   // gate --base: a removed guard fails here, before any scenario runs.
   let gateBase: GateBase | undefined;
   if (values.base !== undefined) {
+    const { checkDiff } = await import('./gate-base.ts');
     const checked = await checkDiff({ config, rootDir, base: values.base, reportsDir });
     if ('exit' in checked) return checked.exit;
     gateBase = checked;
@@ -418,6 +424,13 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     // in for a matrix this run did not write (skipped, or the matrix could not run).
     await Promise.all(['mutation.json', 'mutation.md'].map((f) => rm(join(reportsDir, f), { force: true })));
   }
+  // Loaded only now: `--help`, `--version`, `list` and usage errors answer without the engine.
+  const [{ runSuite }, { createProgress }, { githubOptionsFromEnv, writeReports }, gateBaseReport] = await Promise.all([
+    import('../runner/suite.ts'),
+    import('../report/progress.ts'),
+    import('../report/write.ts'),
+    gateBase === undefined ? undefined : import('./gate-base.ts'),
+  ]);
   const suite = await runSuite({
     config,
     rootDir,
@@ -469,13 +482,13 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     ...(shard === undefined
       ? {}
       : { shard: shardRecord(shard, command, { rootDir, configFile, scenarios, seed, runs, mutate: values.mutate === true || (gateBase?.planned.length ?? 0) > 0 }) }),
-    ...(gateBase === undefined ? {} : { diff: diffRecord(gateBase, matrix) }),
+    ...(gateBase === undefined || gateBaseReport === undefined ? {} : { diff: gateBaseReport.diffRecord(gateBase, matrix) }),
   });
   const written = await writeReports(reportsDir, report, { github: githubOptionsFromEnv() });
   console.log(`\n${formatSummary(suite.summary, p)}`);
   const scopeText = runScopeText(report);
   if (scopeText !== undefined) console.log(`  ${scopeText}`);
-  if (report.diff !== undefined) for (const line of formatDiffRecord(report.diff)) console.log(line);
+  if (report.diff !== undefined && gateBaseReport !== undefined) for (const line of gateBaseReport.formatDiffRecord(report.diff)) console.log(line);
   if (report.signoff) console.log(`  sign-off: suite ${report.signoff.suiteHash.slice(0, 16)}…, rerun: ${report.signoff.rerun}`);
   console.log(`  reports: ${written.files.map((f) => relative(process.cwd(), f)).join(', ')} (${written.ms.toFixed(0)} ms)`);
   return exit;
