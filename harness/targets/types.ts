@@ -26,6 +26,14 @@ export interface RunningTarget {
    * waiting at most `timeoutMs`. Absent: the harness cannot tell (a hand-made RunningTarget).
    */
   health?: (options: { probe: boolean; timeoutMs: number }) => Promise<TargetHealth>;
+  /**
+   * Kills the target with SIGKILL (its whole process group: no shutdown hook runs), runs
+   * `whileDown`, and starts it again the same way (same command, env, port and database), resolving
+   * once it is ready. While it is down, `health` waits for it to be back: a death the harness
+   * injected is never reported as the target's own. Only targets idemgate starts as a child
+   * process (`kind: 'command'`) have it; the crash-restart fault needs it.
+   */
+  crashRestart?: (whileDown?: () => Promise<void>) => Promise<void>;
   stop(): Promise<void>;
 }
 
