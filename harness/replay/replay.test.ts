@@ -652,7 +652,7 @@ describe('a delivery marked for a crash (the crash-restart fault)', () => {
     ],
   });
 
-  it('kills the target at its upstream call, waits the downtime on the clock, and redelivers to the restarted target', async () => {
+  it('kills the target at its upstream call, restarts it, waits out the downtime on the clock, and redelivers to it', async () => {
     const t = await crashable();
     try {
       const clock = fakeClock((ms) => t.events.push(`slept ${ms}`));
@@ -668,7 +668,7 @@ describe('a delivery marked for a crash (the crash-restart fault)', () => {
       });
 
       // The last sleep is the settle after an aborted delivery (settleMs 0 here).
-      expect(t.events).toEqual(['handled attempt 1', 'killed', 'slept 900', 'restarted', 'handled attempt 2', 'slept 0']);
+      expect(t.events).toEqual(['handled attempt 1', 'killed', 'restarted', 'slept 900', 'handled attempt 2', 'slept 0']);
       expect(outcomes.map((o) => [o.result, o.acknowledged, o.error])).toEqual([
         ['aborted', false, 'target killed (SIGKILL) at its upstream call and restarted: injected crash-restart'],
         ['answered', true, undefined],

@@ -214,14 +214,16 @@ export function createReplayer(options: ReplayOptions): Replayer {
       if (hold === undefined) await sending;
       else atCall = await Promise.race([hold.called.then(() => true), sending.then(() => false)]);
       crashed = true;
+      let killedAt = clock.now();
       await restart(async () => {
-        const killedAt = clock.now();
+        killedAt = clock.now();
         // The held call is answered to a dead process; the request sees its connection drop.
         hold?.release();
         await sending;
-        const left = crash.downtimeMs - (clock.now() - killedAt);
-        if (left > 0) await clock.sleep(left, signal);
       });
+      // The target is back; the next delivery waits out what is left of the downtime.
+      const left = crash.downtimeMs - (clock.now() - killedAt);
+      if (left > 0) await clock.sleep(left, signal);
       return { result: 'crashed', at: atCall ? 'at its upstream call' : 'after it answered (answer discarded)' };
     };
 
