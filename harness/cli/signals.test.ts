@@ -5,7 +5,7 @@
  * polls an observable state, bounded by the test's timeout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -217,6 +217,33 @@ describe('idemgate run interrupted by a signal', () => {
     expect(await cli.exited, cli.out()).toBe(130);
     expect(await gone(pids.target), `target ${pids.target} still running`).toBe(true);
     expect(await gone(pids.grandchild), `the target's child ${pids.grandchild} still running`).toBe(true);
+  });
+
+  it('a second SIGINT also kills the targets of the schedule worker threads on the way out', async () => {
+    // Each target (the session's and each worker's) writes its own PID file into PID_DIR.
+    const projectDir = join(dir, 'workers');
+    const server = writeForkingServer(projectDir);
+    const pidDir = join(projectDir, 'pids');
+    mkdirSync(pidDir, { recursive: true });
+    const target = `{ kind: 'command', command: process.execPath, args: [${JSON.stringify(server)}], healthPath: '/health', env: { PID_FILE: ${JSON.stringify(pidDir)} + '/' + Math.random().toString(36).slice(2) + '.json' } }`;
+    const config = makeProject(join(projectDir, 'project'), { target, ledger: false, ...LONG });
+    const cli = startCli(['run', '--runs', '100000', '--workers', '3', '--config', config, '--pglite']);
+    await cli.printed('schedules run on this session and 2 worker threads');
+    // Three targets, one per executor, each with the child it started.
+    const pids = await until(() => {
+      const files = readdirSync(pidDir);
+      const read = files.map((f) => readPids(join(pidDir, f)));
+      return files.length === 3 && read.every((p) => p !== undefined) ? (read as { target: number; grandchild: number }[]) : undefined;
+    });
+    expect(pids.flatMap((p) => [p.target, p.grandchild]).every(alive)).toBe(true);
+    cli.child.kill('SIGINT');
+    await cli.printed('SIGINT: stopping');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited, cli.out()).toBe(130);
+    for (const p of pids) {
+      expect(await gone(p.target), `target ${p.target} still running`).toBe(true);
+      expect(await gone(p.grandchild), `the target's child ${p.grandchild} still running`).toBe(true);
+    }
   });
 
   describe.skipIf(DATABASE_URL === '')('on PostgreSQL', () => {

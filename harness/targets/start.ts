@@ -130,13 +130,40 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/** Told when a target's process group starts or is gone (a worker thread tells the main thread). */
+type GroupListener = (event: { pgid: number; live: boolean }) => void;
+const groupListeners = new Set<GroupListener>();
+
 function trackGroup(pgid: number): void {
   liveGroups.add(pgid);
+  for (const listener of groupListeners) listener({ pgid, live: true });
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const group of liveGroups) signalGroup(group, 'SIGKILL');
   });
+}
+
+function untrackGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+  for (const listener of groupListeners) listener({ pgid, live: false });
+}
+
+/**
+ * Tells `listener` of every target process group this thread starts or stops. A schedule worker
+ * thread forwards them to the main thread (`adoptTargetGroup`): a forced exit (a second signal,
+ * process.exit) ends worker threads without their exit hooks, so only the main thread's can kill
+ * their targets.
+ */
+export function onTargetGroup(listener: GroupListener): () => void {
+  groupListeners.add(listener);
+  return () => groupListeners.delete(listener);
+}
+
+/** Makes this thread's exit hook kill (`live`) or forget another thread's target process group. */
+export function adoptTargetGroup(pgid: number, live: boolean): void {
+  if (live) trackGroup(pgid);
+  else untrackGroup(pgid);
 }
 
 const substitute = (value: string, vars: Record<string, string>): string =>
@@ -190,7 +217,7 @@ async function endGroup(p: Spawned, first: NodeJS.Signals, graceMs: number): Pro
     signalGroup(pgid, 'SIGKILL');
   }
   await exited;
-  liveGroups.delete(pgid);
+  untrackGroup(pgid);
 }
 
 function startCommand(
