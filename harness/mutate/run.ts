@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { IdemgateConfig } from '../config.ts';
 import type { MutationConfig, MutationOperatorName } from './config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
-import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import { interruptedError, loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { openSession, sessionDatabase } from '../runner/session.ts';
 import { shardOf, type Shard } from '../runner/shard.ts';
@@ -59,6 +59,12 @@ export interface MatrixOptions {
   concurrency?: number;
   /** `null` forces PGlite; default: the config's database.url, else DATABASE_URL, else PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
+  /**
+   * Aborted (reason: the signal's name) to stop the matrix, as `idemgate run` stops: no mutant
+   * starts after it, the running ones stop between schedules and close their target and database,
+   * and the result says `interrupted` (the mutants that had not finished are left out).
+   */
+  signal?: AbortSignal;
   /** Called as each mutant finishes (progress). */
   onResult?: (result: MutantResult, done: number, total: number) => void;
   onClean?: (result: CleanResult) => void;
@@ -163,6 +169,7 @@ async function runScenariosOnCopy(
     }
     const config = configForCopy(options.config, copy.dir);
     if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled' };
+    if (options.signal?.aborted === true) return { status: 'errored', schedules, message: interruptedError(options.signal).message };
     const session = await openSession({
       config,
       rootDir: options.rootDir,
@@ -179,6 +186,7 @@ async function runScenariosOnCopy(
           seed,
           shrinkBudgetMs: options.shrinkBudgetMs ?? 20_000,
           ...(options.wholeTapes === false ? {} : { subsetEntities: false }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
         schedules += result.schedules;
         const spent = timings?.get(scenario.name) ?? { ms: 0, schedules: 0 };
@@ -358,6 +366,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
           ...(cleanRun.message === undefined ? {} : { message: cleanRun.message }),
         };
   options.onClean?.(clean);
+  const stopped = (): boolean => options.signal?.aborted === true;
+  const interrupted = (): Pick<MatrixResult, 'interrupted'> => (stopped() ? { interrupted: String(options.signal!.reason) } : {});
+  if (stopped()) return { clean, mutants: [], settings, wallSeconds: elapsed(started), ...shard, ...interrupted() };
   if (options.timeoutMs === undefined) timeoutMs = Math.max(timeoutMs, Math.ceil(clean.seconds * 4) * 1000);
   settings.timeoutS = timeoutMs / 1000;
   if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started), ...shard };
@@ -367,7 +378,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < mutants.length; i = next++) {
+    for (let i = next++; i < mutants.length && !stopped(); i = next++) {
       const mutant = mutants[i]!;
       const reason = ignore.get(mutant.id);
       if (reason !== undefined) {
@@ -402,10 +413,12 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         };
       } else if (outcome.status === 'passed') result = { ...base, status: 'survived', schedules: outcome.schedules };
       else result = { ...base, status: 'errored', schedules: outcome.schedules, error: outcome.message ?? 'unknown error' };
+      // Cut short by the signal: not a verdict on this mutant, so it is left out.
+      if (stopped() && result.status !== 'killed') continue;
       results[i] = result;
       options.onResult?.(result, ++done, mutants.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, mutants.length) }, () => worker()));
-  return { clean, mutants: results, settings, wallSeconds: elapsed(started), ...shard };
+  return { clean, mutants: results.filter((r) => r !== undefined), settings, wallSeconds: elapsed(started), ...shard, ...interrupted() };
 }
