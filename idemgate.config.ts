@@ -48,12 +48,19 @@ export const UPSTREAM_TIMEOUT_MS = 300;
 /** A client retrying while its first request still calls the PSP waits this long for that answer before a 409. */
 const IDEMPOTENCY_WAIT_MS = 4000;
 /**
- * How long the child-process service keeps a client key locked by a request that died with it
- * (guard `idempotency-key-lock-expiry`): above the longest live request these settings allow — 4
- * PSP attempts × (300 ms timeout + at most 800 ms back-off) = 4.4 s — so a slow request is never
- * taken over, and short enough for the crash-restart scenario's client to retry after it.
+ * How long the service started for crashing (`target.crashStart`, `mutation.crashStart`) keeps a
+ * client key locked by a request that died with it (guard `idempotency-key-lock-expiry`; the
+ * service's own default is at least a minute): above the longest live request these settings
+ * allow — 4 PSP attempts × (300 ms timeout + at most 800 ms back-off) = 4.4 s — so a slow request
+ * is never taken over, and short enough for the crash-restart scenario's client to retry after it.
+ * Only the crashing scenario's target gets it: elsewhere the minute-long lock is what makes a key
+ * never given back (guard `idempotency-key-release-on-failure` deleted) answer 409 for good.
  */
 export const KEY_LOCK_TTL_MS = 5000;
+const forCrashing = (start: Extract<TargetStart, { kind: 'command' }>): Extract<TargetStart, { kind: 'command' }> => ({
+  ...start,
+  env: { ...start.env, IDEMPOTENCY_LOCK_TTL_MS: String(KEY_LOCK_TTL_MS) },
+});
 
 const inProcess: TargetStart = {
   kind: 'in-process',
@@ -114,12 +121,11 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): Extract<
     PSP_SECRET_KEY: secrets.stripe.secretKey,
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
     IDEMPOTENCY_WAIT_MS: String(IDEMPOTENCY_WAIT_MS),
-    IDEMPOTENCY_LOCK_TTL_MS: String(KEY_LOCK_TTL_MS),
   },
 });
 
 /** A mutant's copy of the service, started like `childProcess` but from the copy (which migrates itself). */
-const mutantProcess = (copyDir: string): TargetStart => ({
+const mutantProcess = (copyDir: string): Extract<TargetStart, { kind: 'command' }> => ({
   ...childProcess(),
   args: ['--import', 'tsx', join(copyDir, 'src/main.ts')],
   // The copy's parent holds a node_modules link, so `--import tsx` and the service's imports resolve.
@@ -130,7 +136,7 @@ export default defineConfig({
   target: {
     start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
     // The crash-restart scenario kills the service: it runs as a child process even when the rest run in-process.
-    crashStart: childProcess(),
+    crashStart: forCrashing(childProcess()),
     endpoints: { shopee: '/webhooks/shopee', fpx: '/webhooks/fpx/direct-ac', stripe: '/webhooks/stripe' },
     requestTimeoutMs: 5000,
   },
@@ -162,6 +168,7 @@ export default defineConfig({
     root: 'fixtures/merchant-service',
     sources: ['src/**/*.ts', 'drizzle/*.sql'],
     start: mutantProcess,
+    crashStart: (copyDir) => forCrashing(mutantProcess(copyDir)),
     // After a schema mutant (unique operator), drizzle-kit writes the migration that drops the index.
     regenerate: {
       command: process.execPath,

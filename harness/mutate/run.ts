@@ -5,8 +5,9 @@ import type { IdemgateConfig } from '../config.ts';
 import type { MutationConfig, MutationOperatorName } from './config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
 import { interruptedError, loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import { killsTarget } from '../runner/crash-target.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { openSession, sessionDatabase } from '../runner/session.ts';
+import { openSession, sessionDatabase, type Session } from '../runner/session.ts';
 import { shardOf, type Shard } from '../runner/shard.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Mutant, SourceFile } from './mutant.ts';
@@ -137,8 +138,10 @@ type ScenarioTimings = Map<string, { ms: number; schedules: number }>;
  * (with `env` added for a command), migrating itself — the harness must not migrate with the
  * original schema.
  */
-export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Record<string, string>): IdemgateConfig {
-  const start = mutationConfig(config).start(copyDir);
+export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Record<string, string>, scenario?: Pick<Scenario, 'faults'>): IdemgateConfig {
+  const mutation = mutationConfig(config);
+  // A scenario that kills the target runs on the copy started for crashing, when the config has one.
+  const start = scenario !== undefined && killsTarget(scenario) && mutation.crashStart !== undefined ? mutation.crashStart(copyDir) : mutation.start(copyDir);
   return {
     ...config,
     target: { ...config.target, start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start },
@@ -176,12 +179,26 @@ async function runScenariosOnCopy(
       tapes,
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     });
-    signal.onCancel = () => session.close();
+    // The scenarios that kill the target, on the copy started for crashing (mutation.crashStart).
+    let crashSession: Session | undefined;
+    signal.onCancel = async () => {
+      await crashSession?.close();
+      await session.close();
+    };
     try {
       const aim = mutant === undefined || providers === undefined ? undefined : { mutant, providers };
       for (const { scenario, runs, seed } of suitePlan(options, cost, aim)) {
         if (signal.cancelled) break;
-        const result = await runScenario(session, scenario, {
+        const crashes = killsTarget(scenario) && mutation.crashStart !== undefined;
+        if (crashes) {
+          crashSession ??= await openSession({
+            config: configForCopy(options.config, copy.dir, undefined, scenario),
+            rootDir: options.rootDir,
+            tapes,
+            ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+          });
+        }
+        const result = await runScenario(crashes ? crashSession! : session, scenario, {
           runs,
           seed,
           shrinkBudgetMs: options.shrinkBudgetMs ?? 20_000,
@@ -208,6 +225,7 @@ async function runScenariosOnCopy(
       }
       return { status: 'passed', schedules };
     } finally {
+      await crashSession?.close();
       await session.close();
     }
   } catch (e) {

@@ -15,8 +15,10 @@ describe('which target a scenario that kills the target runs on', () => {
     expect(killsTarget(plain)).toBe(false);
   });
 
-  it('runs it on crashStart when the configured start cannot be killed, and on the config itself otherwise', () => {
+  it('runs it on crashStart when there is one (whatever the configured start), and on the config itself otherwise', () => {
+    const command = { kind: 'command' as const, command: 'other', healthPath: '/h' };
     expect(crashConfigFor(configWith({ start: inProcess, crashStart }), crashing)?.target.start).toBe(crashStart);
+    expect(crashConfigFor(configWith({ start: command, crashStart }), crashing)?.target.start).toBe(crashStart);
     expect(crashConfigFor(configWith({ start: inProcess, crashStart }), plain)).toBeUndefined();
     expect(crashConfigFor(configWith({ start: crashStart }), crashing)).toBeUndefined();
     expect(crashConfigFor(configWith({ start: inProcess }), crashing)).toBeUndefined();

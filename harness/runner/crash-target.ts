@@ -11,13 +11,14 @@ import type { Scenario } from './scenario.ts';
 export const killsTarget = (scenario: Pick<Scenario, 'faults'>): boolean => scenario.faults.some((f) => f.needs?.includes('restart') === true);
 
 /**
- * The config a scenario runs with: the config itself, or — for a scenario that kills the target
- * when `target.start` cannot be killed (in-process, URL) and `target.crashStart` says how to start
- * the service as a child process — the config with that start. Undefined when it is the config itself.
+ * The config a scenario runs with: the config itself, or — for a scenario that kills the target,
+ * when `target.crashStart` says how to start the service for crashing (as a child process; needed
+ * when `target.start` cannot be killed, and a place to tune the service for crash recovery) — the
+ * config with that start, on a session of its own. Undefined when it is the config itself.
  */
 export function crashConfigFor(config: IdemgateConfig, scenario: Pick<Scenario, 'faults'>): IdemgateConfig | undefined {
   const crashStart = config.target.crashStart;
-  if (!killsTarget(scenario) || config.target.start.kind === 'command' || crashStart === undefined) return undefined;
+  if (!killsTarget(scenario) || crashStart === undefined) return undefined;
   return { ...config, target: { ...config.target, start: crashStart } };
 }
 

@@ -86,10 +86,11 @@ export interface TargetConfig {
   /** How long to wait after a schedule with aborted requests for a child-process target to finish them. Default 250 ms. */
   settleMs?: number;
   /**
-   * The same service started as a child process, for the scenarios whose faults kill it
-   * (`crashRestart()`) when `start` cannot be killed (in-process, or at a URL): those scenarios run
-   * on a session of their own with this target. Without it they are `errored` (FAULT_INVALID).
-   * Unused when `start` is itself a command (and by `idemgate mutate`, whose mutants are).
+   * The service started as a child process for the scenarios whose faults kill it
+   * (`crashRestart()`): those scenarios run on a session of their own with this target. Needed
+   * when `start` cannot be killed (in-process, or at a URL), and the place to tune the service for
+   * crash recovery (the reference shortens how long a dead request's lock lasts). Without it they
+   * run on `start` when it is a command, and are `errored` (FAULT_INVALID) otherwise.
    */
   crashStart?: Extract<TargetStart, { kind: 'command' }>;
 }
