@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { firstDelivery, type CrashPoint } from '../schedule/schedule.ts';
-import type { Fault } from './edits.ts';
 import { clamp, lastStep, requireInteger, stepIndex, type ApplyEdit } from './types.ts';
 
 /**
@@ -43,7 +42,7 @@ export const NEEDS_RESTART = 'restart' as const;
 export function crashRestart({
   downtimeMs = 0,
   maxRedeliverAfter = 2,
-}: { downtimeMs?: number; maxRedeliverAfter?: number } = {}): Fault {
+}: { downtimeMs?: number; maxRedeliverAfter?: number } = {}): ((stepCount: number) => fc.Arbitrary<CrashRestartEdit>) & { readonly needs: readonly 'restart'[] } {
   requireInteger('crashRestart', 'downtimeMs', downtimeMs, 0);
   requireInteger('crashRestart', 'maxRedeliverAfter', maxRedeliverAfter, 0);
   const fault = (stepCount: number): fc.Arbitrary<CrashRestartEdit> =>
