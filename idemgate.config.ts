@@ -47,6 +47,20 @@ const FPX_SELLER_TEST_KEY = key('fpx-test-private.pem');
 export const UPSTREAM_TIMEOUT_MS = 300;
 /** A client retrying while its first request still calls the PSP waits this long for that answer before a 409. */
 const IDEMPOTENCY_WAIT_MS = 4000;
+/**
+ * How long the service started for crashing (`target.crashStart`, `mutation.crashStart`) keeps a
+ * client key locked by a request that died with it (guard `idempotency-key-lock-expiry`; the
+ * service's own default is at least a minute): above the longest live request these settings
+ * allow — 4 PSP attempts × (300 ms timeout + at most 800 ms back-off) = 4.4 s — so a slow request
+ * is never taken over, and short enough for the crash-restart scenario's client to retry after it.
+ * Only the crashing scenario's target gets it: elsewhere the minute-long lock is what makes a key
+ * never given back (guard `idempotency-key-release-on-failure` deleted) answer 409 for good.
+ */
+export const KEY_LOCK_TTL_MS = 5000;
+const forCrashing = (start: Extract<TargetStart, { kind: 'command' }>): Extract<TargetStart, { kind: 'command' }> => ({
+  ...start,
+  env: { ...start.env, IDEMPOTENCY_LOCK_TTL_MS: String(KEY_LOCK_TTL_MS) },
+});
 
 const inProcess: TargetStart = {
   kind: 'in-process',
@@ -84,7 +98,7 @@ const inProcess: TargetStart = {
 };
 
 /** The service as a child process; `serviceDir` may be a copy of it (a mutant). */
-export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetStart => ({
+export const childProcess = (serviceDir = 'fixtures/merchant-service'): Extract<TargetStart, { kind: 'command' }> => ({
   kind: 'command',
   command: process.execPath,
   args: ['--import', 'tsx', `${serviceDir}/src/main.ts`],
@@ -111,8 +125,8 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetSt
 });
 
 /** A mutant's copy of the service, started like `childProcess` but from the copy (which migrates itself). */
-const mutantProcess = (copyDir: string): TargetStart => ({
-  ...(childProcess() as Extract<TargetStart, { kind: 'command' }>),
+const mutantProcess = (copyDir: string): Extract<TargetStart, { kind: 'command' }> => ({
+  ...childProcess(),
   args: ['--import', 'tsx', join(copyDir, 'src/main.ts')],
   // The copy's parent holds a node_modules link, so `--import tsx` and the service's imports resolve.
   cwd: dirname(copyDir),
@@ -121,6 +135,8 @@ const mutantProcess = (copyDir: string): TargetStart => ({
 export default defineConfig({
   target: {
     start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
+    // The crash-restart scenario kills the service: it runs as a child process even when the rest run in-process.
+    crashStart: forCrashing(childProcess()),
     endpoints: { shopee: '/webhooks/shopee', fpx: '/webhooks/fpx/direct-ac', stripe: '/webhooks/stripe' },
     requestTimeoutMs: 5000,
   },
@@ -152,6 +168,7 @@ export default defineConfig({
     root: 'fixtures/merchant-service',
     sources: ['src/**/*.ts', 'drizzle/*.sql'],
     start: mutantProcess,
+    crashStart: (copyDir) => forCrashing(mutantProcess(copyDir)),
     // After a schema mutant (unique operator), drizzle-kit writes the migration that drops the index.
     regenerate: {
       command: process.execPath,
@@ -162,10 +179,6 @@ export default defineConfig({
         '--schema=src/schema.ts',
         '--out=drizzle',
       ],
-    },
-    ignore: {
-      'idempotency-key-lock-expiry':
-        'reached only when the service dies between taking a client key and storing its answer; idemgate injects no target crashes yet (fixtures/merchant-service/src/charges.test.ts pins it)',
     },
   },
 });

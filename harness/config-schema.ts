@@ -53,6 +53,7 @@ export const targetConfigSchema = z.object({
   endpoints: z.record(z.string(), z.string()).optional(),
   requestTimeoutMs: z.number().positive().optional(),
   settleMs: z.number().nonnegative().optional(),
+  crashStart: commandStartSchema.optional(),
 });
 
 // --- the whole config ---

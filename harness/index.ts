@@ -51,6 +51,7 @@ export {
   billplzRetries,
   composeFaults,
   concurrentDuplicates,
+  crashRestart,
   deliveryFaults,
   lostAcks,
   overtakeWithinEntity,

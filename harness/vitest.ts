@@ -9,6 +9,7 @@ import { formatResult } from './report/console.ts';
 import { findConfigFile, loadConfig } from './runner/load.ts';
 import { loadScenarioTape, runScenario } from './runner/run-scenario.ts';
 import type { Scenario } from './runner/scenario.ts';
+import { crashConfigFor } from './runner/crash-target.ts';
 import { openSession, type Session } from './runner/session.ts';
 
 /**
@@ -32,7 +33,8 @@ export function scenarioTest(scenario: Scenario): void {
     let session: Session | undefined;
     beforeAll(async () => {
       const { config, rootDir } = await loadConfig(findConfigFile(), 'native');
-      session = await openSession({ config, rootDir, tapes: [await loadScenarioTape(scenario, rootDir)] });
+      // A scenario that kills the target runs on the config's crashStart when its start cannot be killed.
+      session = await openSession({ config: crashConfigFor(config, scenario) ?? config, rootDir, tapes: [await loadScenarioTape(scenario, rootDir)] });
     });
     afterAll(async () => {
       await session?.close();

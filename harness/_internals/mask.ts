@@ -92,7 +92,8 @@ export function maskSecrets(text: string): string {
 export function maskDeep<T>(value: T): T {
   const walk = (v: unknown, key?: string): unknown => {
     if (typeof v === 'string') return key !== undefined && new RegExp(`^(?:${CREDENTIAL_NAME})$`, 'i').test(key) ? MASK : maskSecrets(v);
-    if (Array.isArray(v)) return v.map((item) => walk(item));
+    // An array under a credential key (a repeated header) is masked item by item.
+    if (Array.isArray(v)) return v.map((item) => walk(item, key));
     if (typeof v !== 'object' || v === null) return v;
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null) return v;

@@ -272,6 +272,18 @@ async function run(argv: string[]): Promise<number> {
   if (command.startsWith('-')) {
     throw new IdemgateError('USAGE', `idemgate needs a command before ${command}: did you mean idemgate run ${argv.join(' ')}? (idemgate --help lists the commands)`);
   }
+  if (command === 'mutate') {
+    // Stopped like run: the matrix ends between schedules, its copies' targets and databases are
+    // closed, mutation.json/md say interrupted, and idemgate exits 130/143.
+    const { mutateCommand } = await import('./mutate.ts');
+    const interrupt = onInterrupt();
+    try {
+      const exit = await mutateCommand(args, { signal: interrupt.signal });
+      return interrupt.exitCode() ?? exit;
+    } finally {
+      interrupt.dispose();
+    }
+  }
   const load = MODULE_COMMANDS[command];
   if (load !== undefined) return (await load()).command(args);
   if (!isSuiteCommand(command)) throw unknownCommand(command);
@@ -472,7 +484,7 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     const onMatrix = (r: MatrixResult): void => {
       matrix = r;
     };
-    const hooks = gateBase === undefined ? {} : { keep: gateBase.keep, onMatrix };
+    const hooks = { ...(gateBase === undefined ? {} : { keep: gateBase.keep, onMatrix }), ...(signal === undefined ? {} : { signal }) };
     const mutateExit = await mutateCommand(mutateArgs, hooks);
     exit = Math.max(exit, mutateExit) as ExitCode;
   }

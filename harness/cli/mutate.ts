@@ -49,6 +49,8 @@ export interface MutateHooks {
   keep?: (mutant: Mutant) => boolean;
   /** Called with the matrix once it has run. */
   onMatrix?: (result: MatrixResult) => void;
+  /** Aborted by SIGINT/SIGTERM (reason: its name): the matrix stops and its reports say interrupted. */
+  signal?: AbortSignal;
 }
 
 async function mutate(argv: string[], hooks: MutateHooks): Promise<number> {
@@ -120,6 +122,7 @@ async function mutate(argv: string[], hooks: MutateHooks): Promise<number> {
     ...(shard === undefined ? {} : { shard }),
     timeoutKills: values['timeout-kills'] ?? false,
     ...(values.pglite ? { databaseUrl: null } : {}),
+    ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
     onClean: (c) => console.log(`idemgate mutate: unmutated target ${c.status} in ${seconds(c.seconds)}${c.message ? ` — ${c.message}` : ''}`),
     onResult: (r, done, total) =>
       console.log(`  [${done}/${total}] ${r.id}: ${r.status}${r.invariants ? ` by ${r.invariants.join(', ')}` : ''}${r.error ? ` — ${r.error}` : ''}${r.reason ? ` — ${r.reason}` : ''} (${seconds(r.seconds)})`),

@@ -5,14 +5,14 @@
  * polls an observable state, bounded by the test's timeout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIsolatedDatabase, withAdmin } from '../db/postgres/postgres.ts';
-import { makeProject } from './testdata/project.ts';
+import { makeMutationProject, makeProject, MUTABLE_SERVER } from './testdata/project.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'harness/cli/bin.js');
@@ -219,6 +219,33 @@ describe('idemgate run interrupted by a signal', () => {
     expect(await gone(pids.grandchild), `the target's child ${pids.grandchild} still running`).toBe(true);
   });
 
+  it('a second SIGINT also kills the targets of the schedule worker threads on the way out', async () => {
+    // Each target (the session's and each worker's) writes its own PID file into PID_DIR.
+    const projectDir = join(dir, 'workers');
+    const server = writeForkingServer(projectDir);
+    const pidDir = join(projectDir, 'pids');
+    mkdirSync(pidDir, { recursive: true });
+    const target = `{ kind: 'command', command: process.execPath, args: [${JSON.stringify(server)}], healthPath: '/health', env: { PID_FILE: ${JSON.stringify(pidDir)} + '/' + Math.random().toString(36).slice(2) + '.json' } }`;
+    const config = makeProject(join(projectDir, 'project'), { target, ledger: false, ...LONG });
+    const cli = startCli(['run', '--runs', '100000', '--workers', '3', '--config', config, '--pglite']);
+    await cli.printed('schedules run on this session and 2 worker threads');
+    // Three targets, one per executor, each with the child it started.
+    const pids = await until(() => {
+      const files = readdirSync(pidDir);
+      const read = files.map((f) => readPids(join(pidDir, f)));
+      return files.length === 3 && read.every((p) => p !== undefined) ? (read as { target: number; grandchild: number }[]) : undefined;
+    });
+    expect(pids.flatMap((p) => [p.target, p.grandchild]).every(alive)).toBe(true);
+    cli.child.kill('SIGINT');
+    await cli.printed('SIGINT: stopping');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited, cli.out()).toBe(130);
+    for (const p of pids) {
+      expect(await gone(p.target), `target ${p.target} still running`).toBe(true);
+      expect(await gone(p.grandchild), `the target's child ${p.grandchild} still running`).toBe(true);
+    }
+  });
+
   describe.skipIf(DATABASE_URL === '')('on PostgreSQL', () => {
     it('drops the run\'s database after SIGINT', async () => {
       const config = makeProject(join(dir, 'pg'), { target: IN_PROCESS, ...LONG });
@@ -272,4 +299,40 @@ describe('idemgate run interrupted by a signal', () => {
     console.log(`signals stress: ${STRESS_RUNS} interrupted runs (${DATABASE_URL === '' ? 'PGlite' : 'PostgreSQL'}): ${leftoverProcesses} leftover process(es), ${leftoverDatabases} leftover database(s)`);
     expect({ leftoverProcesses, leftoverDatabases }).toEqual({ leftoverProcesses: 0, leftoverDatabases: 0 });
   });
+});
+
+describe('idemgate mutate interrupted by a signal', () => {
+  let dir: string;
+  // Inside the repository so the service copy finds node_modules (pg) the way a user's would.
+  beforeAll(() => {
+    mkdirSync(join(repo, '.idemgate-tmp'), { recursive: true });
+    dir = mkdtempSync(join(repo, '.idemgate-tmp', 'signals-mutate-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('SIGINT stops the matrix, stops the copy\'s target, replaces mutation.json with an interrupted one and exits 130; SIGTERM exits 143', async () => {
+    // The copies of the service write their PID into PID_DIR (inherited from idemgate's environment).
+    const pidDir = join(dir, 'pids');
+    mkdirSync(pidDir, { recursive: true });
+    const server = `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.PID_DIR + '/' + process.pid, '');\n${MUTABLE_SERVER}`;
+    const config = makeMutationProject(join(dir, 'project'), server);
+    const reports = join(dir, 'project', 'reports');
+    mkdirSync(reports, { recursive: true });
+    writeFileSync(join(reports, 'mutation.json'), '{"stale":"green"}');
+
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      rmSync(pidDir, { recursive: true, force: true });
+      mkdirSync(pidDir, { recursive: true });
+      // Long enough that the unmutated copy is still being checked when the signal comes.
+      const cli = startCli(['mutate', '--config', config, '--pglite', '--runs', '100000', '--rounds', '1', '--jobs', '1'], { PID_DIR: pidDir });
+      const pid = await until(() => readdirSync(pidDir).map(Number)[0]);
+      cli.child.kill(signal);
+      expect(await cli.exited, cli.out()).toBe(code);
+      expect(cli.out()).toContain(`${signal}: stopping`);
+      expect(await gone(pid), `the copy's target ${pid} still running`).toBe(true);
+      const matrix = JSON.parse(readFileSync(join(reports, 'mutation.json'), 'utf8')) as { interrupted?: string; clean: { status: string; message?: string }; mutants: unknown[] };
+      expect(matrix).toMatchObject({ interrupted: signal, clean: { status: 'errored', message: `dupes: interrupted by ${signal}` }, mutants: [] });
+      expect(readFileSync(join(reports, 'mutation.md'), 'utf8')).toContain(`INTERRUPTED by ${signal}`);
+    }
+  }, 180_000);
 });

@@ -10,6 +10,7 @@
 import type fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { Schedule, Step } from '../schedule/schedule.ts';
+import { applyCrashRestart, type CrashRestartEdit } from './crash-restart.ts';
 import { applyConcurrentDuplicates, type ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
 import { applyLostAck, type LostAckEdit } from './lost-acks.ts';
 import { applyOvertake, type OvertakeEdit } from './overtake.ts';
@@ -22,7 +23,7 @@ import type { ApplyEdit } from './types.ts';
  * One fault, as data (what fast-check draws, shrinks and a counterexample saves as JSON).
  * Positions refer to steps of the schedule the edit is applied to.
  */
-export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit | LostAckEdit | RaceEdit | OvertakeEdit;
+export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit | LostAckEdit | RaceEdit | OvertakeEdit | CrashRestartEdit;
 
 /**
  * A fault, as listed in `defineScenario({ faults })`: given how many steps the schedule has (and
@@ -33,7 +34,10 @@ export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit |
  * @example
  * const faults: Fault[] = [sequentialDuplicates({ maxGap: 3 }), overtakeWithinEntity()];
  */
-export type Fault = (stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit> | undefined;
+export type Fault = ((stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit> | undefined) & {
+  /** What the fault needs the target to support (`'restart'`: a child-process target it can kill and start again). */
+  readonly needs?: readonly 'restart'[];
+};
 
 /** A fault that needs only positions: always has something to draw. */
 export type PositionalFault = (stepCount: number) => fc.Arbitrary<FaultEdit>;
@@ -47,6 +51,7 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'lost-ack': applyLostAck,
   race: applyRace,
   overtake: applyOvertake,
+  'crash-restart': applyCrashRestart,
 };
 
 // `kind` and `edit` vary together; typed through the table's mapped type, no cast needed.

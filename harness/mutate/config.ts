@@ -16,6 +16,11 @@ export interface MutationConfig {
   sources?: string[];
   /** How to start one mutant from its copy (absolute path of the copied root). Usually `kind: 'command'`. */
   start: (copyDir: string) => TargetStart;
+  /**
+   * How to start a copy for the scenarios that kill the target (`crashRestart()`), as
+   * `target.crashStart` is for the run: they get a session of their own with it. Default: `start`.
+   */
+  crashStart?: (copyDir: string) => Extract<TargetStart, { kind: 'command' }>;
   /** Default operators when `--operators` is not given. Default: all. */
   operators?: MutationOperatorName[];
   /**
@@ -43,6 +48,9 @@ export const mutationConfigSchema = z.object({
   root: z.string().min(1),
   sources: z.array(z.string()).optional(),
   start: z.custom<(copyDir: string) => TargetStart>((v) => typeof v === 'function', { error: 'must be a function (copyDir) => TargetStart' }),
+  crashStart: z
+    .custom<(copyDir: string) => Extract<TargetStart, { kind: 'command' }>>((v) => typeof v === 'function', { error: "must be a function (copyDir) => a kind: 'command' TargetStart" })
+    .optional(),
   operators: z.array(mutationOperatorSchema).optional(),
   regenerate: z.object({ command: z.string().min(1), args: z.array(z.string()).optional() }).optional(),
   ignore: z.record(z.string(), z.string()).optional(),

@@ -56,6 +56,7 @@ const matrixResultSchema = z.strictObject({
   }),
   wallSeconds: seconds,
   shard: z.strictObject({ index: z.int().min(1), count: z.int().min(1), planned: z.array(z.string()) }).optional(),
+  interrupted: z.string().optional(),
 });
 
 type _MatrixSchemaMatchesResult = Assert<Same<z.infer<typeof matrixResultSchema>, MatrixResult>>;
@@ -86,6 +87,9 @@ export function mergeMatrixResults(files: readonly MatrixShardFile[]): MatrixRes
       throw new IdemgateError('REPORTS_INVALID', `${f.source} is not a shard's mutation.json (it has no "shard": it was written without --shard i/n)`, {
         details: { file: f.source },
       });
+    }
+    if (f.result.interrupted !== undefined) {
+      throw new IdemgateError('REPORTS_INVALID', `${f.source} is a shard stopped by ${f.result.interrupted} before it was done: run that shard again`, { details: { file: f.source } });
     }
     return { ...f, shard: f.result.shard };
   });

@@ -55,7 +55,9 @@ function summaryLines(result: MatrixResult): string[] {
     `mutants: ${mutants.length}, killed ${killed}${mutants.length === 0 ? '' : ` (${Math.round((killed / mutants.length) * 100)}%)`}, survived ${count('survived')}, timed out ${count('timed-out')}${settings.timeoutKills ? ' (count as killed)' : ''}, errored ${count('errored')}${ignored === 0 ? '' : `; ${ignored} ignored by the config (not run)`}`,
     `runs ${settings.runs} per scenario in ${settings.rounds} round(s), seed ${settings.seed}, ${settings.database}, ${settings.concurrency} at once, wall time ${seconds(result.wallSeconds)}`,
   ];
-  if (mutants.length === 0) {
+  if (result.interrupted !== undefined) {
+    lines.unshift(`INTERRUPTED by ${result.interrupted}: the matrix stopped before it was done, so it proves nothing (the mutants that had not finished are not listed)`);
+  } else if (mutants.length === 0) {
     lines.push(
       `nothing was mutated: ${
         result.mutants.length > 0

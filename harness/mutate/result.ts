@@ -59,6 +59,8 @@ export interface MatrixResult {
    * every mutant id of the whole plan in order (this shard ran every count-th from index).
    */
   shard?: { index: number; count: number; planned: string[] };
+  /** Set when a signal stopped the matrix (its name): the mutants that had not finished are left out, and the matrix proves nothing. */
+  interrupted?: string;
 }
 
 export const isKilled = (r: MutantResult, timeoutKills: boolean): boolean =>
@@ -73,6 +75,7 @@ export const ranMutants = (result: Pick<MatrixResult, 'mutants'>): MutantResult[
  * tested nothing proves nothing and is never green.
  */
 export function matrixExitCode(result: MatrixResult): number {
+  if (result.interrupted !== undefined) return 2;
   if (result.clean.status === 'errored') return 2;
   if (result.clean.status === 'failed') return 1;
   if (result.mutants.some((m) => m.status === 'errored')) return 2;

@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import type { IdemgateConfig } from '../config.ts';
 import type { MutationConfig, MutationOperatorName } from './config.ts';
 import { describeError, IdemgateError } from '../errors.ts';
-import { loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import { interruptedError, loadScenarioTape, runScenario } from '../runner/run-scenario.ts';
+import { killsTarget } from '../runner/crash-target.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { openSession, sessionDatabase } from '../runner/session.ts';
+import { openSession, sessionDatabase, type Session } from '../runner/session.ts';
 import { shardOf, type Shard } from '../runner/shard.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Mutant, SourceFile } from './mutant.ts';
@@ -59,6 +60,12 @@ export interface MatrixOptions {
   concurrency?: number;
   /** `null` forces PGlite; default: the config's database.url, else DATABASE_URL, else PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
+  /**
+   * Aborted (reason: the signal's name) to stop the matrix, as `idemgate run` stops: no mutant
+   * starts after it, the running ones stop between schedules and close their target and database,
+   * and the result says `interrupted` (the mutants that had not finished are left out).
+   */
+  signal?: AbortSignal;
   /** Called as each mutant finishes (progress). */
   onResult?: (result: MutantResult, done: number, total: number) => void;
   onClean?: (result: CleanResult) => void;
@@ -153,8 +160,10 @@ export function planQueue(items: readonly PlanItem[]): PlanQueue {
  * (with `env` added for a command), migrating itself — the harness must not migrate with the
  * original schema.
  */
-export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Record<string, string>): IdemgateConfig {
-  const start = mutationConfig(config).start(copyDir);
+export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Record<string, string>, scenario?: Pick<Scenario, 'faults'>): IdemgateConfig {
+  const mutation = mutationConfig(config);
+  // A scenario that kills the target runs on the copy started for crashing, when the config has one.
+  const start = scenario !== undefined && killsTarget(scenario) && mutation.crashStart !== undefined ? mutation.crashStart(copyDir) : mutation.start(copyDir);
   return {
     ...config,
     target: { ...config.target, start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start },
@@ -186,22 +195,38 @@ async function runScenariosOnCopy(
     }
     const config = configForCopy(options.config, copy.dir);
     if (signal.cancelled) return { status: 'errored', schedules, message: 'cancelled' };
+    if (options.signal?.aborted === true) return { status: 'errored', schedules, message: interruptedError(options.signal).message };
     const session = await openSession({
       config,
       rootDir: options.rootDir,
       tapes,
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     });
-    signal.onCancel = () => session.close();
+    // The scenarios that kill the target, on the copy started for crashing (mutation.crashStart).
+    let crashSession: Session | undefined;
+    signal.onCancel = async () => {
+      await crashSession?.close();
+      await session.close();
+    };
     try {
       for (let item = plan.take(); item !== undefined; item = plan.take()) {
         const { scenario, runs, seed } = item;
         if (signal.cancelled) break;
-        const result = await runScenario(session, scenario, {
+        const crashes = killsTarget(scenario) && mutation.crashStart !== undefined;
+        if (crashes) {
+          crashSession ??= await openSession({
+            config: configForCopy(options.config, copy.dir, undefined, scenario),
+            rootDir: options.rootDir,
+            tapes,
+            ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+          });
+        }
+        const result = await runScenario(crashes ? crashSession! : session, scenario, {
           runs,
           seed,
           shrinkBudgetMs: options.shrinkBudgetMs ?? 20_000,
           ...(options.wholeTapes === false ? {} : { subsetEntities: false }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
         schedules += result.schedules;
         const spent = timings?.get(scenario.name) ?? { ms: 0, schedules: 0 };
@@ -224,6 +249,7 @@ async function runScenariosOnCopy(
       }
       return { status: 'passed', schedules };
     } finally {
+      await crashSession?.close();
       await session.close();
     }
   } catch (e) {
@@ -413,6 +439,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
           ...(cleanRun.message === undefined ? {} : { message: cleanRun.message }),
         };
   options.onClean?.(clean);
+  const stopped = (): boolean => options.signal?.aborted === true;
+  const interrupted = (): Pick<MatrixResult, 'interrupted'> => (stopped() ? { interrupted: String(options.signal!.reason) } : {});
+  if (stopped()) return { clean, mutants: [], settings, wallSeconds: elapsed(started), ...shard, ...interrupted() };
   if (options.timeoutMs === undefined) timeoutMs = Math.max(timeoutMs, Math.ceil(clean.seconds * 4) * 1000);
   settings.timeoutS = timeoutMs / 1000;
   if (clean.status !== 'passed') return { clean, mutants: [], settings, wallSeconds: elapsed(started), ...shard };
@@ -422,7 +451,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < mutants.length; i = next++) {
+    for (let i = next++; i < mutants.length && !stopped(); i = next++) {
       const mutant = mutants[i]!;
       const reason = ignore.get(mutant.id);
       if (reason !== undefined) {
@@ -458,10 +487,12 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
         };
       } else if (outcome.status === 'passed') result = { ...base, status: 'survived', schedules: outcome.schedules };
       else result = { ...base, status: 'errored', schedules: outcome.schedules, error: outcome.message ?? 'unknown error' };
+      // Cut short by the signal: not a verdict on this mutant, so it is left out.
+      if (stopped() && result.status !== 'killed') continue;
       results[i] = result;
       options.onResult?.(result, ++done, mutants.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, mutants.length) }, () => worker()));
-  return { clean, mutants: results, settings, wallSeconds: elapsed(started), ...shard };
+  return { clean, mutants: results.filter((r) => r !== undefined), settings, wallSeconds: elapsed(started), ...shard, ...interrupted() };
 }

@@ -46,7 +46,7 @@ export async function runWithoutGuard(options: WithoutGuardOptions): Promise<Sce
   try {
     await options.edit?.(copy.dir);
     const session = await openSession({
-      config: configForCopy(options.config, copy.dir, options.env),
+      config: configForCopy(options.config, copy.dir, options.env, options.scenario),
       rootDir: options.rootDir,
       tapes: [await loadScenarioTape(options.scenario, options.rootDir)],
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),

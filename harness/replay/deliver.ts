@@ -32,7 +32,9 @@ export interface HttpRequest {
 export type HttpResult =
   | { result: 'answered'; status: number; body: string }
   | { result: 'aborted' | 'timeout' | 'cancelled' }
-  | { result: 'error'; error: string; connectFailed: boolean };
+  | { result: 'error'; error: string; connectFailed: boolean }
+  /** The crash-restart fault killed the target during the request (`at`: when); its answer is not kept. */
+  | { result: 'crashed'; at: string };
 
 function errorCode(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 4; depth++) {

@@ -605,3 +605,110 @@ describe('createReplayer', () => {
     expect(target.connections()).toBe(1);
   });
 });
+
+describe('a delivery marked for a crash (the crash-restart fault)', () => {
+  /** A target whose `/hook` calls "upstream" first (the hold stands for it), then answers 200 OK. */
+  async function crashable(): Promise<{ baseUrl: string; events: string[]; kill: () => void; hold: () => { called: Promise<void>; release(): void }; close: () => Promise<void> }> {
+    const events: string[] = [];
+    let armed: { arrived: () => void; released: Promise<void> } | undefined;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        void (async () => {
+          events.push(`handled attempt ${String(req.headers['x-attempt'])}`);
+          const hold = armed;
+          armed = undefined;
+          if (hold !== undefined) {
+            hold.arrived();
+            await hold.released;
+          }
+          if (!res.destroyed) res.writeHead(200).end('OK');
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      events,
+      kill: () => server.closeAllConnections(),
+      hold: () => {
+        let arrived = (): void => {};
+        let release = (): void => {};
+        const called = new Promise<void>((r) => (arrived = r));
+        armed = { arrived, released: new Promise<void>((r) => (release = r)) };
+        return { called, release: () => release() };
+      },
+      close: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  const crashAt = (when: 'answered' | 'upstream-call', downtimeMs: number): Schedule => ({
+    steps: [
+      { kind: 'send', delivery: { exchange: 0, crash: { when, downtimeMs } } },
+      { kind: 'send', delivery: { exchange: 0 } },
+    ],
+  });
+
+  it('kills the target at its upstream call, restarts it, waits out the downtime on the clock, and redelivers to it', async () => {
+    const t = await crashable();
+    try {
+      const clock = fakeClock((ms) => t.events.push(`slept ${ms}`));
+      const outcomes = await replaySchedule(crashAt('upstream-call', 900), {
+        ...options({ baseUrl: t.baseUrl } as TestTarget, [{ id: 'a' }], { clock, redeliveryRounds: 0 }),
+        holdUpstreamCall: t.hold,
+        crashTarget: async (whileDown) => {
+          t.events.push('killed');
+          t.kill();
+          await whileDown();
+          t.events.push('restarted');
+        },
+      });
+
+      // The last sleep is the settle after an aborted delivery (settleMs 0 here).
+      expect(t.events).toEqual(['handled attempt 1', 'killed', 'restarted', 'slept 900', 'handled attempt 2', 'slept 0']);
+      expect(outcomes.map((o) => [o.result, o.acknowledged, o.error])).toEqual([
+        ['aborted', false, 'target killed (SIGKILL) at its upstream call and restarted: injected crash-restart'],
+        ['answered', true, undefined],
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('kills it after its answer when asked to, or when it makes no upstream call, and throws the answer away', async () => {
+    const t = await crashable();
+    try {
+      const kills: string[] = [];
+      const crashTarget = async (whileDown: () => Promise<void>) => {
+        kills.push(t.events.at(-1)!);
+        await whileDown();
+      };
+      const answered = await replaySchedule(crashAt('answered', 0), { ...options({ baseUrl: t.baseUrl } as TestTarget, [{ id: 'a' }]), crashTarget });
+      // No hold to take: nothing calls upstream here.
+      const noCall = await replaySchedule(crashAt('upstream-call', 0), { ...options({ baseUrl: t.baseUrl } as TestTarget, [{ id: 'a' }]), crashTarget });
+
+      expect(kills).toEqual(['handled attempt 1', 'handled attempt 1']);
+      for (const outcomes of [answered, noCall]) {
+        expect(outcomes[0]).toMatchObject({ result: 'aborted', acknowledged: false, error: 'target killed (SIGKILL) after it answered (answer discarded) and restarted: injected crash-restart' });
+        expect(outcomes[1]).toMatchObject({ result: 'answered', acknowledged: true });
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a crash on a target that cannot be restarted', async () => {
+    const t = await crashable();
+    try {
+      await expect(replaySchedule(crashAt('answered', 0), options({ baseUrl: t.baseUrl } as TestTarget, [{ id: 'a' }]))).rejects.toMatchObject({
+        code: 'FAULT_INVALID',
+        message: expect.stringContaining("only a `kind: 'command'` target can") as unknown,
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

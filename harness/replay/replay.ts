@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { IdemgateError } from '../errors.ts';
 import type { Provider, ProviderSecrets } from '../providers/provider.ts';
-import type { Delivery, Schedule } from '../schedule/schedule.ts';
+import type { Delivery, DeliveryCrash, Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { sendRequest, type HttpResult } from './deliver.ts';
@@ -52,6 +52,17 @@ export interface ReplayOptions {
    * on a timeout or a failed connection, and cancels the replay through `signal` if it is down).
    */
   onOutcome?: (outcome: DeliveryOutcome) => void;
+  /**
+   * Kills the target, runs `whileDown`, and starts it again (`RunningTarget.crashRestart`): what a
+   * delivery marked `crash` (the crash-restart fault) needs. Without it such a delivery is FAULT_INVALID.
+   */
+  crashTarget?: (whileDown: () => Promise<void>) => Promise<void>;
+  /**
+   * Holds the target's next call to a simulated provider API (`RunningUpstream.holdNextCall`): the
+   * `upstream-call` crash point. Without it, or when the target makes no such call, the crash comes
+   * after the answer.
+   */
+  holdUpstreamCall?: () => { readonly called: Promise<void>; release(): void };
 }
 
 /** What may change from one schedule to the next on a long-lived replayer. */
@@ -157,15 +168,17 @@ export function createReplayer(options: ReplayOptions): Replayer {
       const startedAtMs = clock.now() - t0;
       const target = new URL(url);
       if (signed.query !== undefined) target.search = signed.query;
-      const http = await sendRequest(p, {
-        url: target,
-        method: exchange.method,
-        headers: signed.headers,
-        body: signed.body,
-        abortAfterMs: delivery.abortAfterMs,
-        timeoutMs: requestTimeoutMs,
-        cancel: signal,
-      });
+      const send = () =>
+        sendRequest(p, {
+          url: target,
+          method: exchange.method,
+          headers: signed.headers,
+          body: signed.body,
+          abortAfterMs: delivery.abortAfterMs,
+          timeoutMs: requestTimeoutMs,
+          cancel: signal,
+        });
+      const http = delivery.crash === undefined ? await send() : await crashDuring(delivery.crash, send);
       const durationMs = clock.now() - t0 - startedAtMs;
       const sent = toOutcome(http, provider, {
         step,
@@ -183,6 +196,37 @@ export function createReplayer(options: ReplayOptions): Replayer {
       return sent;
     };
 
+    /**
+     * Sends a delivery and kills the target at its crash point (its upstream call, held; else once
+     * the answer is in), restarts it, and lets `downtimeMs` pass since the kill before going on.
+     */
+    let crashed = false;
+    const crashDuring = async (crash: DeliveryCrash, send: () => Promise<HttpResult>): Promise<HttpResult> => {
+      const restart = opts.crashTarget;
+      if (restart === undefined) {
+        throw new IdemgateError('FAULT_INVALID', 'the schedule kills the target (crash-restart), but this target cannot be restarted: only a `kind: \'command\'` target can', {
+          details: { fault: 'crashRestart' },
+        });
+      }
+      const hold = crash.when === 'upstream-call' ? opts.holdUpstreamCall?.() : undefined;
+      const sending = send();
+      let atCall = false;
+      if (hold === undefined) await sending;
+      else atCall = await Promise.race([hold.called.then(() => true), sending.then(() => false)]);
+      crashed = true;
+      let killedAt = clock.now();
+      await restart(async () => {
+        killedAt = clock.now();
+        // The held call is answered to a dead process; the request sees its connection drop.
+        hold?.release();
+        await sending;
+      });
+      // The target is back; the next delivery waits out what is left of the downtime.
+      const left = crash.downtimeMs - (clock.now() - killedAt);
+      if (left > 0) await clock.sleep(left, signal);
+      return { result: 'crashed', at: atCall ? 'at its upstream call' : 'after it answered (answer discarded)' };
+    };
+
     for (const [index, step] of schedule.steps.entries()) {
       cancelled();
       if (step.kind === 'send') {
@@ -194,6 +238,13 @@ export function createReplayer(options: ReplayOptions): Replayer {
         );
       }
       if (index === 0) unreachableCheck(outcomes, base);
+      if (crashed) {
+        // The kept-alive connections went with the killed process.
+        crashed = false;
+        const stale = [...pools.values()];
+        pools.clear();
+        await Promise.all(stale.map((p) => p.destroy()));
+      }
     }
 
     let next = schedule.steps.length;
@@ -310,6 +361,9 @@ function toOutcome(
       };
     case 'cancelled':
       return { ...common, result: 'aborted', error: 'replay cancelled', acknowledged: false };
+    case 'crashed':
+      // Injected: an aborted delivery, never a troubling one (no health probe, no TARGET_CRASHED).
+      return { ...common, result: 'aborted', error: `target killed (SIGKILL) ${http.at} and restarted: injected crash-restart`, acknowledged: false };
     default:
       return { ...common, result: http.result, acknowledged: false };
   }

@@ -66,6 +66,17 @@ describe('timelineBlocks', () => {
     expect(unmatched.map((c) => c.path)).toEqual(['/late']);
   });
 
+  it('draws a delivery the crash-restart fault killed the target during as such, not as a lost ack', () => {
+    const result = failedResult();
+    const first = result.counterexample.schedule.steps[0]!;
+    if (first.kind !== 'send') throw new Error('the sample starts with a send');
+    first.delivery.crash = { when: 'upstream-call', downtimeMs: 5500 };
+    const { blocks } = timelineBlocks(result.counterexample);
+    expect(blocks[0]!.rows[0]).toMatchObject({ crash: 'upstream-call' });
+    const page = renderHtml(sampleReport([result]));
+    expect(page).toContain('target killed at its upstream call, restarted');
+  });
+
   it('falls back to the schedule when no delivery outcome was recorded', () => {
     const ce = { ...failedResult().counterexample, deliveries: [] };
     const { blocks } = timelineBlocks(ce);

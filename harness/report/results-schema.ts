@@ -30,6 +30,10 @@ const delivery = z
     exchange: count.describe("Index into the scenario tape's exchanges."),
     abortAfterMs: ms.optional().describe('The request is aborted client-side this long after it is sent.'),
     delayMs: ms.optional().describe("The provider's wait before sending it (a retry's back-off)."),
+    crash: z
+      .strictObject({ when: z.enum(['answered', 'upstream-call']), downtimeMs: ms })
+      .optional()
+      .describe('The target is killed (SIGKILL) while this delivery is in flight, then restarted: after its answer arrived, or at its first upstream call.'),
   })
   .meta({ id: 'delivery' });
 
@@ -56,6 +60,13 @@ const faultEdit = z
     }),
     z.strictObject({ kind: z.literal('race'), at: z.int(), with: z.int() }),
     z.strictObject({ kind: z.literal('overtake'), exchange: z.int(), before: z.int() }),
+    z.strictObject({
+      kind: z.literal('crash-restart'),
+      at: z.int(),
+      when: z.enum(['answered', 'upstream-call']),
+      downtimeMs: z.number(),
+      redeliverAfter: z.int(),
+    }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
   .meta({ id: 'faultEdit' });

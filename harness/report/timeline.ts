@@ -16,6 +16,8 @@ interface Row {
   /** What came back; undefined when the schedule never ran (no outcome recorded). */
   outcome?: DeliveryOutcome;
   abortAfterMs?: number;
+  /** The crash-restart fault killed the target during this delivery: when. */
+  crash?: 'answered' | 'upstream-call';
   upstream: TimelineCall[];
 }
 
@@ -65,6 +67,7 @@ export function timelineBlocks(ce: Counterexample, upstream: readonly TimelineCa
         origin: o.origin,
         outcome: o,
         ...(planned?.abortAfterMs === undefined ? {} : { abortAfterMs: planned.abortAfterMs }),
+        ...(planned?.crash === undefined ? {} : { crash: planned.crash.when }),
         upstream: [],
       });
       if (block.rows.length > 1) block.concurrent = true;
@@ -85,6 +88,7 @@ export function timelineBlocks(ce: Counterexample, upstream: readonly TimelineCa
             attempt,
             origin: 'schedule' as const,
             ...(d.abortAfterMs === undefined ? {} : { abortAfterMs: d.abortAfterMs }),
+            ...(d.crash === undefined ? {} : { crash: d.crash.when }),
             upstream: [],
           };
         }),
@@ -109,6 +113,9 @@ const stepName = (block: Block, i: number): string =>
 
 function answerOf(row: Row): { text: string; cls: string; lost: boolean } {
   const o = row.outcome;
+  if (row.crash !== undefined) {
+    return { text: `target killed ${row.crash === 'upstream-call' ? 'at its upstream call' : 'after answering'}, restarted`, cls: 'bad', lost: true };
+  }
   if (o === undefined) return row.abortAfterMs === undefined ? { text: 'not run', cls: 'muted', lost: false } : { text: `ack lost (abort after ${row.abortAfterMs} ms)`, cls: 'bad', lost: true };
   if (o.result === 'aborted') return { text: `ack lost: aborted after ${row.abortAfterMs ?? Math.round(o.durationMs)} ms`, cls: 'bad', lost: true };
   if (o.result === 'timeout') return { text: 'timeout: no answer', cls: 'bad', lost: true };

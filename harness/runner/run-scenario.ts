@@ -22,6 +22,7 @@ import type { Session } from './session.ts';
 import type { ExecutedSchedule } from './workers/protocol.ts';
 import type { WorkerPool } from './workers/pool.ts';
 import { maskDeep } from '../_internals/mask.ts';
+import { checkTargetSupportsFaults } from './crash-target.ts';
 import { atSchedule, healthOf, isTargetDown, watchTarget, type TargetDownError } from './target-health.ts';
 
 export interface RunOptions {
@@ -144,6 +145,10 @@ export function replayerFor(session: Session, tape: Tape): Replayer {
     ...(config.target.start.kind === 'command'
       ? { busy: async () => session.upstream.inFlight() > 0 || (await session.database.activity()) > 0 }
       : {}),
+    // The crash-restart fault: a target idemgate started as a child process can be killed and started again.
+    ...(target.crashRestart === undefined
+      ? {}
+      : { crashTarget: target.crashRestart, holdUpstreamCall: () => session.upstream.holdNextCall() }),
   });
 }
 
@@ -314,6 +319,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   };
   try {
     throwIfStopped();
+    checkTargetSupportsFaults(session, scenario);
     const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
     const prepared = prepareTape(tape, adapterResolver(session.config));
     const unmodelled = unmodelledOf(prepared);

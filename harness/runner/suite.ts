@@ -4,7 +4,8 @@ import { adapterResolver } from '../providers/registry.ts';
 import type { ScenarioResult } from './result.ts';
 import { interruptedError, loadScenarioTape, prepareTape, runScenario, stepLabel, type RunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
-import { openSession, sessionDatabase } from './session.ts';
+import { crashConfigFor } from './crash-target.ts';
+import { openSession, sessionDatabase, type Session } from './session.ts';
 import { openWorkerPool, type WorkerPool } from './workers/pool.ts';
 import { summarise, type RunSummary } from './verdict.ts';
 
@@ -111,6 +112,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     baseUrl = session.target.baseUrl;
     database = session.database.kind;
     let pool: WorkerPool | undefined;
+    // Scenarios that kill the target, when this one cannot be killed: a child-process target of their own.
+    let crashSession: Session | undefined;
     try {
       const plan = options.workers === undefined || options.path !== undefined ? { count: 1 } : workersFor(config, options.workers.count, scenarios.reduce((n, s) => n + (options.runs ?? s.runs), 0));
       if (plan.count > 1 && options.workers !== undefined) {
@@ -126,6 +129,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
         if (options.signal?.aborted === true) throw interruptedError(options.signal);
         const runs = options.runs ?? scenario.runs;
         options.progress?.start(scenario, runs);
+        const crashConfig = crashConfigFor(config, scenario);
+        if (crashConfig !== undefined) crashSession ??= await openSession({ config: crashConfig, rootDir, tapes, ...sessionChoice });
         const runOptions: RunOptions = {
           runs,
           ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -133,10 +138,11 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
           reportsDir: options.reportsDir,
           tape: tapes[i]!,
           onSchedule: (info) => options.progress?.schedule(scenario, info),
-          ...(pool === undefined ? {} : { workers: pool }),
+          // The workers' targets are started from the config's own start: not this scenario's.
+          ...(pool === undefined || crashConfig !== undefined ? {} : { workers: pool }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         };
-        const result = await runScenario(session, scenario, runOptions);
+        const result = await runScenario(crashConfig === undefined ? session : crashSession!, scenario, runOptions);
         results.push(result);
         if (result.status === 'failed') {
           const prepared = prepareTape(tapes[i]!, adapterResolver(config));
@@ -147,6 +153,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
       }
     } finally {
       await pool?.close();
+      await crashSession?.close();
       await session.close();
     }
   } catch (caught) {

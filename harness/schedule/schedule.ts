@@ -16,6 +16,24 @@ export interface Delivery {
    * recorded, not waited).
    */
   delayMs?: number;
+  /**
+   * The target is killed (SIGKILL) while this delivery is in flight and started again before the
+   * schedule goes on: the crash-restart fault. Its answer, if any, is never seen.
+   */
+  crash?: DeliveryCrash;
+}
+
+/**
+ * When an injected crash kills the target: `answered` once its answer has arrived (thrown away:
+ * a lost answer and a crash), `upstream-call` once it calls a simulated provider API (held
+ * unanswered; after the request's answer if it makes no such call).
+ */
+export type CrashPoint = 'answered' | 'upstream-call';
+
+export interface DeliveryCrash {
+  when: CrashPoint;
+  /** The next delivery comes no sooner than this after the kill. */
+  downtimeMs: number;
 }
 
 export type Step =
@@ -52,6 +70,12 @@ function formatDelay(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
 }
 
+function crashNote(crash: DeliveryCrash | undefined): string {
+  if (crash === undefined) return '';
+  const when = crash.when === 'answered' ? 'after it answered (answer lost)' : 'at its upstream call';
+  return `  [target killed (SIGKILL) ${when}, restarted; next delivery ≥ ${formatDelay(crash.downtimeMs)} later]`;
+}
+
 /** Human-readable one line per step, for the console and reports. */
 export function describeSchedule(schedule: Schedule, label: (exchange: number) => string): string[] {
   return schedule.steps.map((step, i) => {
@@ -60,11 +84,12 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
       const abort =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}`;
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${crashNote(step.delivery.crash)}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
-    if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}`;
-    return `${n}. concurrently ×${step.deliveries.length}: ${label(step.deliveries[0]!.exchange)}`;
+    const crash = crashNote(step.deliveries[0]!.crash);
+    if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}${crash}`;
+    return `${n}. concurrently ×${step.deliveries.length}: ${label(step.deliveries[0]!.exchange)}${crash}`;
   });
 }
 

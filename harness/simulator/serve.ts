@@ -156,7 +156,18 @@ export interface RunningUpstream {
   idle(maxMs?: number): Promise<void>;
   /** Upstream calls being handled now (held answers included): the target is still waiting on them. */
   inFlight(): number;
+  /**
+   * Holds the next call to a served route before it is answered: `called` resolves when it
+   * arrives; it is answered (as usual, to whoever still listens) after `release()`. The
+   * crash-restart fault kills the target there. `release` before any call, or `reset`, lets it go.
+   */
+  holdNextCall(): UpstreamHold;
   close(): Promise<void>;
+}
+
+export interface UpstreamHold {
+  readonly called: Promise<void>;
+  release(): void;
 }
 
 function composeRoutes(
@@ -231,6 +242,7 @@ export async function createUpstream({
   const log = createCallLog();
   let used: RequestHandler[] = [];
   let baseUrl = '';
+  let armed: { arrived(): void; released: Promise<void>; release(): void } | undefined;
 
   const notFound = (request: Request) => {
     const path = new URL(request.url).pathname;
@@ -254,8 +266,16 @@ export async function createUpstream({
       (await getResponse([...used, ...apiHandlers], forward, { baseUrl })) ?? notFound(forward);
     const entry = routeOf(request.method, new URL(request.url).pathname);
     if (entry === undefined) return respond(request);
+    const hold = armed;
+    armed = undefined;
     // A target cannot ask for a held answer: only the fault layer sets that header.
-    return log.record(request, { name: entry.route.name, subject: entry.subject }, respond, [PROCESSING_DELAY_HEADER]);
+    return log.record(request, { name: entry.route.name, subject: entry.subject }, async (forward) => {
+      if (hold !== undefined) {
+        hold.arrived();
+        await hold.released;
+      }
+      return respond(forward);
+    }, [PROCESSING_DELAY_HEADER]);
   });
   const served = await serveHandlers([front]);
   baseUrl = served.baseUrl;
@@ -285,12 +305,27 @@ export async function createUpstream({
     answer,
     callOf: (request) => log.callOf(request),
     reset: () => {
+      armed?.release();
+      armed = undefined;
       used = [];
       log.clear();
       for (const instance of instances.values()) instance.reset();
     },
     idle: (maxMs) => log.idle(maxMs),
     inFlight: () => log.inFlight(),
+    holdNextCall: () => {
+      armed?.release();
+      let arrived = (): void => {};
+      let release = (): void => {};
+      const called = new Promise<void>((r) => (arrived = r));
+      const released = new Promise<void>((r) => (release = r));
+      const hold = { arrived, released, release: () => {
+        release();
+        if (armed === hold) armed = undefined;
+      } };
+      armed = hold;
+      return { called, release: hold.release };
+    },
     close: served.close,
   };
 }

@@ -2,7 +2,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearSecrets, registerSecrets } from '../_internals/mask.ts';
 import { exchangeBody, parseTape, readTape } from './read.ts';
 import type { ExchangeInput, TapeHeader } from './schema.ts';
 import { formatTape, writeTape } from './write.ts';
@@ -95,5 +96,31 @@ describe('writeTape', () => {
 
     expect(await readFile(file, 'utf8')).toBe(formatTape(header, exchanges));
     expect((await readTape(file)).exchanges.map((x) => x.seq)).toEqual(exchanges.map((x) => x.seq));
+  });
+
+  describe('masking', () => {
+    afterEach(() => clearSecrets());
+
+    it('masks the config secrets, URL passwords and credential headers in what it writes, and the file still reads', async () => {
+      registerSecrets(['whsec_canary_7f3a']);
+      const file = join(await mkdtemp(join(tmpdir(), 'idemgate-tape-')), 'masked.jsonl');
+      const exchange: ExchangeInput = {
+        seq: 1,
+        provider: 'stripe',
+        method: 'POST',
+        path: '/webhooks/stripe',
+        headers: { 'stripe-signature': 't=1,v1=abc123', authorization: ['Bearer tok_canary_1', 'Bearer tok_canary_2'], 'x-db': 'postgres://app:pw_canary_9@db/x' },
+        body: '{"note":"whsec_canary_7f3a"}',
+        recordedAt: '2026-03-09T10:00:00.000Z',
+      };
+
+      await writeTape(file, { header: { ...header, description: 'from postgres://app:pw_canary_9@db/x' }, exchanges: [exchange] });
+
+      const text = await readFile(file, 'utf8');
+      for (const canary of ['whsec_canary_7f3a', 'abc123', 'tok_canary', 'pw_canary_9']) expect(text).not.toContain(canary);
+      const [read] = (await readTape(file)).exchanges;
+      expect(read!.headers).toEqual({ 'stripe-signature': '***', authorization: ['***', '***'], 'x-db': 'postgres://app:***@db/x' });
+      expect(read!.body).toBe('{"note":"***"}');
+    });
   });
 });

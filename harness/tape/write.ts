@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { maskDeep } from '../_internals/mask.ts';
 import { IdemgateError } from '../errors.ts';
 import {
   exchangeSchema,
@@ -31,10 +32,16 @@ export function formatTape(header: TapeHeader, exchanges: readonly ExchangeInput
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a tape file; exchanges may leave the schema's defaults out, as for `formatTape`. */
+/**
+ * Writes a tape file; exchanges may leave the schema's defaults out, as for `formatTape`. What
+ * idemgate writes goes through the one masking function: the config's secrets, URL passwords,
+ * private keys and credential headers (`authorization`, `stripe-signature`, …) are `***` in the
+ * file. Replay re-signs every delivery with the configured test secrets, so a masked recorded
+ * signature costs nothing.
+ */
 export async function writeTape(
   file: string,
   tape: { header: TapeHeader; exchanges: readonly ExchangeInput[] },
 ): Promise<void> {
-  await writeFile(file, formatTape(tape.header, tape.exchanges), 'utf8');
+  await writeFile(file, formatTape(maskDeep(tape.header), maskDeep([...tape.exchanges])), 'utf8');
 }

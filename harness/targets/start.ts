@@ -130,8 +130,13 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/** Told when a target's process group starts or is gone (a worker thread tells the main thread). */
+type GroupListener = (event: { pgid: number; live: boolean }) => void;
+const groupListeners = new Set<GroupListener>();
+
 function trackGroup(pgid: number): void {
   liveGroups.add(pgid);
+  for (const listener of groupListeners) listener({ pgid, live: true });
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
@@ -139,8 +144,81 @@ function trackGroup(pgid: number): void {
   });
 }
 
+function untrackGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+  for (const listener of groupListeners) listener({ pgid, live: false });
+}
+
+/**
+ * Tells `listener` of every target process group this thread starts or stops. A schedule worker
+ * thread forwards them to the main thread (`adoptTargetGroup`): a forced exit (a second signal,
+ * process.exit) ends worker threads without their exit hooks, so only the main thread's can kill
+ * their targets.
+ */
+export function onTargetGroup(listener: GroupListener): () => void {
+  groupListeners.add(listener);
+  return () => groupListeners.delete(listener);
+}
+
+/** Makes this thread's exit hook kill (`live`) or forget another thread's target process group. */
+export function adoptTargetGroup(pgid: number, live: boolean): void {
+  if (live) trackGroup(pgid);
+  else untrackGroup(pgid);
+}
+
 const substitute = (value: string, vars: Record<string, string>): string =>
   value.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
+
+/** One spawned process of a command target: how it ended (if it did) and its last output lines. */
+interface Spawned {
+  child: ChildProcess;
+  pgid: number | undefined;
+  tail: string[];
+  spawnError: string | undefined;
+  ended: { exitCode: number | null; signal: string | null } | undefined;
+  /** Its output pipes have closed (its last words are in `tail`). */
+  drained: boolean;
+}
+
+function spawnTarget(command: string, args: string[], cwd: string | undefined, env: Record<string, string>): Spawned {
+  const child: ChildProcess = spawn(command, args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stop() signals the group, so the target's own children stop too.
+    detached: true,
+  });
+  const spawned: Spawned = { child, pgid: child.pid, tail: [], spawnError: undefined, ended: undefined, drained: false };
+  if (spawned.pgid !== undefined) trackGroup(spawned.pgid);
+  const keep = (chunk: Buffer): void => {
+    spawned.tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    spawned.tail.splice(0, Math.max(0, spawned.tail.length - 20));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('error', (e) => (spawned.spawnError = e.message));
+  child.on('exit', (exitCode, signal) => (spawned.ended = { exitCode, signal }));
+  child.on('close', () => (spawned.drained = true));
+  return spawned;
+}
+
+/**
+ * Signals a spawned target's group with `first`; once its own process exited (or after `graceMs`),
+ * SIGKILL to whatever of the group is left (a child that outlived it).
+ */
+async function endGroup(p: Spawned, first: NodeJS.Signals, graceMs: number): Promise<void> {
+  const { child, pgid } = p;
+  if (pgid === undefined) return;
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  if (signalGroup(pgid, first)) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    signalGroup(pgid, 'SIGKILL');
+  }
+  await exited;
+  untrackGroup(pgid);
+}
 
 function startCommand(
   start: Extract<TargetStart, { kind: 'command' }>,
@@ -161,75 +239,65 @@ function startCommand(
   };
   for (const [k, v] of Object.entries(start.env ?? {})) env[k] = substitute(v, vars);
   const args = (start.args ?? []).map((a) => substitute(a, vars));
-  const child: ChildProcess = spawn(start.command, args, {
-    cwd: start.cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: stop() signals the group, so the target's own children stop too.
-    detached: true,
-  });
-  const pgid = child.pid;
-  if (pgid !== undefined) trackGroup(pgid);
-  const tail: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 20));
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let spawnError: string | undefined;
-  child.on('error', (e) => (spawnError = e.message));
-  // How it ended (for the start's failure and for health during the run), and when its output pipes had drained.
-  let ended: { exitCode: number | null; signal: string | null } | undefined;
-  let drained = false;
-  child.on('exit', (exitCode, signal) => (ended = { exitCode, signal }));
-  child.on('close', () => (drained = true));
   const command = [start.command, ...args].join(' ');
-  const failed = (): string | undefined => {
-    if (spawnError !== undefined) return `cannot start target \`${command}\`: ${spawnError}`;
-    if (ended !== undefined) {
-      return `target \`${command}\` exited with ${ended.exitCode ?? ended.signal} before it became healthy. Last output:\n  ${tail.join('\n  ')}`;
+  // The process now running; a crash-restart replaces it with a new one started the same way.
+  let current = spawnTarget(start.command, args, start.cwd, env);
+  /** Set while an injected crash has the target down: health waits for it to be back. */
+  let restarting: Promise<void> | undefined;
+  const failedOf = (p: Spawned) => (): string | undefined => {
+    if (p.spawnError !== undefined) return `cannot start target \`${command}\`: ${p.spawnError}`;
+    if (p.ended !== undefined) {
+      return `target \`${command}\` exited with ${p.ended.exitCode ?? p.ended.signal} before it became healthy. Last output:\n  ${p.tail.join('\n  ')}`;
     }
     return undefined;
   };
-  /**
-   * SIGTERM to the target's whole group; once the target's own process exited (or after 3 s),
-   * SIGKILL to whatever of the group is left (a child that outlived it).
-   */
+  /** SIGTERM to the target's whole group; after its own process exited (or 3 s), SIGKILL to what is left. */
   const stop = async (): Promise<void> => {
-    if (pgid === undefined) return;
-    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
-    if (signalGroup(pgid, 'SIGTERM')) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 3000)))]);
-      clearTimeout(timer);
-      signalGroup(pgid, 'SIGKILL');
-    }
-    await exited;
-    liveGroups.delete(pgid);
+    await restarting?.catch(() => {});
+    await endGroup(current, 'SIGTERM', 3000);
   };
   const healthPath = start.ready === 'port' ? undefined : start.healthPath;
-  const exited = async (): Promise<TargetHealth | undefined> => {
-    if (ended === undefined) return undefined;
-    await until(() => drained, 500); // its last words may still be in the pipe
-    return { state: 'exited', ...ended, output: [...tail] };
+  const exited = async (p: Spawned): Promise<TargetHealth | undefined> => {
+    if (p.ended === undefined) return undefined;
+    await until(() => p.drained, 500); // its last words may still be in the pipe
+    return { state: 'exited', ...p.ended, output: [...p.tail] };
   };
   const health = async ({ probe, timeoutMs }: { probe: boolean; timeoutMs: number }): Promise<TargetHealth> => {
-    const gone = await exited();
+    // Down on purpose (an injected crash): judged once it is back. A restart that failed is its exit.
+    await restarting?.catch(() => {});
+    const p = current;
+    const gone = await exited(p);
     if (gone !== undefined || !probe) return gone ?? UP;
     const failure = await probeTarget(baseUrl, healthPath, timeoutMs);
     if (failure === undefined) return UP;
     // A dying child refuses connections a moment before its exit is seen.
-    await until(() => ended !== undefined, 1000);
-    return (await exited()) ?? { state: 'unresponsive', probe: failure };
+    await until(() => p.ended !== undefined, 1000);
+    return (await exited(p)) ?? { state: 'unresponsive', probe: failure };
   };
   const timeoutMs = start.startTimeoutMs ?? 30_000;
-  const ready =
+  const ready = (p: Spawned): Promise<void> =>
     start.ready === 'port' || start.healthPath === undefined
-      ? waitPort(port, timeoutMs, failed)
-      : waitHealthy(`${baseUrl}${start.healthPath}`, timeoutMs, failed);
-  return ready.then(
-    () => ({ baseUrl, health, stop }),
+      ? waitPort(port, timeoutMs, failedOf(p))
+      : waitHealthy(`${baseUrl}${start.healthPath}`, timeoutMs, failedOf(p));
+  /**
+   * The crash-restart fault: SIGKILL to the whole group (no shutdown hook runs), `whileDown`, then
+   * the same command on the same port, env and database, ready as at the start.
+   */
+  const crashRestart = (whileDown: () => Promise<void> = async () => {}): Promise<void> => {
+    if (restarting !== undefined) throw new IdemgateError('USAGE', 'the target is already being restarted');
+    restarting = (async () => {
+      await endGroup(current, 'SIGKILL', 0);
+      try {
+        await whileDown();
+      } finally {
+        current = spawnTarget(start.command, args, start.cwd, env);
+        await ready(current);
+      }
+    })().finally(() => (restarting = undefined));
+    return restarting;
+  };
+  return ready(current).then(
+    () => ({ baseUrl, health, stop, crashRestart }),
     async (e: unknown) => {
       await stop();
       throw e;

@@ -26,6 +26,14 @@ export interface RunningTarget {
    * waiting at most `timeoutMs`. Absent: the harness cannot tell (a hand-made RunningTarget).
    */
   health?: (options: { probe: boolean; timeoutMs: number }) => Promise<TargetHealth>;
+  /**
+   * Kills the target with SIGKILL (its whole process group: no shutdown hook runs), runs
+   * `whileDown`, and starts it again the same way (same command, env, port and database), resolving
+   * once it is ready. While it is down, `health` waits for it to be back: a death the harness
+   * injected is never reported as the target's own. Only targets idemgate starts as a child
+   * process (`kind: 'command'`) have it; the crash-restart fault needs it.
+   */
+  crashRestart?: (whileDown?: () => Promise<void>) => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,4 +85,12 @@ export interface TargetConfig {
   requestTimeoutMs?: number;
   /** How long to wait after a schedule with aborted requests for a child-process target to finish them. Default 250 ms. */
   settleMs?: number;
+  /**
+   * The service started as a child process for the scenarios whose faults kill it
+   * (`crashRestart()`): those scenarios run on a session of their own with this target. Needed
+   * when `start` cannot be killed (in-process, or at a URL), and the place to tune the service for
+   * crash recovery (the reference shortens how long a dead request's lock lasts). Without it they
+   * run on `start` when it is a command, and are `errored` (FAULT_INVALID) otherwise.
+   */
+  crashStart?: Extract<TargetStart, { kind: 'command' }>;
 }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { adoptTargetGroup } from '../../targets/start.ts';
 import { IdemgateError, type IdemgateErrorDetails } from '../../errors.ts';
 import type { LedgerRow } from '../../invariants/invariant.ts';
 import type { ScheduleDraw } from '../result.ts';
@@ -73,6 +74,10 @@ export async function openWorkerPool(options: WorkerPoolOptions): Promise<Worker
     return new Promise((resolve, reject) => {
       handle.waiting.set('ready', { resolve: () => resolve(handle), reject });
       worker.on('message', (message: FromWorker) => {
+        if (message.type === 'group') {
+          adoptTargetGroup(message.pgid, message.live);
+          return;
+        }
         const key = message.type === 'ready' ? 'ready' : message.type === 'prepared' ? `prepare:${message.scenario}` : message.id === undefined ? undefined : String(message.id);
         const waiter = key === undefined ? undefined : handle.waiting.get(key);
         if (message.type === 'failed') {

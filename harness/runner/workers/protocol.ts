@@ -34,6 +34,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
+  /** A target process group the worker started (`live`) or stopped: the main thread's exit hook kills the live ones. */
+  | { type: 'group'; pgid: number; live: boolean }
   | { type: 'prepared'; scenario: string }
   | { type: 'executed'; id: number; result: ExecutedSchedule }
   /** `details`: an IdemgateError's, for the codes the main thread rebuilds (a target that died or hung). */

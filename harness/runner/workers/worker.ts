@@ -10,6 +10,7 @@ import { adapterResolver } from '../../providers/registry.ts';
 import { loadConfig, loadScenarios } from '../load.ts';
 import { executeDraw, invariantsOf, loadScenarioTape, prepareTape, replayerFor, type ScenarioRunContext } from '../run-scenario.ts';
 import { openSession, type Session } from '../session.ts';
+import { onTargetGroup } from '../../targets/start.ts';
 import type { FromWorker, ToWorker, WorkerData } from './protocol.ts';
 
 const port = parentPort!;
@@ -21,6 +22,9 @@ const failure = (e: unknown) => ({
   message: errorMessageOf(e),
   ...(isIdemgateError(e, 'TARGET_CRASHED') || isIdemgateError(e, 'TARGET_UNRESPONSIVE') ? { details: e.details } : {}),
 });
+
+// Before any target starts: the main thread must know every group this worker's targets run in.
+onTargetGroup(({ pgid, live }) => post({ type: 'group', pgid, live }));
 
 let session: Session | undefined;
 const runs = new Map<string, { run: ScenarioRunContext; baseline: LedgerRow[] }>();

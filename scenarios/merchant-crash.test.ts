@@ -1,0 +1,4 @@
+import { scenarioTest } from '../harness/vitest.ts';
+import { merchantCrash } from './merchant-crash.scenario.ts';
+
+scenarioTest(merchantCrash);
