@@ -168,6 +168,8 @@ export async function executeSchedule(
   const extCtx = { session, tape: prepared.tape, events: prepared.events, schedule };
   for (const ext of extensions) await ext.before(extCtx, draw.extensions?.[ext.name]);
   const deliveries = await replayWatched(run, schedule);
+  // A target that answers first and books later is judged once its work is done, never before.
+  await session.quiesce();
   const published: Fact[] = [];
   const calls: OutboundCall[] = [];
   for (const ext of extensions) {
