@@ -113,7 +113,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       config.target.stores === undefined || config.target.stores.length === 0
         ? undefined
         : await openStores(config.target.stores, { session: id, baseUrl: () => baseUrl });
-    if (stores !== undefined) cleanups.push(() => stores.close());
+    if (stores !== undefined) {
+      // Runs after the target stopped: the last schedule's keys do not outlive the session.
+      cleanups.push(async () => {
+        await stores.reset().catch(() => {});
+        await stores.close();
+      });
+    }
 
     const target = await startTarget(config.target.start, {
       database,

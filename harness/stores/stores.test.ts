@@ -37,6 +37,7 @@ describe.skipIf(unavailable !== undefined)('target stores on Redis', () => {
   afterAll(async () => {
     await dropPrefix(client, prefix);
     await dropPrefix(other, prefix);
+    await client.unlink(`${prefix.slice(0, -1)}-outside`);
     client.disconnect();
     other.disconnect();
   });
