@@ -52,6 +52,7 @@ export {
   composeFaults,
   concurrentDuplicates,
   deliveryFaults,
+  lateRedelivery,
   lostAcks,
   overtakeWithinEntity,
   raceSameEntity,

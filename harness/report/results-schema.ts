@@ -30,6 +30,7 @@ const delivery = z
     exchange: count.describe("Index into the scenario tape's exchanges."),
     abortAfterMs: ms.optional().describe('The request is aborted client-side this long after it is sent.'),
     delayMs: ms.optional().describe("The provider's wait before sending it (a retry's back-off)."),
+    afterQuiet: z.literal(true).optional().describe('Sent only once the target was quiet (target.quiescence): a late redelivery.'),
   })
   .meta({ id: 'delivery' });
 
@@ -56,6 +57,7 @@ const faultEdit = z
     }),
     z.strictObject({ kind: z.literal('race'), at: z.int(), with: z.int() }),
     z.strictObject({ kind: z.literal('overtake'), exchange: z.int(), before: z.int() }),
+    z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
   .meta({ id: 'faultEdit' });

@@ -16,6 +16,12 @@ export interface Delivery {
    * recorded, not waited).
    */
   delayMs?: number;
+  /**
+   * The provider sends this only after the target has finished all it had (a redelivery hours
+   * later, when a queue-backed target's jobs are long done): replay first waits for the target to
+   * be quiet (`ReplayOptions.quiesce`; nothing to wait for without it).
+   */
+  afterQuiet?: true;
 }
 
 export type Step =
@@ -60,7 +66,8 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
       const abort =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}`;
+      const late = step.delivery.afterQuiet === true ? '  [once the target went quiet: its earlier work done]' : '';
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
     if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}`;
