@@ -78,6 +78,22 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
   };
   try {
+    // Stores are checked first, before the database opens and the target starts (reachable, the right
+    // database index); their queues once the target is up.
+    const id = newSessionId();
+    let baseUrl = '';
+    const stores =
+      config.target.stores === undefined || config.target.stores.length === 0
+        ? undefined
+        : await openStores(config.target.stores, { session: id, baseUrl: () => baseUrl });
+    if (stores !== undefined) {
+      // Runs after the target stopped: the last schedule's keys do not outlive the session.
+      cleanups.push(async () => {
+        await stores.reset().catch(() => {});
+        await stores.close();
+      });
+    }
+
     const needsUrl = config.target.start.kind !== 'in-process';
     const migrate = config.database?.migrate;
     const schemaFiles = config.database?.schemaFiles;
@@ -105,21 +121,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     );
     const upstream = await createUpstream({ apis: served, unserved, tape: merged, secrets: config.providers });
     cleanups.push(() => upstream.close());
-
-    // Stores are checked before the target starts (reachable, the right database), their queues once it is up.
-    const id = newSessionId();
-    let baseUrl = '';
-    const stores =
-      config.target.stores === undefined || config.target.stores.length === 0
-        ? undefined
-        : await openStores(config.target.stores, { session: id, baseUrl: () => baseUrl });
-    if (stores !== undefined) {
-      // Runs after the target stopped: the last schedule's keys do not outlive the session.
-      cleanups.push(async () => {
-        await stores.reset().catch(() => {});
-        await stores.close();
-      });
-    }
 
     const target = await startTarget(config.target.start, {
       database,
