@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import type { IdemgateConfig, RunningTarget } from '../config.ts';
 import type { Database, ResetStrategy } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
@@ -64,8 +65,9 @@ export interface SessionOptions {
 
 let sessions = 0;
 
-/** A session id unique on this machine for as long as it matters: process, counter, random. */
-const newSessionId = (): string => `ig${process.pid.toString(36)}${(sessions++).toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+/** A session id unique on this machine for as long as it matters: process, worker thread, counter, random. */
+const newSessionId = (): string =>
+  `ig${process.pid.toString(36)}t${threadId.toString(36)}s${(sessions++).toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 
 /** The database a session with these options opens (see `resolveDatabase`). */
 export const sessionDatabase = (options: Pick<SessionOptions, 'config' | 'databaseUrl'>): DatabaseChoice =>
