@@ -17,13 +17,14 @@ import { applyOvertake, type OvertakeEdit } from './overtake.ts';
 import { applyRace, type RaceEdit } from './race-same-entity.ts';
 import { applyReorder, type ReorderEdit } from './reorder.ts';
 import { applyDuplicate, type DuplicateEdit } from './sequential-duplicates.ts';
+import { applyLateRedelivery, type LateRedeliveryEdit } from './late-redelivery.ts';
 import type { ApplyEdit } from './types.ts';
 
 /**
  * One fault, as data (what fast-check draws, shrinks and a counterexample saves as JSON).
  * Positions refer to steps of the schedule the edit is applied to.
  */
-export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit | LostAckEdit | RaceEdit | OvertakeEdit | CrashRestartEdit;
+export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit | LostAckEdit | RaceEdit | OvertakeEdit | CrashRestartEdit | LateRedeliveryEdit;
 
 /**
  * A fault, as listed in `defineScenario({ faults })`: given how many steps the schedule has (and
@@ -52,6 +53,7 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   race: applyRace,
   overtake: applyOvertake,
   'crash-restart': applyCrashRestart,
+  'late-redelivery': applyLateRedelivery,
 };
 
 // `kind` and `edit` vary together; typed through the table's mapped type, no cast needed.

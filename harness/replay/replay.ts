@@ -40,6 +40,11 @@ export interface ReplayOptions {
    * lean path (no controller or timer of their own), so it costs nothing until it fires.
    */
   stop?: AbortSignal;
+  /**
+   * Waits until the target has finished its asynchronous work (the session's quiescence); awaited
+   * before a delivery marked `afterQuiet`. Absent: such a delivery is sent at once.
+   */
+  quiesce?: () => Promise<unknown>;
   /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
   timeScale?: number;
   /**
@@ -157,6 +162,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
         url,
         attempt,
       });
+      if (delivery.afterQuiet === true && opts.quiesce !== undefined) await opts.quiesce();
       if (delivery.delayMs !== undefined && timeScale > 0) {
         try {
           await clock.sleep(delivery.delayMs * timeScale, signal);

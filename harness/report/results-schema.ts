@@ -34,6 +34,7 @@ const delivery = z
       .strictObject({ when: z.enum(['answered', 'upstream-call']), downtimeMs: ms })
       .optional()
       .describe('The target is killed (SIGKILL) while this delivery is in flight, then restarted: after its answer arrived, or at its first upstream call.'),
+    afterQuiet: z.literal(true).optional().describe('Sent only once the target was quiet (target.quiescence): a late redelivery.'),
   })
   .meta({ id: 'delivery' });
 
@@ -67,6 +68,7 @@ const faultEdit = z
       downtimeMs: z.number(),
       redeliverAfter: z.int(),
     }),
+    z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
   .meta({ id: 'faultEdit' });

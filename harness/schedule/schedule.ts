@@ -21,6 +21,12 @@ export interface Delivery {
    * schedule goes on: the crash-restart fault. Its answer, if any, is never seen.
    */
   crash?: DeliveryCrash;
+  /**
+   * The provider sends this only after the target has finished all it had (a redelivery hours
+   * later, when a queue-backed target's jobs are long done): replay first waits for the target to
+   * be quiet (`ReplayOptions.quiesce`; nothing to wait for without it).
+   */
+  afterQuiet?: true;
 }
 
 /**
@@ -84,7 +90,8 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
       const abort =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${crashNote(step.delivery.crash)}`;
+      const late = step.delivery.afterQuiet === true ? '  [once the target went quiet: its earlier work done]' : '';
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}${crashNote(step.delivery.crash)}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
     const crash = crashNote(step.deliveries[0]!.crash);

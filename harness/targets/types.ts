@@ -1,5 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { ProviderSecrets } from '../providers/provider.ts';
+import type { QuiescenceConfig } from '../quiescence/types.ts';
+import type { TargetStore } from '../stores/types.ts';
 
 /** What an in-process target is given when the harness starts it. */
 export interface TargetContext {
@@ -93,4 +95,15 @@ export interface TargetConfig {
    * run on `start` when it is a command, and are `errored` (FAULT_INVALID) otherwise.
    */
   crashStart?: Extract<TargetStart, { kind: 'command' }>;
+  /**
+   * What the target keeps outside its database, emptied between schedules after the database
+   * reset: Redis (BullMQ queues obliterated, keys under a prefix unlinked — never a whole
+   * database) and reset hooks (called, 2xx required). Checked before anything runs.
+   */
+  stores?: TargetStore[];
+  /**
+   * For a target that answers first and works later (queue workers): what must be quiet before a
+   * schedule is judged. Without it the ledger is read once the HTTP replay is done.
+   */
+  quiescence?: QuiescenceConfig;
 }
