@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type TargetStart } from './harness/index.ts';
+import { defineConfig, type ClientApiConfig, type TargetStart } from './harness/index.ts';
 import { createApp } from './fixtures/merchant-service/src/app.ts';
 import { connect, migrate } from './fixtures/merchant-service/src/db.ts';
 
@@ -31,7 +31,7 @@ const secrets = {
     /** The PSP API secret key the merchant charges with (the simulated PSP checks it). */
     secretKey: process.env.PSP_SECRET_KEY ?? 'sk_test_idemgate',
   },
-  /** The merchant's own API clients (POST /charges, /refunds) sign nothing. */
+  /** The merchant's own API clients (POST /charges, /refunds) sign nothing (see `clientApis`). */
   'merchant-client': {},
   /** The merchant's own status-enquiry cron ticks (POST /jobs/fpx-enquiry) sign nothing. */
   'fpx-enquiry-tick': {},
@@ -47,6 +47,8 @@ const FPX_SELLER_TEST_KEY = key('fpx-test-private.pem');
 export const UPSTREAM_TIMEOUT_MS = 300;
 /** A client retrying while its first request still calls the PSP waits this long for that answer before a 409. */
 const IDEMPOTENCY_WAIT_MS = 4000;
+/** Which idempotency profile the service answers by (and `clientApis` judges by): IDEMPOTENCY_PROFILE=stripe, default ietf. */
+const IDEMPOTENCY_PROFILE: 'ietf' | 'stripe' = process.env.IDEMPOTENCY_PROFILE === 'stripe' ? 'stripe' : 'ietf';
 
 const inProcess: TargetStart = {
   kind: 'in-process',
@@ -63,6 +65,7 @@ const inProcess: TargetStart = {
         psp: { apiBase: env.PSP_API_BASE!, secretKey: secrets.stripe.secretKey },
         upstream: { timeoutMs: UPSTREAM_TIMEOUT_MS, retry: { maxAttempts: 4, baseBackoffMs: 100 } },
         idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
+        idempotencyProfile: IDEMPOTENCY_PROFILE,
       },
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
@@ -107,6 +110,7 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetSt
     PSP_SECRET_KEY: secrets.stripe.secretKey,
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
     IDEMPOTENCY_WAIT_MS: String(IDEMPOTENCY_WAIT_MS),
+    IDEMPOTENCY_PROFILE,
   },
 });
 
@@ -118,6 +122,32 @@ const mutantProcess = (copyDir: string): TargetStart => ({
   cwd: dirname(copyDir),
 });
 
+/**
+ * The reference service's own API for its clients, as configuration: POST /charges
+ * `{order_ref, amount, currency}` books money in under `order_ref`, POST /refunds
+ * `{refund_ref, order_ref, amount, currency}` money out under `refund_ref`, replayed with its
+ * charge. Its answers follow the IETF draft (IDEMPOTENCY_PROFILE=stripe switches the service and
+ * this profile together); its clients retry after 100 ms, doubling, with jitter, replayed at a
+ * tenth of real time.
+ */
+export const merchantClientApi = (profile: 'ietf' | 'stripe' = IDEMPOTENCY_PROFILE): ClientApiConfig => ({
+  profile,
+  routes: [
+    {
+      name: 'charge',
+      path: '/charges',
+      effect: { reference: 'body.order_ref', amount: 'body.amount', currency: 'body.currency', direction: 'in' },
+    },
+    {
+      name: 'refund',
+      path: '/refunds',
+      group: 'body.order_ref',
+      effect: { reference: 'body.refund_ref', amount: 'body.amount', currency: 'body.currency', direction: 'out' },
+    },
+  ],
+  retry: { attempts: 4, baseMs: 100, factor: 2, maxMs: 2000, jitter: 0.5, timeScale: 0.1 },
+});
+
 export default defineConfig({
   target: {
     start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
@@ -125,6 +155,7 @@ export default defineConfig({
     requestTimeoutMs: 5000,
   },
   providers: secrets,
+  clientApis: { 'merchant-client': merchantClientApi() },
   database: {
     // In-process, the harness asks the service to migrate; as a process it migrates itself on start.
     migrate: process.env.IDEMGATE_TARGET === 'process' ? undefined : async (database) => {
