@@ -4,6 +4,7 @@ import type { Provider, ProviderSecrets } from '../providers/provider.ts';
 import type { Delivery, Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { backoffMs, sweepJitter } from './backoff.ts';
 import { sendRequest, type HttpResult } from './deliver.ts';
 import type { DeliveryOutcome } from './outcome.ts';
 
@@ -129,30 +130,50 @@ export function createReplayer(options: ReplayOptions): Replayer {
       opts.stop?.throwIfAborted();
     };
 
+    /** A delivery's wait before it is sent, in real ms: its recorded delay or its client backoff, on the sender's scale. */
+    const waitOf = (delivery: Delivery, provider: Provider): number => {
+      const scale = provider.retry?.timeScale ?? timeScale;
+      let ms = delivery.delayMs ?? 0;
+      if (delivery.backoff !== undefined && provider.retry !== undefined) ms += backoffMs(provider.retry, delivery.backoff.retry, delivery.backoff.jitter);
+      return ms * scale;
+    };
+
     const deliver = async (
       delivery: Delivery,
       step: number,
       source: DeliveryOutcome['origin'],
       p: Pool,
-    ): Promise<Sent> => {
+    ): Promise<Sent | undefined> => {
       const exchange = tape.exchanges[delivery.exchange]!;
       const provider = plan.providers.get(exchange.provider)!;
+      // A client stops retrying once it has its answer (checked again after the wait: another
+      // delivery of the exchange may have been answered meanwhile).
+      const answeredAlready = () => delivery.backoff !== undefined && acknowledged.has(delivery.exchange);
+      if (answeredAlready()) return undefined;
+      const waitMs = waitOf(delivery, provider);
+      if (waitMs > 0) {
+        try {
+          await clock.sleep(waitMs, signal);
+        } catch (e) {
+          cancelled(); // a cancelled back-off ends the replay with the signal's reason
+          throw e;
+        }
+      }
+      if (answeredAlready()) return undefined;
       const attempt = (attempts.get(delivery.exchange) ?? 0) + 1;
       attempts.set(delivery.exchange, attempt);
       const url = base + (endpoints?.[exchange.provider] ?? exchange.path);
-      const signed = provider.sign(exchange, {
+      let signed = provider.sign(exchange, {
         secrets: secrets[exchange.provider]!,
         now: now(),
         url,
         attempt,
       });
-      if (delivery.delayMs !== undefined && timeScale > 0) {
-        try {
-          await clock.sleep(delivery.delayMs * timeScale, signal);
-        } catch (e) {
-          cancelled(); // a cancelled back-off ends the replay with the signal's reason
-          throw e;
+      if (delivery.variant !== undefined) {
+        if (provider.vary === undefined) {
+          throw new IdemgateError('SCHEDULE_INVALID', `step ${step}: provider ${provider.name} cannot send a ${delivery.variant.kind} variant (it has no vary)`);
         }
+        signed = provider.vary(exchange, delivery.variant, signed);
       }
       const startedAtMs = clock.now() - t0;
       const target = new URL(url);
@@ -174,8 +195,11 @@ export function createReplayer(options: ReplayOptions): Replayer {
         origin: source,
         startedAtMs,
         durationMs,
+        ...(delivery.variant === undefined ? {} : { variant: delivery.variant }),
+        ...(waitMs > 0 ? { waitedMs: waitMs } : {}),
       });
-      if (sent.acknowledged) acknowledged.add(delivery.exchange);
+      // A variant's answer is not the answer to the recorded request.
+      if (sent.acknowledged && delivery.variant === undefined) acknowledged.add(delivery.exchange);
       if (opts.onOutcome !== undefined) {
         const { connectFailed: _, ...outcome } = sent;
         opts.onOutcome(outcome);
@@ -183,26 +207,43 @@ export function createReplayer(options: ReplayOptions): Replayer {
       return sent;
     };
 
+    const sentOnly = (xs: readonly (Sent | undefined)[]): Sent[] => xs.filter((x): x is Sent => x !== undefined);
     for (const [index, step] of schedule.steps.entries()) {
       cancelled();
       if (step.kind === 'send') {
-        outcomes.push(await deliver(step.delivery, index, 'schedule', pool(1)));
+        outcomes.push(...sentOnly([await deliver(step.delivery, index, 'schedule', pool(1))]));
       } else {
         const group = pool(step.deliveries.length);
-        outcomes.push(
-          ...(await Promise.all(step.deliveries.map((d) => deliver(d, index, 'schedule', group)))),
-        );
+        outcomes.push(...sentOnly(await Promise.all(step.deliveries.map((d) => deliver(d, index, 'schedule', group)))));
       }
       if (index === 0) unreachableCheck(outcomes, base);
     }
 
     let next = schedule.steps.length;
+    // Senders with a retry timing (the merchant's clients) retry each unanswered request on its
+    // own backoff, all at once as independent clients do; the others sweep with no wait, as before.
+    const pendingAfter = plan.exchanges.filter((x) => !acknowledged.has(x));
+    const timed = pendingAfter.filter((x) => plan.providers.get(tape.exchanges[x]!.provider)!.retry !== undefined);
+    if (timed.length > 0) {
+      const group = pool(timed.length);
+      const chains = timed.map(async (exchange) => {
+        const retry = plan.providers.get(tape.exchanges[exchange]!.provider)!.retry!;
+        const sent: Sent[] = [];
+        for (let r = 0; r < (retry.attempts ?? 3) && !acknowledged.has(exchange); r++) {
+          cancelled();
+          const out = await deliver({ exchange, backoff: { retry: r, jitter: sweepJitter(exchange, r) } }, next++, 'redelivery', group);
+          if (out !== undefined) sent.push(out);
+        }
+        return sent;
+      });
+      outcomes.push(...(await Promise.all(chains)).flat());
+    }
     for (let round = 0; round < redeliveryRounds; round++) {
-      const pending = plan.exchanges.filter((x) => !acknowledged.has(x));
+      const pending = plan.exchanges.filter((x) => !acknowledged.has(x) && !timed.includes(x));
       if (pending.length === 0) break;
       for (const exchange of pending) {
         cancelled();
-        outcomes.push(await deliver({ exchange }, next++, 'redelivery', pool(1)));
+        outcomes.push(...sentOnly([await deliver({ exchange }, next++, 'redelivery', pool(1))]));
       }
     }
     cancelled();
@@ -288,7 +329,7 @@ function prepare(
 function toOutcome(
   http: HttpResult,
   provider: Provider,
-  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs'>,
+  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs' | 'variant' | 'waitedMs'>,
 ): Sent {
   const common = { ...base, provider: provider.name, connectFailed: false };
   switch (http.result) {

@@ -25,11 +25,24 @@ const isoDateTime = z
 const database = z.enum(['pglite', 'postgres']).meta({ id: 'database' });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
+const requestVariant = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('payload-mismatch'), field: z.enum(['amount', 'currency']) }),
+    z.strictObject({ kind: z.literal('missing-key') }),
+  ])
+  .describe('Sent differently from its recording: the same idempotency key with another payload, or no key.')
+  .meta({ id: 'requestVariant' });
+
 const delivery = z
   .strictObject({
     exchange: count.describe("Index into the scenario tape's exchanges."),
     abortAfterMs: ms.optional().describe('The request is aborted client-side this long after it is sent.'),
     delayMs: ms.optional().describe("The provider's wait before sending it (a retry's back-off)."),
+    variant: requestVariant.optional(),
+    backoff: z
+      .strictObject({ retry: count, jitter: z.number().min(0).max(1) })
+      .optional()
+      .describe("A client's retry: its retry timing's backoff for retry `retry` with this jitter draw; not sent once the exchange was acknowledged."),
   })
   .meta({ id: 'delivery' });
 
@@ -84,6 +97,8 @@ const deliveryOutcome = z
     acknowledged: z.boolean(),
     startedAtMs: ms,
     durationMs: ms,
+    variant: requestVariant.optional(),
+    waitedMs: ms.optional().describe("Real ms waited before sending it (a retry's scaled backoff)."),
   })
   .meta({ id: 'deliveryOutcome' });
 

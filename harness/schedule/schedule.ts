@@ -5,6 +5,8 @@
  * shrink the edits and a failure replays from its seed and path. This module knows no fault:
  * `faults/` builds on it, never the other way round.
  */
+import type { RequestVariant } from '../providers/provider.ts';
+
 export interface Delivery {
   /** Index into the scenario tape's exchanges (0-based). */
   exchange: number;
@@ -16,6 +18,14 @@ export interface Delivery {
    * recorded, not waited).
    */
   delayMs?: number;
+  /** Sent differently from its recording (a client fault): the same key with another payload, or no key. */
+  variant?: RequestVariant;
+  /**
+   * A client's retry: waits the sender's retry timing (`Provider.retry`) for retry number `retry`
+   * (0-based) with `jitter` (0..1) as the jitter draw, and is not sent at all once the exchange
+   * has been acknowledged (a client stops retrying once it has its answer).
+   */
+  backoff?: { retry: number; jitter: number };
 }
 
 export type Step =
@@ -52,6 +62,13 @@ function formatDelay(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
 }
 
+function variantNote(d: Delivery): string {
+  const backoff = d.backoff === undefined ? '' : `  [client retry ${d.backoff.retry + 1} after its backoff, unless answered]`;
+  if (d.variant === undefined) return backoff;
+  const what = d.variant.kind === 'missing-key' ? 'without its idempotency key' : `same key, other ${d.variant.field}`;
+  return `  [${what}]${backoff}`;
+}
+
 /** Human-readable one line per step, for the console and reports. */
 export function describeSchedule(schedule: Schedule, label: (exchange: number) => string): string[] {
   return schedule.steps.map((step, i) => {
@@ -60,7 +77,7 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
       const abort =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}`;
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${variantNote(step.delivery)}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
     if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}`;
