@@ -10,7 +10,10 @@
 import type fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { Schedule, Step } from '../schedule/schedule.ts';
+import { applyClientRetries, type ClientRetriesEdit } from './client-retries.ts';
 import { applyConcurrentDuplicates, type ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
+import { applyMissingKey, type MissingKeyEdit } from './missing-key.ts';
+import { applyPayloadMismatch, type PayloadMismatchEdit } from './payload-mismatch.ts';
 import { applyLostAck, type LostAckEdit } from './lost-acks.ts';
 import { applyOvertake, type OvertakeEdit } from './overtake.ts';
 import { applyRace, type RaceEdit } from './race-same-entity.ts';
@@ -22,7 +25,16 @@ import type { ApplyEdit } from './types.ts';
  * One fault, as data (what fast-check draws, shrinks and a counterexample saves as JSON).
  * Positions refer to steps of the schedule the edit is applied to.
  */
-export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit | LostAckEdit | RaceEdit | OvertakeEdit;
+export type FaultEdit =
+  | DuplicateEdit
+  | ConcurrentDuplicatesEdit
+  | ReorderEdit
+  | LostAckEdit
+  | RaceEdit
+  | OvertakeEdit
+  | PayloadMismatchEdit
+  | MissingKeyEdit
+  | ClientRetriesEdit;
 
 /**
  * A fault, as listed in `defineScenario({ faults })`: given how many steps the schedule has (and
@@ -47,6 +59,9 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'lost-ack': applyLostAck,
   race: applyRace,
   overtake: applyOvertake,
+  'payload-mismatch': applyPayloadMismatch,
+  'missing-key': applyMissingKey,
+  'client-retries': applyClientRetries,
 };
 
 // `kind` and `edit` vary together; typed through the table's mapped type, no cast needed.

@@ -69,6 +69,9 @@ const faultEdit = z
     }),
     z.strictObject({ kind: z.literal('race'), at: z.int(), with: z.int() }),
     z.strictObject({ kind: z.literal('overtake'), exchange: z.int(), before: z.int() }),
+    z.strictObject({ kind: z.literal('payload-mismatch'), exchange: z.int(), field: z.enum(['amount', 'currency']), after: z.int() }),
+    z.strictObject({ kind: z.literal('missing-key'), exchange: z.int(), after: z.int() }),
+    z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
   .meta({ id: 'faultEdit' });
