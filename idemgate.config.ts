@@ -50,7 +50,7 @@ const IDEMPOTENCY_WAIT_MS = 4000;
 /** Which idempotency profile the service answers by (and `clientApis` judges by): IDEMPOTENCY_PROFILE=stripe, default ietf. */
 const IDEMPOTENCY_PROFILE: 'ietf' | 'stripe' = process.env.IDEMPOTENCY_PROFILE === 'stripe' ? 'stripe' : 'ietf';
 
-const inProcess: TargetStart = {
+const inProcessAs = (idempotencyProfile: 'ietf' | 'stripe'): TargetStart => ({
   kind: 'in-process',
   start: async ({ database, env }) => {
     const db =
@@ -65,7 +65,7 @@ const inProcess: TargetStart = {
         psp: { apiBase: env.PSP_API_BASE!, secretKey: secrets.stripe.secretKey },
         upstream: { timeoutMs: UPSTREAM_TIMEOUT_MS, retry: { maxAttempts: 4, baseBackoffMs: 100 } },
         idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
-        idempotencyProfile: IDEMPOTENCY_PROFILE,
+        idempotencyProfile,
       },
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
@@ -84,7 +84,7 @@ const inProcess: TargetStart = {
       },
     };
   },
-};
+});
 
 /** The service as a child process; `serviceDir` may be a copy of it (a mutant). */
 export const childProcess = (serviceDir = 'fixtures/merchant-service'): TargetStart => ({
@@ -148,14 +148,18 @@ export const merchantClientApi = (profile: 'ietf' | 'stripe' = IDEMPOTENCY_PROFI
   retry: { attempts: 4, baseMs: 100, factor: 2, maxMs: 2000, jitter: 0.5, timeScale: 0.1 },
 });
 
-export default defineConfig({
+/**
+ * The config for the reference service answering by `serviceProfile`, its client API judged by
+ * `judgedBy` (the same by default; another one shows a profile mismatch is caught).
+ */
+export const referenceConfig = (serviceProfile: 'ietf' | 'stripe' = IDEMPOTENCY_PROFILE, judgedBy: ClientApiConfig['profile'] = serviceProfile) => defineConfig({
   target: {
-    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
+    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcessAs(serviceProfile),
     endpoints: { shopee: '/webhooks/shopee', fpx: '/webhooks/fpx/direct-ac', stripe: '/webhooks/stripe' },
     requestTimeoutMs: 5000,
   },
   providers: secrets,
-  clientApis: { 'merchant-client': merchantClientApi() },
+  clientApis: { 'merchant-client': { ...merchantClientApi(), profile: judgedBy } },
   database: {
     // In-process, the harness asks the service to migrate; as a process it migrates itself on start.
     migrate: process.env.IDEMGATE_TARGET === 'process' ? undefined : async (database) => {
@@ -200,3 +204,5 @@ export default defineConfig({
     },
   },
 });
+
+export default referenceConfig();

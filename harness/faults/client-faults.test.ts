@@ -18,8 +18,10 @@ const events = [webhook, client('k1', ['amount', 'currency']), client('k2', ['am
 
 describe('payloadMismatch', () => {
   it('draws only keyed client requests and the fields their body can change', () => {
-    const edits = fc.sample(payloadMismatch()(4, events)!, { seed: 3, numRuns: 300 });
+    const edits = fc.sample(payloadMismatch({ fields: ['amount', 'currency'] })(4, events)!, { seed: 3, numRuns: 300 });
     expect(new Set(edits.map((e) => `${e.exchange}:${e.field}`))).toEqual(new Set(['1:amount', '1:currency', '2:amount']));
+    const byDefault = fc.sample(payloadMismatch()(4, events)!, { seed: 3, numRuns: 100 });
+    expect(new Set(byDefault.map((e) => e.field))).toEqual(new Set(['amount']));
     expect(payloadMismatch()(1, [webhook])).toBeUndefined();
   });
 

@@ -24,16 +24,22 @@ export interface PayloadMismatchEdit {
  * client-API provider's) with a changeable body field; shrinks toward the first such request and
  * the variant sent right after it.
  *
+ * `fields` defaults to the amount only: another currency is often refused by the service's own
+ * validation before it looks at the key (the reference service answers 400 "only MYR is
+ * supported"), which is no idempotency bug; add `'currency'` for a service that checks the key first.
+ *
  * @example
  * defineScenario({ …, faults: [payloadMismatch()] }); // { kind: 'payload-mismatch', exchange: 3, field: 'amount', after: 0 }
  */
-export function payloadMismatch({ maxAfter = 3 }: { maxAfter?: number } = {}): (
+export function payloadMismatch({ maxAfter = 3, fields = ['amount'] }: { maxAfter?: number; fields?: readonly MismatchField[] } = {}): (
   stepCount: number,
   events?: readonly ProviderEvent[],
 ) => fc.Arbitrary<PayloadMismatchEdit> | undefined {
   requireInteger('payloadMismatch', 'maxAfter', maxAfter, 0);
   return (_stepCount, events) => {
-    const targets = (events ?? []).flatMap((e, exchange) => (e.client?.mismatchFields ?? []).map((field) => ({ exchange, field })));
+    const targets = (events ?? []).flatMap((e, exchange) =>
+      (e.client?.mismatchFields ?? []).filter((f) => fields.includes(f)).map((field) => ({ exchange, field })),
+    );
     if (targets.length === 0) return undefined;
     return fc
       .record({ target: fc.constantFrom(...targets), after: fc.nat(maxAfter) })
