@@ -13,6 +13,8 @@ const LAYERS = [
   ['faults', '^harness/faults/'],
   ['replay', '^harness/replay/'],
   ['db', '^harness/db/'],
+  ['stores', '^harness/stores/'],
+  ['quiescence', '^harness/quiescence/'],
   ['invariants', '^harness/invariants/'],
   ['targets', '^harness/targets/'],
   ['simulator', '^harness/simulator/'],

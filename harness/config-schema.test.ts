@@ -38,6 +38,25 @@ describe('validateConfig', () => {
     expect(invalid({ ...valid, target: { start: command } }).details.path).toBe('target.start.healthPath');
   });
 
+  it('takes target stores and quiescence probes, and names a store that would reset nothing or everything', () => {
+    const target = {
+      ...valid.target,
+      stores: [
+        { kind: 'redis', url: 'redis://127.0.0.1:6379/2', prefix: 'qs:', queues: ['payments'], queuePrefix: 'qs:bull' },
+        { kind: 'http', url: '/test/reset' },
+      ],
+      quiescence: { probes: [{ kind: 'queues' }, { kind: 'sql', query: 'select true' }, { kind: 'http', url: '/idle' }, { kind: 'function', check: async () => true }], timeoutMs: 5000 },
+    };
+    expect(validateConfig({ ...valid, target }, FILE).target.stores).toHaveLength(2);
+    expect(invalid({ ...valid, target: { ...target, stores: [{ kind: 'redis', url: 'redis://h/0', prefix: '' }] } }).message).toMatch(/target\.stores\.0\.prefix.*never deletes a whole Redis database/);
+    expect(invalid({ ...valid, target: { ...target, stores: [{ kind: 'redis', url: 'redis://h/0' }] } }).message).toMatch(/needs a key prefix, queues, or both/);
+    expect(invalid({ ...valid, target: { ...target, stores: [{ kind: 'redis', url: 'http://h/0', prefix: 'x' }] } }).message).toMatch(/target\.stores\.0\.url.*redis:\/\//);
+    const noQueues = invalid({ ...valid, target: { ...target, stores: [{ kind: 'http', url: '/reset' }] } });
+    expect(noQueues.message).toMatch(/'queues' quiescence probe needs a Redis store/);
+    expect(noQueues.details.path).toBe('target.quiescence.probes');
+    expect(invalid({ ...valid, target: { ...target, quiescence: { probes: [] } } }).message).toMatch(/target\.quiescence\.probes.*at least one probe/);
+  });
+
   it('accepts a valid config and keeps its functions', () => {
     const start = async () => ({ baseUrl: 'http://127.0.0.1:1', stop: async () => {} });
     const migrate = async () => {};

@@ -7,6 +7,7 @@ import { entityMappingSchema, ledgerMappingSchema } from './invariants/ledger-ma
 import { issueLines } from './invariants/table-mapping.ts';
 import { mutationConfigSchema } from './mutate/config.ts';
 import type { ProviderApi } from './providers/api.ts';
+import type { QuiescenceContext, QuietAnswer } from './quiescence/types.ts';
 import type { Provider } from './providers/provider.ts';
 import type { IdempotencyProfile } from './providers/client-api/profile.ts';
 
@@ -49,11 +50,54 @@ export const targetStartSchema = z.discriminatedUnion('kind', [inProcessStartSch
   error: "kind must be 'in-process', 'command' or 'url'",
 });
 
+const redisStoreSchema = z.object({
+  kind: z.literal('redis'),
+  url: z.string().regex(/^rediss?:\/\//, { error: 'must be a redis:// (or rediss://) URL' }),
+  prefix: z.string().min(1, { error: 'must not be empty: idemgate never deletes a whole Redis database' }).optional(),
+  queues: z.array(z.string().min(1)).optional(),
+  queuePrefix: z.string().min(1).optional(),
+}).refine((s) => s.prefix !== undefined || (s.queues ?? []).length > 0, { error: 'a Redis store needs a key prefix, queues, or both (something to reset)' });
+
+const httpStoreSchema = z.object({
+  kind: z.literal('http'),
+  url: z.string().min(1),
+  method: z.string().min(1).optional(),
+});
+
+const storeSchema = z.discriminatedUnion('kind', [redisStoreSchema, httpStoreSchema], { error: "kind must be 'redis' or 'http'" });
+
+const quiescenceProbeSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('queues'), queues: z.array(z.string().min(1)).optional() }),
+    z.object({ kind: z.literal('sql'), query: z.string().min(1) }),
+    z.object({ kind: z.literal('http'), url: z.string().min(1) }),
+    z.object({
+      kind: z.literal('function'),
+      name: z.string().optional(),
+      check: fn<(ctx: QuiescenceContext) => Promise<boolean | QuietAnswer>>('(ctx) => Promise<boolean | { quiet, detail }>'),
+    }),
+  ],
+  { error: "kind must be 'queues', 'sql', 'http' or 'function'" },
+);
+
+const quiescenceSchema = z.object({
+  probes: z.array(quiescenceProbeSchema).min(1, { error: 'needs at least one probe' }),
+  timeoutMs: z.number().positive().optional(),
+  pollMs: z.number().positive().optional(),
+  quietPolls: z.number().int().positive().optional(),
+});
+
 export const targetConfigSchema = z.object({
   start: targetStartSchema,
   endpoints: z.record(z.string(), z.string()).optional(),
   requestTimeoutMs: z.number().positive().optional(),
   settleMs: z.number().nonnegative().optional(),
+  stores: z.array(storeSchema).optional(),
+  quiescence: quiescenceSchema.optional(),
+}).refine((t) => !(t.quiescence?.probes ?? []).some((p) => p.kind === 'queues') || (t.stores ?? []).some((s) => s.kind === 'redis' && (s.queues ?? []).length > 0), {
+  error: "a 'queues' quiescence probe needs a Redis store in target.stores that lists queues",
+  path: ['quiescence', 'probes'],
 });
 
 // --- the whole config ---

@@ -8,6 +8,8 @@ import type { TargetConfig } from './targets/types.ts';
 
 export type { RunningTarget, TargetConfig, TargetContext, TargetHealth, TargetStart } from './targets/types.ts';
 export type { MutationConfig, MutationOperatorName } from './mutate/config.ts';
+export type { HttpStore, RedisStore, TargetStore } from './stores/types.ts';
+export type { QuiescenceConfig, QuiescenceContext, QuiescenceProbe, QuietAnswer } from './quiescence/types.ts';
 
 export interface DatabaseConfig {
   /** postgres:// URL; default `process.env.DATABASE_URL`, else embedded PGlite. */

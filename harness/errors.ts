@@ -28,6 +28,17 @@ export interface IdemgateErrorDetails {
    * its health probe then failed too): the probe, the request that was in flight, the schedule.
    */
   TARGET_UNRESPONSIVE: { probe: string; inFlight?: string; schedule?: number };
+  /**
+   * A target store (`target.stores`) that cannot be used: Redis unreachable, a database index the
+   * server does not have, a queue BullMQ never created under the configured prefix, or a reset hook
+   * that did not answer 2xx. `url` has its password masked; `queue` names the queue when one is at fault.
+   */
+  STORE_INVALID: { url: string; store: number; queue?: string };
+  /**
+   * The target's work did not settle (`target.quiescence`) within the timeout after a schedule's
+   * replay: the probe that was still busy and its last answer. That schedule was not judged.
+   */
+  TARGET_NOT_QUIESCENT: { probe: string; lastAnswer: string; waitedMs: number };
   DB_UNREACHABLE: { url: string } | { image: string };
   DB_QUERY_FAILED: { sql?: string; params?: readonly unknown[]; sqlState?: string | undefined };
   /** The ledger/entity mapping does not fit the database: the table or column that is missing, or a value that is not an amount. */
@@ -78,6 +89,8 @@ const EVERY_CODE: Readonly<Record<IdemgateErrorCode, true>> = {
   TARGET_UNHEALTHY: true,
   TARGET_CRASHED: true,
   TARGET_UNRESPONSIVE: true,
+  STORE_INVALID: true,
+  TARGET_NOT_QUIESCENT: true,
   DB_UNREACHABLE: true,
   DB_QUERY_FAILED: true,
   LEDGER_MAPPING_INVALID: true,

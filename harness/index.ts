@@ -18,7 +18,7 @@
 
 // The config: everything target-specific.
 export { defineConfig } from './config.ts';
-export type { IdemgateConfig, TargetConfig, TargetStart, TargetContext, RunningTarget, TargetHealth, DatabaseConfig, MutationConfig, MutationOperatorName } from './config.ts';
+export type { IdemgateConfig, TargetConfig, TargetStart, TargetContext, RunningTarget, TargetHealth, DatabaseConfig, MutationConfig, MutationOperatorName, TargetStore, RedisStore, HttpStore, QuiescenceConfig, QuiescenceProbe, QuiescenceContext, QuietAnswer } from './config.ts';
 export { IdemgateError, isIdemgateError, type DetailsOf, type IdemgateErrorCode, type IdemgateErrorDetails } from './errors.ts';
 
 // Recorded traffic.
@@ -62,6 +62,7 @@ export {
   composeFaults,
   concurrentDuplicates,
   deliveryFaults,
+  lateRedelivery,
   lostAcks,
   missingKey,
   overtakeWithinEntity,

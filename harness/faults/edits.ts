@@ -19,6 +19,7 @@ import { applyOvertake, type OvertakeEdit } from './overtake.ts';
 import { applyRace, type RaceEdit } from './race-same-entity.ts';
 import { applyReorder, type ReorderEdit } from './reorder.ts';
 import { applyDuplicate, type DuplicateEdit } from './sequential-duplicates.ts';
+import { applyLateRedelivery, type LateRedeliveryEdit } from './late-redelivery.ts';
 import type { ApplyEdit } from './types.ts';
 
 /**
@@ -34,7 +35,8 @@ export type FaultEdit =
   | OvertakeEdit
   | PayloadMismatchEdit
   | MissingKeyEdit
-  | ClientRetriesEdit;
+  | ClientRetriesEdit
+  | LateRedeliveryEdit;
 
 /**
  * A fault, as listed in `defineScenario({ faults })`: given how many steps the schedule has (and
@@ -62,6 +64,7 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'payload-mismatch': applyPayloadMismatch,
   'missing-key': applyMissingKey,
   'client-retries': applyClientRetries,
+  'late-redelivery': applyLateRedelivery,
 };
 
 // `kind` and `edit` vary together; typed through the table's mapped type, no cast needed.

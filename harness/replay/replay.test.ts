@@ -208,6 +208,18 @@ describe('replaySchedule', () => {
     expect(outcomes.every((o) => o.provider === 'fake' && o.durationMs >= 0)).toBe(true);
   });
 
+  it('waits for the target to be quiet before a late redelivery, and only before it', async () => {
+    const target = await startTarget();
+    const order: string[] = [];
+    const quiesce = async (): Promise<void> => {
+      order.push(`quiet after ${target.arrivals.length} arrivals`);
+    };
+    const schedule: Schedule = { steps: [send(0), send(1), { kind: 'send', delivery: { exchange: 0, afterQuiet: true } }] };
+    await replaySchedule(schedule, options(target, [{ id: 'a' }, { id: 'b' }], { quiesce }));
+    expect(order).toEqual(['quiet after 2 arrivals']);
+    expect(target.arrivals.map((a) => a.id)).toEqual(['a', 'b', 'a']);
+  });
+
   it('sends to the configured endpoint instead of the recorded path', async () => {
     const target = await startTarget();
 

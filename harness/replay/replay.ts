@@ -41,6 +41,11 @@ export interface ReplayOptions {
    * lean path (no controller or timer of their own), so it costs nothing until it fires.
    */
   stop?: AbortSignal;
+  /**
+   * Waits until the target has finished its asynchronous work (the session's quiescence); awaited
+   * before a delivery marked `afterQuiet`. Absent: such a delivery is sent at once.
+   */
+  quiesce?: () => Promise<unknown>;
   /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
   timeScale?: number;
   /**
@@ -150,6 +155,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
       // delivery of the exchange may have been answered meanwhile).
       const answeredAlready = () => delivery.backoff !== undefined && acknowledged.has(delivery.exchange);
       if (answeredAlready()) return undefined;
+      if (delivery.afterQuiet === true && opts.quiesce !== undefined) await opts.quiesce();
       const waitMs = waitOf(delivery, provider);
       if (waitMs > 0) {
         try {

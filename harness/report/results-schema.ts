@@ -43,6 +43,7 @@ const delivery = z
       .strictObject({ retry: count, jitter: z.number().min(0).max(1) })
       .optional()
       .describe("A client's retry: its retry timing's backoff for retry `retry` with this jitter draw; not sent once the exchange was acknowledged."),
+    afterQuiet: z.literal(true).optional().describe('Sent only once the target was quiet (target.quiescence): a late redelivery.'),
   })
   .meta({ id: 'delivery' });
 
@@ -72,6 +73,7 @@ const faultEdit = z
     z.strictObject({ kind: z.literal('payload-mismatch'), exchange: z.int(), field: z.enum(['amount', 'currency']), after: z.int() }),
     z.strictObject({ kind: z.literal('missing-key'), exchange: z.int(), after: z.int() }),
     z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
+    z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
   .meta({ id: 'faultEdit' });

@@ -140,6 +140,8 @@ export function replayerFor(session: Session, tape: Tape): Replayer {
     requestTimeoutMs: config.target.requestTimeoutMs ?? 5000,
     settleMs: config.target.settleMs ?? 250,
     ...(target.inFlight ? { inFlight: target.inFlight } : {}),
+    // A late redelivery waits for the target's queued work to be done, as a provider's retry hours later would.
+    ...(config.target.quiescence ? { quiesce: () => session.quiesce() } : {}),
     // A target the harness started (not one at a URL) is observed: its database and its upstream calls.
     ...(config.target.start.kind === 'command'
       ? { busy: async () => session.upstream.inFlight() > 0 || (await session.database.activity()) > 0 }
@@ -168,6 +170,8 @@ export async function executeSchedule(
   const extCtx = { session, tape: prepared.tape, events: prepared.events, schedule };
   for (const ext of extensions) await ext.before(extCtx, draw.extensions?.[ext.name]);
   const deliveries = await replayWatched(run, schedule);
+  // A target that answers first and books later is judged once its work is done, never before.
+  await session.quiesce();
   const published: Fact[] = [];
   const calls: OutboundCall[] = [];
   for (const ext of extensions) {

@@ -12,6 +12,10 @@ import type { Tape } from '../tape/schema.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { apisFor, knownApis } from '../providers/apis.ts';
 import { createUpstream, type RunningUpstream } from '../simulator/serve.ts';
+import { openStores, type TargetStores } from '../stores/index.ts';
+import { createProbes } from '../quiescence/probes.ts';
+import { waitForQuiet, type QuietWait } from '../quiescence/wait.ts';
+import type { Clock } from '../replay/clock.ts';
 
 /**
  * Everything a scenario run needs that is expensive to set up once: the database (migrated),
@@ -30,8 +34,19 @@ export interface Session {
   readonly rootDir: string;
   /** How `reset` empties the database: the config's, else the fastest correct one for this schema (`fastestReset`). */
   readonly resetStrategy: ResetStrategy;
-  /** Brings the database (and upstream logs) back to empty. */
+  /** The target's stores (`target.stores`), connected; undefined when none are configured. */
+  readonly stores: TargetStores | undefined;
+  /** This session's id: `{IDEMGATE_SESSION}` in store strings, IDEMGATE_SESSION in the target's env. */
+  readonly id: string;
+  /** Brings the database, the target's stores (and upstream logs) back to empty. */
   reset(): Promise<void>;
+  /**
+   * Waits until the target's asynchronous work is done (`target.quiescence`); TARGET_NOT_QUIESCENT
+   * after its timeout. Undefined at once when no quiescence is configured.
+   */
+  quiesce(): Promise<QuietWait | undefined>;
+  /** How long the waits for quiescence took so far (count, total and longest, in ms). */
+  readonly quietStats: { count: number; totalMs: number; maxMs: number };
   close(): Promise<void>;
 }
 
@@ -43,7 +58,14 @@ export interface SessionOptions {
   tapes: readonly Tape[];
   /** Overrides config.database.url and DATABASE_URL; `null` forces embedded PGlite (`resolveDatabase`). */
   databaseUrl?: string | null;
+  /** What the waits for quiescence poll by. Default: the system clock. */
+  clock?: Clock;
 }
+
+let sessions = 0;
+
+/** A session id unique on this machine for as long as it matters: process, counter, random. */
+const newSessionId = (): string => `ig${process.pid.toString(36)}${(sessions++).toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 
 /** The database a session with these options opens (see `resolveDatabase`). */
 export const sessionDatabase = (options: Pick<SessionOptions, 'config' | 'databaseUrl'>): DatabaseChoice =>
@@ -84,12 +106,35 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const upstream = await createUpstream({ apis: served, unserved, tape: merged, secrets: config.providers });
     cleanups.push(() => upstream.close());
 
+    // Stores are checked before the target starts (reachable, the right database), their queues once it is up.
+    const id = newSessionId();
+    let baseUrl = '';
+    const stores =
+      config.target.stores === undefined || config.target.stores.length === 0
+        ? undefined
+        : await openStores(config.target.stores, { session: id, baseUrl: () => baseUrl });
+    if (stores !== undefined) {
+      // Runs after the target stopped: the last schedule's keys do not outlive the session.
+      cleanups.push(async () => {
+        await stores.reset().catch(() => {});
+        await stores.close();
+      });
+    }
+
     const target = await startTarget(config.target.start, {
       database,
       secrets: config.providers,
-      env: { ...upstream.env },
+      env: { ...upstream.env, IDEMGATE_SESSION: id },
     });
     cleanups.push(() => target.stop());
+    baseUrl = target.baseUrl;
+    await stores?.verify();
+    const quiescence = config.target.quiescence;
+    const probes =
+      quiescence === undefined
+        ? undefined
+        : createProbes(quiescence.probes, { database, baseUrl: () => baseUrl, stores, requestTimeoutMs: config.target.requestTimeoutMs ?? 5000 });
+    const quietStats = { count: 0, totalMs: 0, maxMs: 0 };
 
     const ledger = config.ledger ? await createLedgerReader(database, config.ledger) : undefined;
     const entities = config.entities ? await createEntityReader(database, config.entities) : undefined;
@@ -103,8 +148,25 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       upstream,
       rootDir: options.rootDir,
       resetStrategy,
+      stores,
+      id,
+      quietStats,
+      quiesce: async () => {
+        if (quiescence === undefined || probes === undefined) return undefined;
+        const waited = await waitForQuiet(probes, {
+          timeoutMs: quiescence.timeoutMs ?? 10_000,
+          pollMs: quiescence.pollMs ?? 5,
+          quietPolls: quiescence.quietPolls ?? 1,
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        });
+        quietStats.count++;
+        quietStats.totalMs += waited.waitedMs;
+        quietStats.maxMs = Math.max(quietStats.maxMs, waited.waitedMs);
+        return waited;
+      },
       reset: async () => {
         await resetStrategy.reset(database);
+        await stores?.reset();
         // Forgets the upstream's calls, `use`d handlers (a fault layer) and APIs' state; an upstream extension then adds its layer.
         upstream.reset();
       },

@@ -26,6 +26,12 @@ export interface Delivery {
    * has been acknowledged (a client stops retrying once it has its answer).
    */
   backoff?: { retry: number; jitter: number };
+  /**
+   * The provider sends this only after the target has finished all it had (a redelivery hours
+   * later, when a queue-backed target's jobs are long done): replay first waits for the target to
+   * be quiet (`ReplayOptions.quiesce`; nothing to wait for without it).
+   */
+  afterQuiet?: true;
 }
 
 export type Step =
@@ -77,7 +83,8 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
       const abort =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${variantNote(step.delivery)}`;
+      const late = step.delivery.afterQuiet === true ? '  [once the target went quiet: its earlier work done]' : '';
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}${variantNote(step.delivery)}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
     if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}`;

@@ -1,5 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { ProviderSecrets } from '../providers/provider.ts';
+import type { QuiescenceConfig } from '../quiescence/types.ts';
+import type { TargetStore } from '../stores/types.ts';
 
 /** What an in-process target is given when the harness starts it. */
 export interface TargetContext {
@@ -77,4 +79,15 @@ export interface TargetConfig {
   requestTimeoutMs?: number;
   /** How long to wait after a schedule with aborted requests for a child-process target to finish them. Default 250 ms. */
   settleMs?: number;
+  /**
+   * What the target keeps outside its database, emptied between schedules after the database
+   * reset: Redis (BullMQ queues obliterated, keys under a prefix unlinked — never a whole
+   * database) and reset hooks (called, 2xx required). Checked before anything runs.
+   */
+  stores?: TargetStore[];
+  /**
+   * For a target that answers first and works later (queue workers): what must be quiet before a
+   * schedule is judged. Without it the ledger is read once the HTTP replay is done.
+   */
+  quiescence?: QuiescenceConfig;
 }
