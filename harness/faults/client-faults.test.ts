@@ -64,7 +64,7 @@ describe('clientRetries', () => {
       { kind: 'send', delivery: { exchange: 0 } },
       { kind: 'send', delivery: { exchange: 1, abortAfterMs: 4 } },
       { kind: 'send', delivery: { exchange: 1, backoff: { retry: 0, jitter: 0.2 } } },
-      { kind: 'send', delivery: { exchange: 1, backoff: { retry: 1, jitter: 0.7 } } },
+      { kind: 'send', delivery: { exchange: 1, backoff: { retry: 1, jitter: 0.7, untilAnswered: true } } },
       { kind: 'send', delivery: { exchange: 2 } },
     ]);
   });
@@ -73,5 +73,6 @@ describe('clientRetries', () => {
     const base: Schedule = { steps: [{ kind: 'concurrent', deliveries: [{ exchange: 0 }, { exchange: 1 }] }] };
     const after = applyEdits(base, [{ kind: 'client-retries', exchange: 1, abortAfterMs: 2, jitter: [0] }]);
     expect(after.steps[0]).toEqual({ kind: 'concurrent', deliveries: [{ exchange: 0 }, { exchange: 1, abortAfterMs: 2 }] });
+    expect(after.steps[1]).toEqual({ kind: 'send', delivery: { exchange: 1, backoff: { retry: 0, jitter: 0, untilAnswered: true } } });
   });
 });

@@ -6,7 +6,8 @@ import { requireInteger, type ApplyEdit } from './types.ts';
 /**
  * The first delivery of `exchange` loses its answer (aborted after `abortAfterMs`), and the client
  * retries right away on its backoff: one retry per `jitter` entry (the jitter draw of that retry),
- * each skipped once the request has been answered.
+ * each skipped once the request has been answered; after the last one the client carries on
+ * retrying on its timing until answered or out of attempts, before it sends anything else.
  */
 export interface ClientRetriesEdit {
   kind: 'client-retries';
@@ -57,6 +58,10 @@ export const applyClientRetries: ApplyEdit<ClientRetriesEdit> = (steps, edit) =>
           kind: 'concurrent',
           deliveries: step.deliveries.map((d, i) => (i === step.deliveries.findIndex((x) => x.exchange === edit.exchange) ? { ...d, abortAfterMs: edit.abortAfterMs } : d)),
         };
-  const retries: Step[] = edit.jitter.map((jitter, retry) => ({ kind: 'send', delivery: { exchange: edit.exchange, backoff: { retry, jitter } } }));
+  // The last drawn retry carries on (a real client does not move on to its next request unanswered).
+  const retries: Step[] = edit.jitter.map((jitter, retry) => ({
+    kind: 'send',
+    delivery: { exchange: edit.exchange, backoff: retry === edit.jitter.length - 1 ? { retry, jitter, untilAnswered: true } : { retry, jitter } },
+  }));
   return [...steps.slice(0, at), lost, ...retries, ...steps.slice(at + 1)];
 };

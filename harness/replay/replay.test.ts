@@ -698,3 +698,24 @@ describe('client retry timing and request variants', () => {
     expect(outcomes.slice(1).map((o) => [o.origin, o.variant])).toEqual([['redelivery', undefined]]);
   });
 });
+
+describe('a client retry chain in the schedule', () => {
+  it('goes on retrying until answered before the next step', async () => {
+    const target = await startTarget();
+    const provider: Provider = { ...fakeProvider, retry: { attempts: 5, baseMs: 10, timeScale: 0 } };
+    const schedule: Schedule = {
+      steps: [
+        { kind: 'send', delivery: { exchange: 0, backoff: { retry: 0, jitter: 0, untilAnswered: true } } },
+        { kind: 'send', delivery: { exchange: 1 } },
+      ],
+    };
+    const outcomes = await replaySchedule(schedule, { ...options(target, [{ id: 'busy', failFirst: 3 }, { id: 'next' }]), providers: () => provider });
+    expect(outcomes.map((o) => [o.exchange, o.step, o.status])).toEqual([
+      [0, 0, 409],
+      [0, 0, 409],
+      [0, 0, 409],
+      [0, 0, 200],
+      [1, 1, 200],
+    ]);
+  });
+});

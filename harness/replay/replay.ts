@@ -218,6 +218,15 @@ export function createReplayer(options: ReplayOptions): Replayer {
       cancelled();
       if (step.kind === 'send') {
         outcomes.push(...sentOnly([await deliver(step.delivery, index, 'schedule', pool(1))]));
+        const chain = step.delivery.backoff;
+        if (chain?.untilAnswered === true) {
+          const exchange = step.delivery.exchange;
+          const attemptsLeft = plan.providers.get(tape.exchanges[exchange]!.provider)!.retry?.attempts ?? 3;
+          for (let r = chain.retry + 1; r < attemptsLeft && !acknowledged.has(exchange); r++) {
+            cancelled();
+            outcomes.push(...sentOnly([await deliver({ exchange, backoff: { retry: r, jitter: sweepJitter(exchange, r) } }, index, 'schedule', pool(1))]));
+          }
+        }
       } else {
         const group = pool(step.deliveries.length);
         outcomes.push(...sentOnly(await Promise.all(step.deliveries.map((d) => deliver(d, index, 'schedule', group)))));

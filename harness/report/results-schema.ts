@@ -40,7 +40,7 @@ const delivery = z
     delayMs: ms.optional().describe("The provider's wait before sending it (a retry's back-off)."),
     variant: requestVariant.optional(),
     backoff: z
-      .strictObject({ retry: count, jitter: z.number().min(0).max(1) })
+      .strictObject({ retry: count, jitter: z.number().min(0).max(1), untilAnswered: z.literal(true).optional() })
       .optional()
       .describe("A client's retry: its retry timing's backoff for retry `retry` with this jitter draw; not sent once the exchange was acknowledged."),
     afterQuiet: z.literal(true).optional().describe('Sent only once the target was quiet (target.quiescence): a late redelivery.'),

@@ -25,7 +25,12 @@ export interface Delivery {
    * (0-based) with `jitter` (0..1) as the jitter draw, and is not sent at all once the exchange
    * has been acknowledged (a client stops retrying once it has its answer).
    */
-  backoff?: { retry: number; jitter: number };
+  backoff?: {
+    retry: number;
+    jitter: number;
+    /** The client goes on retrying (its timing's later retries, jitter hashed) until answered or out of attempts, before the schedule moves on. */
+    untilAnswered?: true;
+  };
   /**
    * The provider sends this only after the target has finished all it had (a redelivery hours
    * later, when a queue-backed target's jobs are long done): replay first waits for the target to
@@ -69,7 +74,7 @@ function formatDelay(ms: number): string {
 }
 
 function variantNote(d: Delivery): string {
-  const backoff = d.backoff === undefined ? '' : `  [client retry ${d.backoff.retry + 1} after its backoff, unless answered]`;
+  const backoff = d.backoff === undefined ? '' : `  [client retry ${d.backoff.retry + 1}${d.backoff.untilAnswered === true ? ' and on' : ''} after its backoff, until answered]`;
   if (d.variant === undefined) return backoff;
   const what = d.variant.kind === 'missing-key' ? 'without its idempotency key' : `same key, other ${d.variant.field}`;
   return `  [${what}]${backoff}`;
