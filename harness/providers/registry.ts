@@ -89,7 +89,8 @@ export function providerFor(name: string, providers: Readonly<Record<string, Pro
   if (provider === undefined) {
     throw new IdemgateError(
       'PROVIDER_UNKNOWN',
-      `unknown provider "${name}"${didYouMean(name, Object.keys(providers))} (known: ${Object.keys(providers).sort().join(', ')})`,
+      `unknown provider "${name}"${didYouMean(name, Object.keys(providers))} (known: ${Object.keys(providers).sort().join(', ')}; ` +
+        `your own service's client API is configured as clientApis.${name}, an adapter of your own as adapters.${name})`,
       { details: { provider: name, known: Object.keys(providers) } },
     );
   }
