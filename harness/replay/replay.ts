@@ -240,14 +240,25 @@ export function createReplayer(options: ReplayOptions): Replayer {
     const pendingAfter = plan.exchanges.filter((x) => !acknowledged.has(x));
     const timed = pendingAfter.filter((x) => plan.providers.get(tape.exchanges[x]!.provider)!.retry !== undefined);
     if (timed.length > 0) {
-      const group = pool(timed.length);
-      const chains = timed.map(async (exchange) => {
-        const retry = plan.providers.get(tape.exchanges[exchange]!.provider)!.retry!;
+      // One client per entity: a refund is retried only after its payment's retries are over (a
+      // client does not refund a payment it has no answer for); different entities' clients retry at once.
+      const byGroup = new Map<string, number[]>();
+      for (const exchange of timed) {
+        const x = tape.exchanges[exchange]!;
+        const event = plan.providers.get(x.provider)!.interpret(x, tape);
+        const key = `${x.provider}:${event.group ?? event.identity}`;
+        byGroup.set(key, [...(byGroup.get(key) ?? []), exchange]);
+      }
+      const group = pool(byGroup.size);
+      const chains = [...byGroup.values()].map(async (exchanges) => {
         const sent: Sent[] = [];
-        for (let r = 0; r < (retry.attempts ?? 3) && !acknowledged.has(exchange); r++) {
-          cancelled();
-          const out = await deliver({ exchange, backoff: { retry: r, jitter: sweepJitter(exchange, r) } }, next++, 'redelivery', group);
-          if (out !== undefined) sent.push(out);
+        for (const exchange of exchanges) {
+          const retry = plan.providers.get(tape.exchanges[exchange]!.provider)!.retry!;
+          for (let r = 0; r < (retry.attempts ?? 3) && !acknowledged.has(exchange); r++) {
+            cancelled();
+            const out = await deliver({ exchange, backoff: { retry: r, jitter: sweepJitter(exchange, r) } }, next++, 'redelivery', group);
+            if (out !== undefined) sent.push(out);
+          }
         }
         return sent;
       });
