@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type TargetStart } from './harness/index.ts';
+import { defineConfig, type ClientApiConfig, type TargetStart } from './harness/index.ts';
 import { createApp } from './fixtures/merchant-service/src/app.ts';
 import { connect, migrate } from './fixtures/merchant-service/src/db.ts';
 
@@ -31,7 +31,7 @@ const secrets = {
     /** The PSP API secret key the merchant charges with (the simulated PSP checks it). */
     secretKey: process.env.PSP_SECRET_KEY ?? 'sk_test_idemgate',
   },
-  /** The merchant's own API clients (POST /charges, /refunds) sign nothing. */
+  /** The merchant's own API clients (POST /charges, /refunds) sign nothing (see `clientApis`). */
   'merchant-client': {},
   /** The merchant's own status-enquiry cron ticks (POST /jobs/fpx-enquiry) sign nothing. */
   'fpx-enquiry-tick': {},
@@ -61,8 +61,10 @@ const forCrashing = (start: Extract<TargetStart, { kind: 'command' }>): Extract<
   ...start,
   env: { ...start.env, IDEMPOTENCY_LOCK_TTL_MS: String(KEY_LOCK_TTL_MS) },
 });
+/** Which idempotency profile the service answers by (and `clientApis` judges by): IDEMPOTENCY_PROFILE=stripe, default ietf. */
+const IDEMPOTENCY_PROFILE: 'ietf' | 'stripe' = process.env.IDEMPOTENCY_PROFILE === 'stripe' ? 'stripe' : 'ietf';
 
-const inProcess: TargetStart = {
+const inProcessAs = (idempotencyProfile: 'ietf' | 'stripe'): TargetStart => ({
   kind: 'in-process',
   start: async ({ database, env }) => {
     const db =
@@ -77,6 +79,7 @@ const inProcess: TargetStart = {
         psp: { apiBase: env.PSP_API_BASE!, secretKey: secrets.stripe.secretKey },
         upstream: { timeoutMs: UPSTREAM_TIMEOUT_MS, retry: { maxAttempts: 4, baseBackoffMs: 100 } },
         idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
+        idempotencyProfile,
       },
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
@@ -95,7 +98,7 @@ const inProcess: TargetStart = {
       },
     };
   },
-};
+});
 
 /** The service as a child process; `serviceDir` may be a copy of it (a mutant). */
 export const childProcess = (serviceDir = 'fixtures/merchant-service'): Extract<TargetStart, { kind: 'command' }> => ({
@@ -121,6 +124,7 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): Extract<
     PSP_SECRET_KEY: secrets.stripe.secretKey,
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
     IDEMPOTENCY_WAIT_MS: String(IDEMPOTENCY_WAIT_MS),
+    IDEMPOTENCY_PROFILE,
   },
 });
 
@@ -132,15 +136,46 @@ const mutantProcess = (copyDir: string): Extract<TargetStart, { kind: 'command' 
   cwd: dirname(copyDir),
 });
 
-export default defineConfig({
+/**
+ * The reference service's own API for its clients, as configuration: POST /charges
+ * `{order_ref, amount, currency}` books money in under `order_ref`, POST /refunds
+ * `{refund_ref, order_ref, amount, currency}` money out under `refund_ref`, replayed with its
+ * charge. Its answers follow the IETF draft (IDEMPOTENCY_PROFILE=stripe switches the service and
+ * this profile together); its clients retry after 100 ms, doubling, with jitter, replayed at a
+ * tenth of real time.
+ */
+export const merchantClientApi = (profile: 'ietf' | 'stripe' = IDEMPOTENCY_PROFILE): ClientApiConfig => ({
+  profile,
+  routes: [
+    {
+      name: 'charge',
+      path: '/charges',
+      effect: { reference: 'body.order_ref', amount: 'body.amount', currency: 'body.currency', direction: 'in' },
+    },
+    {
+      name: 'refund',
+      path: '/refunds',
+      group: 'body.order_ref',
+      effect: { reference: 'body.refund_ref', amount: 'body.amount', currency: 'body.currency', direction: 'out' },
+    },
+  ],
+  retry: { attempts: 4, baseMs: 100, factor: 2, maxMs: 2000, jitter: 0.5, timeScale: 0.1 },
+});
+
+/**
+ * The config for the reference service answering by `serviceProfile`, its client API judged by
+ * `judgedBy` (the same by default; another one shows a profile mismatch is caught).
+ */
+export const referenceConfig = (serviceProfile: 'ietf' | 'stripe' = IDEMPOTENCY_PROFILE, judgedBy: ClientApiConfig['profile'] = serviceProfile) => defineConfig({
   target: {
-    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcess,
+    start: process.env.IDEMGATE_TARGET === 'process' ? childProcess() : inProcessAs(serviceProfile),
     // The crash-restart scenario kills the service: it runs as a child process even when the rest run in-process.
     crashStart: forCrashing(childProcess()),
     endpoints: { shopee: '/webhooks/shopee', fpx: '/webhooks/fpx/direct-ac', stripe: '/webhooks/stripe' },
     requestTimeoutMs: 5000,
   },
   providers: secrets,
+  clientApis: { 'merchant-client': { ...merchantClientApi(), profile: judgedBy } },
   database: {
     // In-process, the harness asks the service to migrate; as a process it migrates itself on start.
     migrate: process.env.IDEMGATE_TARGET === 'process' ? undefined : async (database) => {
@@ -182,3 +217,5 @@ export default defineConfig({
     },
   },
 });
+
+export default referenceConfig();

@@ -9,6 +9,7 @@ import { mutationConfigSchema } from './mutate/config.ts';
 import type { ProviderApi } from './providers/api.ts';
 import type { QuiescenceContext, QuietAnswer } from './quiescence/types.ts';
 import type { Provider } from './providers/provider.ts';
+import type { IdempotencyProfile } from './providers/client-api/profile.ts';
 
 /** A function value; zod cannot see its signature, so the type comes from the config types. */
 const fn = <F>(shape: string) => z.custom<F>((v) => typeof v === 'function', { error: `must be a function ${shape}` });
@@ -116,6 +117,48 @@ const resetStrategySchema = z.custom<ResetStrategy>((v) => isObject(v) && typeof
   error: 'must be a reset strategy (truncateAll(), sqlReset(…))',
 });
 
+const selector = z.string().min(1);
+
+// Shapes only; the meaning (selectors that read the request, a valid profile) is checked by
+// `clientApiProvider` when the run starts, naming `clientApis.<name>…`.
+const clientApiSchema = z.object({
+  routes: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        method: z.string().min(1).optional(),
+        path: z.string().startsWith('/'),
+        effect: z.object({
+          reference: selector,
+          amount: selector,
+          currency: selector.optional(),
+          defaultCurrency: z.string().min(1).optional(),
+          direction: z.enum(['in', 'out']),
+          amountUnit: z.enum(['minor', 'major']).optional(),
+        }),
+        group: selector.optional(),
+      }),
+    )
+    .min(1),
+  profile: z
+    .union([
+      z.literal('ietf'),
+      z.literal('stripe'),
+      z.custom<IdempotencyProfile>((v) => isObject(v) && typeof v.name === 'string', { error: "must be 'ietf', 'stripe' or a profile (defineIdempotencyProfile)" }),
+    ])
+    .optional(),
+  retry: z
+    .object({
+      attempts: z.number().int().nonnegative().optional(),
+      baseMs: z.number().nonnegative(),
+      factor: z.number().min(1).optional(),
+      maxMs: z.number().nonnegative().optional(),
+      jitter: z.number().min(0).max(1).optional(),
+      timeScale: z.number().nonnegative().optional(),
+    })
+    .optional(),
+});
+
 /**
  * `idemgate.config.ts`'s default export, checked once when the config is loaded. The TypeScript
  * types in config.ts are checked against it at compile time, so the two cannot drift.
@@ -135,6 +178,7 @@ export const idemgateConfigSchema = z.object({
     )
     .optional(),
   apis: z.array(providerApiSchema).optional(),
+  clientApis: z.record(z.string(), clientApiSchema).optional(),
   database: z
     .object({
       url: z.string().optional(),

@@ -1,6 +1,7 @@
 import type { Database, ResetStrategy } from './db/database.ts';
 import type { EntityMapping, LedgerMapping } from './invariants/ledger-mapping.ts';
 import type { ProviderApi } from './providers/api.ts';
+import type { ClientApiConfig } from './providers/client-api/provider.ts';
 import type { MutationConfig } from './mutate/config.ts';
 import type { Provider, ProviderSecrets, ProviderSettings } from './providers/provider.ts';
 import type { TargetConfig } from './targets/types.ts';
@@ -49,6 +50,13 @@ export interface IdemgateConfig {
    * FPX AE ones; one with a built-in API's name replaces it.
    */
   apis?: ProviderApi[];
+  /**
+   * The service's own API as its clients call it with an Idempotency-Key, by the provider name its
+   * tapes use: routes (method, path pattern), what each request should book (selectors such as
+   * `body.amount`, `path.payment`), the idempotency profile its answers follow (`ietf`, `stripe` or
+   * your own) and how its clients retry (backoff with jitter, scaled). No code: see `ClientApiConfig`.
+   */
+  clientApis?: Record<string, ClientApiConfig>;
   database?: DatabaseConfig;
   /**
    * How to read the money ledger. Optional: a service with no money ledger leaves it out, and the

@@ -29,14 +29,23 @@ export { TAPE_FORMAT, TAPE_VERSION, type Tape, type TapeHeader, type Exchange } 
 
 // Providers: adapters that read and re-sign what a provider sends, and the APIs a target calls.
 export { defineProvider } from './providers/provider.ts';
-export type { Provider, ProviderEvent, ProviderSettings, LedgerEffect, EntityStatus, SigningContext } from './providers/provider.ts';
+export type { Provider, ProviderEvent, ProviderSettings, LedgerEffect, EntityStatus, SigningContext, RequestVariant, RetryTiming } from './providers/provider.ts';
 export { builtinProviders, providerFor } from './providers/registry.ts';
 export { shopeePush } from './providers/shopee/push.ts';
 export { fpxDirectAc } from './providers/fpx/direct-ac.ts';
 export { fpxIndirectAc } from './providers/fpx-indirect/indirect-ac.ts';
 export { createStripeWebhook, stripeWebhook, type StripeEffects } from './providers/stripe/webhook.ts';
 export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
-export { merchantClient } from './providers/merchant-client/index.ts';
+export {
+  clientApiProvider,
+  defineIdempotencyProfile,
+  ietfProfile,
+  stripeProfile,
+  type ClientApiConfig,
+  type ClientApiRoute,
+  type IdempotencyProfile,
+  type AnswerRule,
+} from './providers/client-api/index.ts';
 export { defineProviderApi } from './providers/api.ts';
 export type { ProviderApi, ProviderApiContext, ProviderApiErrors, ProviderApiInstance, ProviderApiRoute, CallView, SubjectOf } from './providers/api.ts';
 export { builtinApis } from './providers/apis.ts';
@@ -49,13 +58,16 @@ export { cleanSchedule, describeSchedule, type Schedule, type Step } from './sch
 export {
   applyEdits,
   billplzRetries,
+  clientRetries,
   composeFaults,
   concurrentDuplicates,
   crashRestart,
   deliveryFaults,
   lateRedelivery,
   lostAcks,
+  missingKey,
   overtakeWithinEntity,
+  payloadMismatch,
   raceSameEntity,
   reorderWithin,
   sequentialDuplicates,

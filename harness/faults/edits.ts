@@ -11,7 +11,10 @@ import type fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
 import type { Schedule, Step } from '../schedule/schedule.ts';
 import { applyCrashRestart, type CrashRestartEdit } from './crash-restart.ts';
+import { applyClientRetries, type ClientRetriesEdit } from './client-retries.ts';
 import { applyConcurrentDuplicates, type ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
+import { applyMissingKey, type MissingKeyEdit } from './missing-key.ts';
+import { applyPayloadMismatch, type PayloadMismatchEdit } from './payload-mismatch.ts';
 import { applyLostAck, type LostAckEdit } from './lost-acks.ts';
 import { applyOvertake, type OvertakeEdit } from './overtake.ts';
 import { applyRace, type RaceEdit } from './race-same-entity.ts';
@@ -24,7 +27,18 @@ import type { ApplyEdit } from './types.ts';
  * One fault, as data (what fast-check draws, shrinks and a counterexample saves as JSON).
  * Positions refer to steps of the schedule the edit is applied to.
  */
-export type FaultEdit = DuplicateEdit | ConcurrentDuplicatesEdit | ReorderEdit | LostAckEdit | RaceEdit | OvertakeEdit | CrashRestartEdit | LateRedeliveryEdit;
+export type FaultEdit =
+  | DuplicateEdit
+  | ConcurrentDuplicatesEdit
+  | ReorderEdit
+  | LostAckEdit
+  | RaceEdit
+  | OvertakeEdit
+  | PayloadMismatchEdit
+  | MissingKeyEdit
+  | ClientRetriesEdit
+  | CrashRestartEdit
+  | LateRedeliveryEdit;
 
 /**
  * A fault, as listed in `defineScenario({ faults })`: given how many steps the schedule has (and
@@ -53,6 +67,9 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   race: applyRace,
   overtake: applyOvertake,
   'crash-restart': applyCrashRestart,
+  'payload-mismatch': applyPayloadMismatch,
+  'missing-key': applyMissingKey,
+  'client-retries': applyClientRetries,
   'late-redelivery': applyLateRedelivery,
 };
 

@@ -94,4 +94,14 @@ describe('deliveriesAcknowledged', () => {
     expect(violation!.evidence[1]).toMatchObject({ attempt: 4 });
     expect(String(violation!.evidence[1]!.body)).toHaveLength(201);
   });
+
+  it('leaves a client variant (same key, other payload) to its profile: its answer neither acknowledges the request nor fails it', async () => {
+    const variant = { kind: 'payload-mismatch', field: 'amount' } as const;
+    // The request itself never acknowledged: a variant's 422 does not stand in for it.
+    const unacked = await violationsOf(deliveriesAcknowledged, ctx([delivery(0, false, 409), delivery(0, true, 422, '', { variant })]));
+    expect(unacked).toHaveLength(1);
+    expect(unacked[0]!.message).toContain('delivered 1 time(s)');
+    // The request acknowledged; its variant's answer (whatever it is) is not judged here.
+    expect(await violationsOf(deliveriesAcknowledged, ctx([delivery(1, true, 201), delivery(1, false, 417, '<html>', { variant })]))).toEqual([]);
+  });
 });

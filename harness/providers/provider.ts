@@ -58,6 +58,49 @@ export interface ProviderEvent {
    * `stripe: event type customer.created`. With the provider's `strict` setting it is an error.
    */
   unmodelled?: string;
+  /**
+   * Set for a request of the merchant's own clients carrying an idempotency key (a client-API
+   * provider): the key, and how the request can be varied by the client faults.
+   */
+  client?: ClientRequestInfo;
+}
+
+/** What the client faults may do with one keyed client request. */
+export interface ClientRequestInfo {
+  key: string;
+  /** The route it was sent to (its configured name). */
+  route: string;
+  /** Body fields that can be changed to send the same key with another payload. */
+  mismatchFields: readonly MismatchField[];
+  /** The profile rejects a request without a key (IETF 400); the missing-key fault applies. */
+  keyRequired: boolean;
+}
+
+export type MismatchField = 'amount' | 'currency';
+
+/**
+ * A delivery sent differently from its recording, as plain data (a client fault): the same key
+ * with another payload, or no key at all. The provider's `vary` turns it into bytes.
+ */
+export type RequestVariant = { kind: 'payload-mismatch'; field: MismatchField } | { kind: 'missing-key' };
+
+/**
+ * How a sender retries what it did not see answered: exponential backoff with jitter, in the
+ * sender's own milliseconds; replay waits them multiplied by `timeScale`.
+ */
+export interface RetryTiming {
+  /** Retries after the first attempt. Default 3. */
+  attempts?: number;
+  /** Wait before the first retry. */
+  baseMs: number;
+  /** Each wait is the previous one times this. Default 2. */
+  factor?: number;
+  /** No wait is longer. Default 30 000. */
+  maxMs?: number;
+  /** Fraction of each wait drawn at random (0: none, 1: anywhere from 0 to the full wait). Default 0.5. */
+  jitter?: number;
+  /** Real milliseconds per millisecond of the sender's. Default 1; 0.1 replays ten times faster. */
+  timeScale?: number;
 }
 
 /** Test secrets a provider signs with at replay time. Keys are provider-specific. */
@@ -115,6 +158,10 @@ export interface Provider {
    * Absent: the adapter has no settings of its own beyond `strict`.
    */
   configure?(settings: ProviderSettings): Provider;
+  /** The request for a client fault's variant (`RequestVariant`) of a signed one. Absent: the provider has none. */
+  vary?(exchange: Exchange, variant: RequestVariant, signed: SignedRequest): SignedRequest;
+  /** How the sender retries an unacknowledged request. Absent: redelivered with no wait, as before. */
+  retry?: RetryTiming;
 }
 
 export const defineProvider = <P extends Provider>(provider: P): P => provider;

@@ -23,7 +23,10 @@ describe('provider registry', () => {
     }
     expect(error).toBeInstanceOf(IdemgateError);
     expect((error as IdemgateError).code).toBe('PROVIDER_UNKNOWN');
-    expect((error as IdemgateError).message).toBe(`unknown provider "ipay88" (known: ${Object.keys(builtinProviders).sort().join(', ')})`);
+    expect((error as IdemgateError).message).toBe(
+      `unknown provider "ipay88" (known: ${Object.keys(builtinProviders).sort().join(', ')}; ` +
+        'your own service\'s client API is configured as clientApis.ipay88, an adapter of your own as adapters.ipay88)',
+    );
     expect(Object.keys(builtinProviders)).toEqual(expect.arrayContaining(['fpx', 'shopee', 'stripe', 'fpx-indirect', 'billplz']));
   });
 

@@ -3,7 +3,7 @@ import { billplzCallback } from './billplz/billplz.ts';
 import { fpxDirectAc } from './fpx/direct-ac.ts';
 import { fpxEnquiryTick } from './fpx-enquiry-tick/tick.ts';
 import { fpxIndirectAc } from './fpx-indirect/indirect-ac.ts';
-import { merchantClient } from './merchant-client/client-request.ts';
+import { clientApiProvider, type ClientApiConfig } from './client-api/provider.ts';
 import { badExchange } from './_internals/exchange.ts';
 import type { Provider, ProviderSettings } from './provider.ts';
 import { shopeePush } from './shopee/push.ts';
@@ -15,7 +15,6 @@ export const builtinProviders: Readonly<Record<string, Provider>> = Object.freez
   shopee: shopeePush,
   fpx: fpxDirectAc,
   stripe: stripeWebhook,
-  'merchant-client': merchantClient,
   'fpx-indirect': fpxIndirectAc,
   billplz: billplzCallback,
   'fpx-enquiry-tick': fpxEnquiryTick,
@@ -25,15 +24,26 @@ export const builtinProviders: Readonly<Record<string, Provider>> = Object.freez
 export interface AdapterConfig {
   adapters?: Readonly<Record<string, Provider>> | undefined;
   providerSettings?: Readonly<Record<string, ProviderSettings>> | undefined;
+  /** The merchant's own client APIs, each a provider by its name (`clientApiProvider`). */
+  clientApis?: Readonly<Record<string, ClientApiConfig>> | undefined;
+}
+
+/** The config's client APIs as providers, by name. */
+export function clientApiProviders(config: Pick<AdapterConfig, 'clientApis'>): Record<string, Provider> {
+  return Object.fromEntries(Object.entries(config.clientApis ?? {}).map(([name, api]) => [name, clientApiProvider(name, api)]));
 }
 
 /**
- * The adapter for a provider name: the config's own adapters first, then the built-in ones, each
+ * The adapter for a provider name: the config's own adapters first, then its client APIs
+ * (`clientApis`), then the built-in ones, each
  * with its `providerSettings` applied (its effect model, and `strict`: an unmodelled event is an
  * error). Each adapter is set up once per resolver.
  */
 export function adapterResolver(config: AdapterConfig = {}): (name: string) => Provider {
-  const all = config.adapters === undefined ? builtinProviders : { ...builtinProviders, ...config.adapters };
+  const all =
+    config.adapters === undefined && config.clientApis === undefined
+      ? builtinProviders
+      : { ...builtinProviders, ...clientApiProviders(config), ...config.adapters };
   const made = new Map<string, Provider>();
   return (name) => {
     let provider = made.get(name);
@@ -79,7 +89,8 @@ export function providerFor(name: string, providers: Readonly<Record<string, Pro
   if (provider === undefined) {
     throw new IdemgateError(
       'PROVIDER_UNKNOWN',
-      `unknown provider "${name}"${didYouMean(name, Object.keys(providers))} (known: ${Object.keys(providers).sort().join(', ')})`,
+      `unknown provider "${name}"${didYouMean(name, Object.keys(providers))} (known: ${Object.keys(providers).sort().join(', ')}; ` +
+        `your own service's client API is configured as clientApis.${name}, an adapter of your own as adapters.${name})`,
       { details: { provider: name, known: Object.keys(providers) } },
     );
   }

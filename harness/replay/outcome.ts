@@ -1,3 +1,5 @@
+import type { RequestVariant } from '../providers/provider.ts';
+
 /** What happened to one delivery during replay. Plain data; reports and invariants read it. */
 export interface DeliveryOutcome {
   /** 0-based step in the schedule; redeliveries after the schedule get steps after the last one. */
@@ -15,4 +17,8 @@ export interface DeliveryOutcome {
   acknowledged: boolean;
   startedAtMs: number;
   durationMs: number;
+  /** The request was sent differently from its recording (a client fault). */
+  variant?: RequestVariant;
+  /** Real milliseconds waited before sending it (a retry's scaled backoff or delay). */
+  waitedMs?: number;
 }

@@ -724,3 +724,105 @@ describe('a delivery marked for a crash (the crash-restart fault)', () => {
     }
   });
 });
+
+describe('client retry timing and request variants', () => {
+  /** A client API: retries on its own backoff, and can send a variant (marked in a header here). */
+  const clientProvider: Provider = {
+    ...fakeProvider,
+    name: 'fake',
+    retry: { attempts: 4, baseMs: 100, factor: 2, maxMs: 1000, jitter: 0.5, timeScale: 0.1 },
+    vary: (_exchange, variant, signed) => ({ ...signed, headers: { ...signed.headers, 'x-variant': variant.kind } }),
+  };
+  const clientOptions = (target: TestTarget, behaviours: Behaviour[], extra: Partial<ReplayOptions> = {}): ReplayOptions => ({
+    ...options(target, behaviours, extra),
+    providers: () => clientProvider,
+  });
+
+  it('retries an in-flight answer on the client backoff (scaled, jittered as data) until the stored answer comes', async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+
+    const outcomes = await replaySchedule(cleanSchedule(1), clientOptions(target, [{ id: 'busy', failFirst: 2 }], { clock }));
+
+    expect(outcomes.map((o) => [o.origin, o.status, o.acknowledged])).toEqual([
+      ['schedule', 409, false],
+      ['redelivery', 409, false],
+      ['redelivery', 200, true],
+    ]);
+    // 100 ms then 200 ms of the client's, each less up to half by its jitter, at a tenth of real time.
+    expect(clock.slept).toHaveLength(2);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(5);
+    expect(clock.slept[0]).toBeLessThanOrEqual(10);
+    expect(clock.slept[1]).toBeGreaterThanOrEqual(10);
+    expect(clock.slept[1]).toBeLessThanOrEqual(20);
+    expect(outcomes[1]!.waitedMs).toBe(clock.slept[0]);
+    // The same exchange and retry always draw the same jitter: a seed replays the same waits.
+    const again = fakeClock();
+    await replaySchedule(cleanSchedule(1), clientOptions(target, [{ id: 'busy2', failFirst: 2 }], { clock: again }));
+    expect(again.slept).toEqual(clock.slept);
+  });
+
+  it('gives up after the retry timing\'s attempts', async () => {
+    const target = await startTarget();
+    const outcomes = await replaySchedule(cleanSchedule(1), clientOptions(target, [{ id: 'locked', status: 409 }], { clock: fakeClock() }));
+    expect(outcomes.map((o) => o.origin)).toEqual(['schedule', 'redelivery', 'redelivery', 'redelivery', 'redelivery']);
+  });
+
+  it('skips a scheduled client retry once the exchange is answered, and waits its backoff before one that is sent', async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+    const schedule: Schedule = {
+      steps: [
+        { kind: 'send', delivery: { exchange: 0 } },
+        { kind: 'send', delivery: { exchange: 0, backoff: { retry: 0, jitter: 0 } } },
+        { kind: 'send', delivery: { exchange: 1 } },
+        { kind: 'send', delivery: { exchange: 1, backoff: { retry: 2, jitter: 1 } } },
+      ],
+    };
+
+    const outcomes = await replaySchedule(schedule, clientOptions(target, [{ id: 'ok' }, { id: 'slow', failFirst: 1 }], { clock }));
+
+    expect(outcomes.map((o) => [o.exchange, o.step, o.status])).toEqual([
+      [0, 0, 200],
+      [1, 2, 409],
+      [1, 3, 200],
+    ]);
+    // The skipped retry waited nothing; the sent one its 400 ms less all its jitter (half), at a tenth.
+    expect(clock.slept).toEqual([20]);
+  });
+
+  it('sends a variant through the provider\'s vary, marks its outcome, and does not count its answer as the request\'s', async () => {
+    const target = await startTarget();
+    const received: string[] = [];
+    const marking: Provider = { ...clientProvider, vary: (x, v, signed) => (received.push(v.kind), clientProvider.vary!(x, v, signed)) };
+    const schedule: Schedule = { steps: [{ kind: 'send', delivery: { exchange: 0, variant: { kind: 'payload-mismatch', field: 'amount' } } }] };
+
+    const outcomes = await replaySchedule(schedule, { ...clientOptions(target, [{ id: 'v' }], { clock: fakeClock() }), providers: () => marking });
+
+    expect(received).toEqual(['payload-mismatch']);
+    expect(outcomes[0]).toMatchObject({ variant: { kind: 'payload-mismatch', field: 'amount' }, status: 200, acknowledged: true });
+    // Answered, but as a variant: the recorded request itself was never sent, so the client sends it.
+    expect(outcomes.slice(1).map((o) => [o.origin, o.variant])).toEqual([['redelivery', undefined]]);
+  });
+});
+
+describe('a client retry chain in the schedule', () => {
+  it('goes on retrying until answered before the next step', async () => {
+    const target = await startTarget();
+    const provider: Provider = { ...fakeProvider, retry: { attempts: 5, baseMs: 10, timeScale: 0 } };
+    const schedule: Schedule = {
+      steps: [
+        { kind: 'send', delivery: { exchange: 0, backoff: { retry: 0, jitter: 0, untilAnswered: true } } },
+        { kind: 'send', delivery: { exchange: 1 } },
+      ],
+    };
+    const outcomes = await replaySchedule(schedule, { ...options(target, [{ id: 'busy', failFirst: 3 }, { id: 'next' }]), providers: () => provider });
+    expect(outcomes.map((o) => [o.exchange, o.step, o.status])).toEqual([
+      [0, 0, 409],
+      [0, 0, 409],
+      [0, 0, 409],
+      [0, 0, 200],
+      [1, 1, 200],
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import type { Provider, ProviderSecrets } from '../providers/provider.ts';
 import type { Delivery, DeliveryCrash, Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { backoffMs, sweepJitter } from './backoff.ts';
 import { sendRequest, type HttpResult } from './deliver.ts';
 import type { DeliveryOutcome } from './outcome.ts';
 
@@ -145,31 +146,51 @@ export function createReplayer(options: ReplayOptions): Replayer {
       opts.stop?.throwIfAborted();
     };
 
+    /** A delivery's wait before it is sent, in real ms: its recorded delay or its client backoff, on the sender's scale. */
+    const waitOf = (delivery: Delivery, provider: Provider): number => {
+      const scale = provider.retry?.timeScale ?? timeScale;
+      let ms = delivery.delayMs ?? 0;
+      if (delivery.backoff !== undefined && provider.retry !== undefined) ms += backoffMs(provider.retry, delivery.backoff.retry, delivery.backoff.jitter);
+      return ms * scale;
+    };
+
     const deliver = async (
       delivery: Delivery,
       step: number,
       source: DeliveryOutcome['origin'],
       p: Pool,
-    ): Promise<Sent> => {
+    ): Promise<Sent | undefined> => {
       const exchange = tape.exchanges[delivery.exchange]!;
       const provider = plan.providers.get(exchange.provider)!;
+      // A client stops retrying once it has its answer (checked again after the wait: another
+      // delivery of the exchange may have been answered meanwhile).
+      const answeredAlready = () => delivery.backoff !== undefined && acknowledged.has(delivery.exchange);
+      if (answeredAlready()) return undefined;
+      if (delivery.afterQuiet === true && opts.quiesce !== undefined) await opts.quiesce();
+      const waitMs = waitOf(delivery, provider);
+      if (waitMs > 0) {
+        try {
+          await clock.sleep(waitMs, signal);
+        } catch (e) {
+          cancelled(); // a cancelled back-off ends the replay with the signal's reason
+          throw e;
+        }
+      }
+      if (answeredAlready()) return undefined;
       const attempt = (attempts.get(delivery.exchange) ?? 0) + 1;
       attempts.set(delivery.exchange, attempt);
       const url = base + (endpoints?.[exchange.provider] ?? exchange.path);
-      const signed = provider.sign(exchange, {
+      let signed = provider.sign(exchange, {
         secrets: secrets[exchange.provider]!,
         now: now(),
         url,
         attempt,
       });
-      if (delivery.afterQuiet === true && opts.quiesce !== undefined) await opts.quiesce();
-      if (delivery.delayMs !== undefined && timeScale > 0) {
-        try {
-          await clock.sleep(delivery.delayMs * timeScale, signal);
-        } catch (e) {
-          cancelled(); // a cancelled back-off ends the replay with the signal's reason
-          throw e;
+      if (delivery.variant !== undefined) {
+        if (provider.vary === undefined) {
+          throw new IdemgateError('SCHEDULE_INVALID', `step ${step}: provider ${provider.name} cannot send a ${delivery.variant.kind} variant (it has no vary)`);
         }
+        signed = provider.vary(exchange, delivery.variant, signed);
       }
       const startedAtMs = clock.now() - t0;
       const target = new URL(url);
@@ -193,8 +214,11 @@ export function createReplayer(options: ReplayOptions): Replayer {
         origin: source,
         startedAtMs,
         durationMs,
+        ...(delivery.variant === undefined ? {} : { variant: delivery.variant }),
+        ...(waitMs > 0 ? { waitedMs: waitMs } : {}),
       });
-      if (sent.acknowledged) acknowledged.add(delivery.exchange);
+      // A variant's answer is not the answer to the recorded request.
+      if (sent.acknowledged && delivery.variant === undefined) acknowledged.add(delivery.exchange);
       if (opts.onOutcome !== undefined) {
         const { connectFailed: _, ...outcome } = sent;
         opts.onOutcome(outcome);
@@ -233,15 +257,23 @@ export function createReplayer(options: ReplayOptions): Replayer {
       return { result: 'crashed', at: atCall ? 'at its upstream call' : 'after it answered (answer discarded)' };
     };
 
+    const sentOnly = (xs: readonly (Sent | undefined)[]): Sent[] => xs.filter((x): x is Sent => x !== undefined);
     for (const [index, step] of schedule.steps.entries()) {
       cancelled();
       if (step.kind === 'send') {
-        outcomes.push(await deliver(step.delivery, index, 'schedule', pool(1)));
+        outcomes.push(...sentOnly([await deliver(step.delivery, index, 'schedule', pool(1))]));
+        const chain = step.delivery.backoff;
+        if (chain?.untilAnswered === true) {
+          const exchange = step.delivery.exchange;
+          const attemptsLeft = plan.providers.get(tape.exchanges[exchange]!.provider)!.retry?.attempts ?? 3;
+          for (let r = chain.retry + 1; r < attemptsLeft && !acknowledged.has(exchange); r++) {
+            cancelled();
+            outcomes.push(...sentOnly([await deliver({ exchange, backoff: { retry: r, jitter: sweepJitter(exchange, r) } }, index, 'schedule', pool(1))]));
+          }
+        }
       } else {
         const group = pool(step.deliveries.length);
-        outcomes.push(
-          ...(await Promise.all(step.deliveries.map((d) => deliver(d, index, 'schedule', group)))),
-        );
+        outcomes.push(...sentOnly(await Promise.all(step.deliveries.map((d) => deliver(d, index, 'schedule', group)))));
       }
       if (index === 0) unreachableCheck(outcomes, base);
       if (crashed) {
@@ -254,12 +286,41 @@ export function createReplayer(options: ReplayOptions): Replayer {
     }
 
     let next = schedule.steps.length;
+    // Senders with a retry timing (the merchant's clients) retry each unanswered request on its
+    // own backoff, all at once as independent clients do; the others sweep with no wait, as before.
+    const pendingAfter = plan.exchanges.filter((x) => !acknowledged.has(x));
+    const timed = pendingAfter.filter((x) => plan.providers.get(tape.exchanges[x]!.provider)!.retry !== undefined);
+    if (timed.length > 0) {
+      // One client per entity: a refund is retried only after its payment's retries are over (a
+      // client does not refund a payment it has no answer for); different entities' clients retry at once.
+      const byGroup = new Map<string, number[]>();
+      for (const exchange of timed) {
+        const x = tape.exchanges[exchange]!;
+        const event = plan.providers.get(x.provider)!.interpret(x, tape);
+        const key = `${x.provider}:${event.group ?? event.identity}`;
+        byGroup.set(key, [...(byGroup.get(key) ?? []), exchange]);
+      }
+      const group = pool(byGroup.size);
+      const chains = [...byGroup.values()].map(async (exchanges) => {
+        const sent: Sent[] = [];
+        for (const exchange of exchanges) {
+          const retry = plan.providers.get(tape.exchanges[exchange]!.provider)!.retry!;
+          for (let r = 0; r < (retry.attempts ?? 3) && !acknowledged.has(exchange); r++) {
+            cancelled();
+            const out = await deliver({ exchange, backoff: { retry: r, jitter: sweepJitter(exchange, r) } }, next++, 'redelivery', group);
+            if (out !== undefined) sent.push(out);
+          }
+        }
+        return sent;
+      });
+      outcomes.push(...(await Promise.all(chains)).flat());
+    }
     for (let round = 0; round < redeliveryRounds; round++) {
-      const pending = plan.exchanges.filter((x) => !acknowledged.has(x));
+      const pending = plan.exchanges.filter((x) => !acknowledged.has(x) && !timed.includes(x));
       if (pending.length === 0) break;
       for (const exchange of pending) {
         cancelled();
-        outcomes.push(await deliver({ exchange }, next++, 'redelivery', pool(1)));
+        outcomes.push(...sentOnly([await deliver({ exchange }, next++, 'redelivery', pool(1))]));
       }
     }
     cancelled();
@@ -345,7 +406,7 @@ function prepare(
 function toOutcome(
   http: HttpResult,
   provider: Provider,
-  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs'>,
+  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs' | 'variant' | 'waitedMs'>,
 ): Sent {
   const common = { ...base, provider: provider.name, connectFailed: false };
   switch (http.result) {

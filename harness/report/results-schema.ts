@@ -25,6 +25,14 @@ const isoDateTime = z
 const database = z.enum(['pglite', 'postgres']).meta({ id: 'database' });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
+const requestVariant = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('payload-mismatch'), field: z.enum(['amount', 'currency']) }),
+    z.strictObject({ kind: z.literal('missing-key') }),
+  ])
+  .describe('Sent differently from its recording: the same idempotency key with another payload, or no key.')
+  .meta({ id: 'requestVariant' });
+
 const delivery = z
   .strictObject({
     exchange: count.describe("Index into the scenario tape's exchanges."),
@@ -34,6 +42,11 @@ const delivery = z
       .strictObject({ when: z.enum(['answered', 'upstream-call']), downtimeMs: ms })
       .optional()
       .describe('The target is killed (SIGKILL) while this delivery is in flight, then restarted: after its answer arrived, or at its first upstream call.'),
+    variant: requestVariant.optional(),
+    backoff: z
+      .strictObject({ retry: count, jitter: z.number().min(0).max(1), untilAnswered: z.literal(true).optional() })
+      .optional()
+      .describe("A client's retry: its retry timing's backoff for retry `retry` with this jitter draw; not sent once the exchange was acknowledged."),
     afterQuiet: z.literal(true).optional().describe('Sent only once the target was quiet (target.quiescence): a late redelivery.'),
   })
   .meta({ id: 'delivery' });
@@ -68,6 +81,9 @@ const faultEdit = z
       downtimeMs: z.number(),
       redeliverAfter: z.int(),
     }),
+    z.strictObject({ kind: z.literal('payload-mismatch'), exchange: z.int(), field: z.enum(['amount', 'currency']), after: z.int() }),
+    z.strictObject({ kind: z.literal('missing-key'), exchange: z.int(), after: z.int() }),
+    z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
     z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
@@ -97,6 +113,8 @@ const deliveryOutcome = z
     acknowledged: z.boolean(),
     startedAtMs: ms,
     durationMs: ms,
+    variant: requestVariant.optional(),
+    waitedMs: ms.optional().describe("Real ms waited before sending it (a retry's scaled backoff)."),
   })
   .meta({ id: 'deliveryOutcome' });
 

@@ -5,6 +5,8 @@
  * shrink the edits and a failure replays from its seed and path. This module knows no fault:
  * `faults/` builds on it, never the other way round.
  */
+import type { RequestVariant } from '../providers/provider.ts';
+
 export interface Delivery {
   /** Index into the scenario tape's exchanges (0-based). */
   exchange: number;
@@ -16,6 +18,19 @@ export interface Delivery {
    * recorded, not waited).
    */
   delayMs?: number;
+  /** Sent differently from its recording (a client fault): the same key with another payload, or no key. */
+  variant?: RequestVariant;
+  /**
+   * A client's retry: waits the sender's retry timing (`Provider.retry`) for retry number `retry`
+   * (0-based) with `jitter` (0..1) as the jitter draw, and is not sent at all once the exchange
+   * has been acknowledged (a client stops retrying once it has its answer).
+   */
+  backoff?: {
+    retry: number;
+    jitter: number;
+    /** The client goes on retrying (its timing's later retries, jitter hashed) until answered or out of attempts, before the schedule moves on. */
+    untilAnswered?: true;
+  };
   /**
    * The target is killed (SIGKILL) while this delivery is in flight and started again before the
    * schedule goes on: the crash-restart fault. Its answer, if any, is never seen.
@@ -82,6 +97,13 @@ function crashNote(crash: DeliveryCrash | undefined): string {
   return `  [target killed (SIGKILL) ${when}, restarted; next delivery ≥ ${formatDelay(crash.downtimeMs)} later]`;
 }
 
+function variantNote(d: Delivery): string {
+  const backoff = d.backoff === undefined ? '' : `  [client retry ${d.backoff.retry + 1}${d.backoff.untilAnswered === true ? ' and on' : ''} after its backoff, until answered]`;
+  if (d.variant === undefined) return backoff;
+  const what = d.variant.kind === 'missing-key' ? 'without its idempotency key' : `same key, other ${d.variant.field}`;
+  return `  [${what}]${backoff}`;
+}
+
 /** Human-readable one line per step, for the console and reports. */
 export function describeSchedule(schedule: Schedule, label: (exchange: number) => string): string[] {
   return schedule.steps.map((step, i) => {
@@ -91,7 +113,7 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
       const late = step.delivery.afterQuiet === true ? '  [once the target went quiet: its earlier work done]' : '';
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}${crashNote(step.delivery.crash)}`;
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}${variantNote(step.delivery)}${crashNote(step.delivery.crash)}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
     const crash = crashNote(step.deliveries[0]!.crash);

@@ -1,4 +1,5 @@
 import type { Tape } from './schema.ts';
+import { keepOrigin } from './read.ts';
 import { IdemgateError } from '../errors.ts';
 
 function mergeObjects(a: unknown, b: unknown): unknown {
@@ -21,7 +22,7 @@ export function mergeTapes(tapes: readonly Tape[]): Tape {
   const exchanges = tapes
     .flatMap((t, tapeIndex) => t.exchanges.map((e, i) => ({ e, key: Date.parse(e.recordedAt), tapeIndex, i })))
     .sort((x, y) => x.key - y.key || x.tapeIndex - y.tapeIndex || x.i - y.i)
-    .map(({ e }, i) => ({ ...e, seq: i + 1 }));
+    .map(({ e }, i) => keepOrigin(e, { ...e, seq: i + 1 }));
   let upstream: unknown = undefined;
   for (const t of tapes) if (t.header.upstream !== undefined) upstream = mergeObjects(upstream, t.header.upstream);
   return {

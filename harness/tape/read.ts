@@ -55,12 +55,28 @@ export function parseTape(text: string, file = '<memory>'): Tape {
       fail(file, lineNo, `seq ${exchange.seq} is not greater than the previous seq ${lastSeq}`);
     }
     lastSeq = exchange.seq;
+    origins.set(exchange, { file, line: lineNo });
     exchanges.push(exchange);
   });
   if (header === undefined) fail(file, 1, 'empty tape: expected a header line');
   // Nothing to replay: a scenario on it would fail later, far from the cause.
   if (exchanges.length === 0) fail(file, headerLine, 'the tape has a header but no exchanges');
   return { header, exchanges, file };
+}
+
+const origins = new WeakMap<Exchange, { file: string; line: number }>();
+
+/**
+ * Where a parsed exchange was read from (`file`, 1-based `line`), for messages a user acts on in
+ * an editor: `fixtures/tapes/payments.jsonl:4`. Undefined for an exchange built in memory.
+ */
+export const exchangeOrigin = (exchange: Exchange): { file: string; line: number } | undefined => origins.get(exchange);
+
+/** Keeps an exchange's origin on a copy of it (a merged tape renumbers seq). */
+export function keepOrigin<E extends Exchange>(from: Exchange, to: E): E {
+  const origin = origins.get(from);
+  if (origin !== undefined) origins.set(to, origin);
+  return to;
 }
 
 /** Reads and parses a tape file; a missing file is TAPE_NOT_FOUND naming the path. */

@@ -1,1 +1,0 @@
-export { CHARGES_PATH, REFUNDS_PATH, merchantClient } from './client-request.ts';
