@@ -7,41 +7,22 @@
  * crash-restart scenario (5.5 s of downtime per crash) it took 792 s on 2 cores shared with
  * another matrix run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import config from '../../idemgate.config.ts';
+import { CI_MATRIX_ARGS, runMutateCli } from './_testing/mutate-cli.ts';
 import type { MatrixResult } from './result.ts';
 
-const repo = resolve(import.meta.dirname, '../..');
-/** Schedules per scenario per mutant, spread over two rounds; shrinking bounded to 5 s. */
-const CI_MATRIX_ARGS = ['--operators', 'marked', '--runs', '10', '--rounds', '2', '--shrink-budget', '5', '--jobs', '2'];
 
 const reports = await mkdtemp(join(tmpdir(), 'idemgate-reference-matrix-'));
 afterAll(() => rm(reports, { recursive: true, force: true }));
 
-function mutate(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(repo, 'harness/cli/bin.js'), 'mutate', ...args], {
-      cwd: repo,
-      // Without vitest's own variables: the scenario files the CLI imports register vitest tests
-      // (scenarioTest) when they see them.
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST'))), CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    // The reference service logs failed upstream calls on stderr during the upstream scenarios.
-    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8').split('\n').filter((l) => !l.startsWith('merchant-service:')).join('\n')));
-    child.on('exit', (code) => done({ code, out }));
-  });
-}
-
 describe('guard-mutation matrix on the reference service', () => {
   it('kills every marked guard with the scenarios, and the unmutated service passes', async () => {
-    const { code, out } = await mutate([...CI_MATRIX_ARGS, '--reports', reports]);
+    // The reference service logs failed upstream calls on stderr during the upstream scenarios.
+    const { code, out } = await runMutateCli([...CI_MATRIX_ARGS, '--reports', reports], (l) => l.startsWith('merchant-service:'));
     const table = out.indexOf('guard / mutant');
     console.log(table === -1 ? out : out.slice(table));
     const result = JSON.parse(await readFile(join(reports, 'mutation.json'), 'utf8')) as MatrixResult;
