@@ -147,6 +147,7 @@ const clientApiSchema = z.object({
       z.custom<IdempotencyProfile>((v) => isObject(v) && typeof v.name === 'string', { error: "must be 'ietf', 'stripe' or a profile (defineIdempotencyProfile)" }),
     ])
     .optional(),
+  forgedHeaders: z.record(z.string().min(1), z.string()).optional(),
   retry: z
     .object({
       attempts: z.number().int().nonnegative().optional(),

@@ -63,6 +63,7 @@ export {
   concurrentDuplicates,
   crashRestart,
   deliveryFaults,
+  forgedHeaders,
   lateRedelivery,
   lostAcks,
   missingKey,

@@ -13,6 +13,7 @@ import type { Schedule, Step } from '../schedule/schedule.ts';
 import { applyCrashRestart, type CrashRestartEdit } from './crash-restart.ts';
 import { applyClientRetries, type ClientRetriesEdit } from './client-retries.ts';
 import { applyConcurrentDuplicates, type ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
+import { applyForgedHeaders, type ForgedHeadersEdit } from './forged-headers.ts';
 import { applyMissingKey, type MissingKeyEdit } from './missing-key.ts';
 import { applyPayloadMismatch, type PayloadMismatchEdit } from './payload-mismatch.ts';
 import { applyLostAck, type LostAckEdit } from './lost-acks.ts';
@@ -36,6 +37,7 @@ export type FaultEdit =
   | OvertakeEdit
   | PayloadMismatchEdit
   | MissingKeyEdit
+  | ForgedHeadersEdit
   | ClientRetriesEdit
   | CrashRestartEdit
   | LateRedeliveryEdit;
@@ -69,6 +71,7 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'crash-restart': applyCrashRestart,
   'payload-mismatch': applyPayloadMismatch,
   'missing-key': applyMissingKey,
+  'forged-headers': applyForgedHeaders,
   'client-retries': applyClientRetries,
   'late-redelivery': applyLateRedelivery,
 };

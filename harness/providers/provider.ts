@@ -74,15 +74,38 @@ export interface ClientRequestInfo {
   mismatchFields: readonly MismatchField[];
   /** The profile rejects a request without a key (IETF 400); the missing-key fault applies. */
   keyRequired: boolean;
+  /**
+   * Headers the service must not take from a client, sent by the forged-headers fault with the same
+   * key and payload (`clientApis.<name>.forgedHeaders`); absent: `DEFAULT_FORGED_HEADERS`.
+   */
+  forgedHeaders?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Headers a client must not control, sent when a client API's config names none
+ * (`clientApis.<name>.forgedHeaders` replaces them): the "already answered from the idempotency
+ * store" markers a middleware or an edge cache sets on a replayed answer (`Idempotent-Replayed`,
+ * as Stripe and several published middlewares do; `X-Idempotency-Replayed`), and the client
+ * address a proxy sets (`X-Forwarded-For`, `X-Real-IP`; 203.0.113.7 is a documentation address).
+ */
+export const DEFAULT_FORGED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Idempotent-Replayed': 'true',
+  'X-Idempotency-Replayed': 'true',
+  'X-Forwarded-For': '203.0.113.7',
+  'X-Real-IP': '203.0.113.7',
+});
 
 export type MismatchField = 'amount' | 'currency';
 
 /**
  * A delivery sent differently from its recording, as plain data (a client fault): the same key
- * with another payload, or no key at all. The provider's `vary` turns it into bytes.
+ * with another payload, no key at all, or the same key and payload with headers a client must not
+ * control. The provider's `vary` turns it into bytes.
  */
-export type RequestVariant = { kind: 'payload-mismatch'; field: MismatchField } | { kind: 'missing-key' };
+export type RequestVariant =
+  | { kind: 'payload-mismatch'; field: MismatchField }
+  | { kind: 'missing-key' }
+  | { kind: 'forged-headers'; headers: Record<string, string> };
 
 /**
  * How a sender retries what it did not see answered: exponential backoff with jitter, in the

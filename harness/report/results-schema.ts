@@ -29,8 +29,9 @@ const requestVariant = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('payload-mismatch'), field: z.enum(['amount', 'currency']) }),
     z.strictObject({ kind: z.literal('missing-key') }),
+    z.strictObject({ kind: z.literal('forged-headers'), headers: z.record(z.string(), z.string()) }),
   ])
-  .describe('Sent differently from its recording: the same idempotency key with another payload, or no key.')
+  .describe('Sent differently from its recording: the same idempotency key with another payload, no key, or headers a client must not control.')
   .meta({ id: 'requestVariant' });
 
 const delivery = z
@@ -83,6 +84,7 @@ const faultEdit = z
     }),
     z.strictObject({ kind: z.literal('payload-mismatch'), exchange: z.int(), field: z.enum(['amount', 'currency']), after: z.int() }),
     z.strictObject({ kind: z.literal('missing-key'), exchange: z.int(), after: z.int() }),
+    z.strictObject({ kind: z.literal('forged-headers'), exchange: z.int(), headers: z.record(z.string(), z.string()), after: z.int() }),
     z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
     z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
   ])

@@ -100,7 +100,12 @@ function crashNote(crash: DeliveryCrash | undefined): string {
 function variantNote(d: Delivery): string {
   const backoff = d.backoff === undefined ? '' : `  [client retry ${d.backoff.retry + 1}${d.backoff.untilAnswered === true ? ' and on' : ''} after its backoff, until answered]`;
   if (d.variant === undefined) return backoff;
-  const what = d.variant.kind === 'missing-key' ? 'without its idempotency key' : `same key, other ${d.variant.field}`;
+  const what =
+    d.variant.kind === 'missing-key'
+      ? 'without its idempotency key'
+      : d.variant.kind === 'forged-headers'
+        ? `same key and payload, forged ${Object.entries(d.variant.headers).map(([k, v]) => `${k}: ${v}`).join(', ')}`
+        : `same key, other ${d.variant.field}`;
   return `  [${what}]${backoff}`;
 }
 

@@ -1,12 +1,22 @@
+import type { RequestVariant } from '../../providers/provider.ts';
 import type { ClientAnswer, ClientKeyedExchange } from '../facts.ts';
 
 const BODY_CHARS = 200;
+
+const variantLabel = (v: RequestVariant): string =>
+  v.kind === 'missing-key' ? 'missing-key' : v.kind === 'forged-headers' ? `forged-headers:${Object.keys(v.headers).join(',')}` : `payload-mismatch:${v.field}`;
+
+/**
+ * Sent with the request's own key and payload: the recording, or the same request with forged
+ * headers (which a correct service takes as a retry, to be answered the stored answer).
+ */
+export const isSameRequest = (a: ClientAnswer): boolean => a.variant === undefined || a.variant.kind === 'forged-headers';
 
 /** One answer as evidence. */
 export const answerRow = (a: ClientAnswer): Record<string, unknown> => ({
   step: a.step,
   origin: a.origin,
-  ...(a.variant === undefined ? {} : { variant: a.variant.kind === 'missing-key' ? 'missing-key' : `payload-mismatch:${a.variant.field}` }),
+  ...(a.variant === undefined ? {} : { variant: variantLabel(a.variant) }),
   outcome: a.result === 'answered' ? String(a.status) : a.result,
   ...(a.body === undefined ? {} : { body: a.body.length > BODY_CHARS ? `${a.body.slice(0, BODY_CHARS)}…` : a.body }),
   startedAtMs: Math.round(a.startedAtMs * 10) / 10,

@@ -2,14 +2,16 @@ import { capViolations, firstRows } from '../../invariants/evidence.ts';
 import { defineInvariant, type Violation } from '../../invariants/invariant.ts';
 import { meaningOf } from '../../providers/client-api/profile.ts';
 import { CLIENT_API_FACTS } from '../facts.ts';
-import { answerRow, isAnswered, requestName } from './answers.ts';
+import { answerRow, isAnswered, isSameRequest, requestName } from './answers.ts';
 
 const NAME = 'stored-answer-repeated';
 
 /**
  * Once a key has its answer, every retry with the same key and payload gets that answer back: the
  * same status and, under a `status-and-body` profile, the same body byte for byte (a client that
- * got `{"id":"pay_1"}` first and `{"id":"pay_2"}` on its retry books two payments).
+ * got `{"id":"pay_1"}` first and `{"id":"pay_2"}` on its retry books two payments). A request sent
+ * again with forged headers (`Idempotent-Replayed: true`, `X-Forwarded-For`) is such a retry: a
+ * made-up "already handled" answer to it differs from the stored one.
  */
 export const storedAnswerRepeated = defineInvariant({
   name: NAME,
@@ -22,7 +24,7 @@ export const storedAnswerRepeated = defineInvariant({
     let judged = 0;
     for (const request of requests) {
       const stored = request.answers
-        .filter((a) => a.variant === undefined && isAnswered(a) && meaningOf(request.profile, { status: a.status!, body: a.body ?? '' }) === 'answered')
+        .filter((a) => isSameRequest(a) && isAnswered(a) && meaningOf(request.profile, { status: a.status!, body: a.body ?? '' }) === 'answered')
         .sort((a, b) => a.endedAtMs - b.endedAtMs);
       if (stored.length < 2) continue;
       judged++;

@@ -5,6 +5,7 @@ import type { Tape } from '../../tape/schema.ts';
 import { merchantClientApi } from '../../../idemgate.config.ts';
 import { clientApiProvider, type ClientApiConfig } from './provider.ts';
 import { defineIdempotencyProfile, ietfProfile, meaningOf, stripeProfile } from './profile.ts';
+import { DEFAULT_FORGED_HEADERS } from '../provider.ts';
 
 const KEY = '89412db4-0674-42f9-896e-0cdf924449f2';
 
@@ -68,7 +69,7 @@ describe('clientApiProvider: the reference service /charges and /refunds as conf
       identity: `charge:${KEY}`,
       effect: { reference: 'ord_1', amountMinor: 15000, currency: 'MYR', direction: 'in' },
       group: 'ord_1',
-      client: { key: KEY, route: 'charge', mismatchFields: ['amount', 'currency'], keyRequired: true },
+      client: { key: KEY, route: 'charge', mismatchFields: ['amount', 'currency'], keyRequired: true, forgedHeaders: DEFAULT_FORGED_HEADERS },
     });
   });
 

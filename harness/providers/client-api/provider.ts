@@ -2,7 +2,7 @@ import { IdemgateError } from '../../errors.ts';
 import { exchangeOrigin } from '../../tape/read.ts';
 import type { Exchange, Tape } from '../../tape/schema.ts';
 import { badExchange, bodyText, replayHeaders } from '../_internals/exchange.ts';
-import { defineProvider, type MismatchField, type Provider, type ProviderEvent, type RetryTiming } from '../provider.ts';
+import { DEFAULT_FORGED_HEADERS, defineProvider, type MismatchField, type Provider, type ProviderEvent, type RetryTiming } from '../provider.ts';
 import { builtinProfiles, defineIdempotencyProfile, isFinal, type IdempotencyProfile } from './profile.ts';
 import {
   amountMinorOf,
@@ -42,6 +42,13 @@ export interface ClientApiConfig {
   profile?: 'ietf' | 'stripe' | IdempotencyProfile;
   /** How the clients retry a request they saw no final answer to. Default: 3 retries, 100 ms doubling, jitter 0.5, scale 1. */
   retry?: RetryTiming;
+  /**
+   * Headers the service must only set itself or trust from its own proxy, which the
+   * `forgedHeaders()` fault sends with a request's own key and payload (name → value). Replaces the
+   * defaults (`DEFAULT_FORGED_HEADERS`: `Idempotent-Replayed`, `X-Idempotency-Replayed`,
+   * `X-Forwarded-For`, `X-Real-IP`); `{}` forges nothing.
+   */
+  forgedHeaders?: Record<string, string>;
 }
 
 /** The client retry timing when the config gives none: a browser checkout's, roughly. */
@@ -118,6 +125,7 @@ function checkConfig(name: string, api: ClientApiConfig): { profile: Idempotency
 export function clientApiProvider(name: string, api: ClientApiConfig): ClientApiProvider {
   const { profile, retry } = checkConfig(name, api);
   const routes = api.routes;
+  const forgedHeaders: Readonly<Record<string, string>> = api.forgedHeaders === undefined ? DEFAULT_FORGED_HEADERS : Object.freeze({ ...api.forgedHeaders });
   const known = routes.map((r) => `${r.method ?? 'POST'} ${r.path}`).join(', ');
 
   const partsOf = (exchange: Exchange, tape: Pick<Tape, 'file'> | undefined): { route: ClientApiRoute; parts: RequestParts } => {
@@ -165,7 +173,7 @@ export function clientApiProvider(name: string, api: ClientApiConfig): ClientApi
         identity: `${route.name}:${key}`,
         effect: { reference, amountMinor, currency, direction: effect.direction },
         group: typeof group === 'string' && group !== '' ? group : reference,
-        client: { key, route: route.name, mismatchFields, keyRequired: profile.missingKey !== undefined },
+        client: { key, route: route.name, mismatchFields, keyRequired: profile.missingKey !== undefined, forgedHeaders },
       };
     },
     sign(exchange) {
@@ -176,6 +184,11 @@ export function clientApiProvider(name: string, api: ClientApiConfig): ClientApi
       if (variant.kind === 'missing-key') {
         const headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== profile.keyHeader.toLowerCase()));
         return { ...signed, headers };
+      }
+      if (variant.kind === 'forged-headers') {
+        const names = new Set(Object.keys(variant.headers).map((k) => k.toLowerCase()));
+        const kept = Object.entries(signed.headers).filter(([k]) => !names.has(k.toLowerCase()));
+        return { ...signed, headers: { ...Object.fromEntries(kept), ...variant.headers } };
       }
       const { route, parts } = partsOf(exchange, undefined);
       const { effect } = route;
