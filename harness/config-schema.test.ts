@@ -69,6 +69,14 @@ describe('validateConfig', () => {
     expect(checked.database?.migrate).toBe(migrate);
   });
 
+  it("keeps a client API's forgedHeaders (parsed output is what the run uses) and names a value that is not a string", () => {
+    const route = { name: 'payment', path: '/v1/payments', effect: { reference: 'body.id', amount: 'body.amount', direction: 'in' as const } };
+    const config: IdemgateConfig = { ...valid, clientApis: { payments: { routes: [route], forgedHeaders: { 'X-User-Id': 'admin' } } } };
+    expect(validateConfig(config, FILE).clientApis?.payments?.forgedHeaders).toEqual({ 'X-User-Id': 'admin' });
+    const bad = invalid({ ...valid, clientApis: { payments: { routes: [route], forgedHeaders: { 'X-User-Id': 1 } } } });
+    expect(bad.details.path).toBe('clientApis.payments.forgedHeaders.X-User-Id');
+  });
+
   it('accepts a config with no ledger mapping (a service without a money ledger)', () => {
     const { ledger: _, ...noLedger } = valid;
     expect(validateConfig(noLedger, FILE).ledger).toBeUndefined();
