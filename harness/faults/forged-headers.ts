@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_FORGED_HEADERS, type ProviderEvent } from '../providers/provider.ts';
-import { stepExchanges } from '../schedule/schedule.ts';
-import { clamp, requireInteger, type ApplyEdit } from './types.ts';
+import { requireInteger, type ApplyEdit } from './types.ts';
+import { sendVariantAfter } from './variant-send.ts';
 
 export { DEFAULT_FORGED_HEADERS };
 
@@ -58,13 +58,5 @@ export function forgedHeaders({ maxAfter = 3 }: { maxAfter?: number } = {}): (
   };
 }
 
-export const applyForgedHeaders: ApplyEdit<ForgedHeadersEdit> = (steps, edit) => {
-  const at = steps.findIndex((s) => stepExchanges(s).includes(edit.exchange));
-  if (at === -1) return [...steps];
-  const next = [...steps];
-  next.splice(clamp(at + 1 + edit.after, next.length), 0, {
-    kind: 'send',
-    delivery: { exchange: edit.exchange, variant: { kind: 'forged-headers', headers: { ...edit.headers } } },
-  });
-  return next;
-};
+export const applyForgedHeaders: ApplyEdit<ForgedHeadersEdit> = (steps, edit) =>
+  sendVariantAfter(steps, edit.exchange, edit.after, { kind: 'forged-headers', headers: { ...edit.headers } });

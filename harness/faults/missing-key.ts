@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
-import { stepExchanges } from '../schedule/schedule.ts';
-import { clamp, requireInteger, type ApplyEdit } from './types.ts';
+import { requireInteger, type ApplyEdit } from './types.ts';
+import { sendVariantAfter } from './variant-send.ts';
 
 /** `after` steps after the step delivering `exchange`, the same request is sent without its idempotency key. */
 export interface MissingKeyEdit {
@@ -34,10 +34,4 @@ export function missingKey({ maxAfter = 3 }: { maxAfter?: number } = {}): (
   };
 }
 
-export const applyMissingKey: ApplyEdit<MissingKeyEdit> = (steps, edit) => {
-  const at = steps.findIndex((s) => stepExchanges(s).includes(edit.exchange));
-  if (at === -1) return [...steps];
-  const next = [...steps];
-  next.splice(clamp(at + 1 + edit.after, next.length), 0, { kind: 'send', delivery: { exchange: edit.exchange, variant: { kind: 'missing-key' } } });
-  return next;
-};
+export const applyMissingKey: ApplyEdit<MissingKeyEdit> = (steps, edit) => sendVariantAfter(steps, edit.exchange, edit.after, { kind: 'missing-key' });

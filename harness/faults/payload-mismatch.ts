@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { MismatchField, ProviderEvent } from '../providers/provider.ts';
-import { stepExchanges } from '../schedule/schedule.ts';
-import { clamp, requireInteger, type ApplyEdit } from './types.ts';
+import { requireInteger, type ApplyEdit } from './types.ts';
+import { sendVariantAfter } from './variant-send.ts';
 
 /**
  * After the step delivering `exchange`, `after` steps later, the same client request is sent again
@@ -47,13 +47,5 @@ export function payloadMismatch({ maxAfter = 3, fields = ['amount'] }: { maxAfte
   };
 }
 
-export const applyPayloadMismatch: ApplyEdit<PayloadMismatchEdit> = (steps, edit) => {
-  const at = steps.findIndex((s) => stepExchanges(s).includes(edit.exchange));
-  if (at === -1) return [...steps];
-  const next = [...steps];
-  next.splice(clamp(at + 1 + edit.after, next.length), 0, {
-    kind: 'send',
-    delivery: { exchange: edit.exchange, variant: { kind: 'payload-mismatch', field: edit.field } },
-  });
-  return next;
-};
+export const applyPayloadMismatch: ApplyEdit<PayloadMismatchEdit> = (steps, edit) =>
+  sendVariantAfter(steps, edit.exchange, edit.after, { kind: 'payload-mismatch', field: edit.field });
