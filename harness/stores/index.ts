@@ -1,11 +1,11 @@
 import { IdemgateError } from '../errors.ts';
 import { callResetHook } from './http.ts';
-import { openRedisStore, type OpenRedisStore, type QueueCounts } from './redis.ts';
+import type { OpenRedisStore, QueueCounts } from './redis.ts';
 import { SESSION_PLACEHOLDER, type HttpStore, type RedisStore, type TargetStore } from './types.ts';
 
 export type { HttpStore, RedisStore, TargetStore } from './types.ts';
 export { SESSION_PLACEHOLDER, DEFAULT_QUEUE_PREFIX } from './types.ts';
-export { UNFINISHED_STATES, type QueueCounts, type UnfinishedState } from './redis.ts';
+export type { QueueCounts, UnfinishedState } from './redis.ts';
 
 /** A session's stores, connected: what the harness resets between schedules and reads for quiescence. */
 export interface TargetStores {
@@ -60,7 +60,8 @@ export async function openStores(configured: readonly TargetStore[], options: Op
   const opened: (OpenRedisStore | { hook: HttpStore; index: number })[] = [];
   try {
     for (const [index, store] of stores.entries()) {
-      opened.push(store.kind === 'redis' ? await openRedisStore(store, index) : { hook: store, index });
+      // bullmq and ioredis load only for a config that names a Redis store.
+      opened.push(store.kind === 'redis' ? await (await import('./redis.ts')).openRedisStore(store, index) : { hook: store, index });
     }
   } catch (e) {
     for (const o of opened) if ('close' in o) await o.close();
