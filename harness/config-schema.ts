@@ -96,6 +96,7 @@ export const targetConfigSchema = z.object({
   crashStart: commandStartSchema.optional(),
   stores: z.array(storeSchema).optional(),
   quiescence: quiescenceSchema.optional(),
+  timeScale: z.number().positive().max(1, { error: 'timeScale makes the target faster: a number in (0, 1]' }).optional(),
 }).refine((t) => !(t.quiescence?.probes ?? []).some((p) => p.kind === 'queues') || (t.stores ?? []).some((s) => s.kind === 'redis' && (s.queues ?? []).length > 0), {
   error: "a 'queues' quiescence probe needs a Redis store in target.stores that lists queues",
   path: ['quiescence', 'probes'],

@@ -22,7 +22,12 @@ const MAX_EVIDENCE = 5;
 /** The lines printed for one scenario result. */
 export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   const head = `${r.scenario}  ${r.schedules} schedules, ${r.invariantChecks} invariant checks, ${secondsOfMs(r.durationMs)} on ${r.database}`;
-  const notApplicable = r.notApplicable.map((n) => `    ${p.yellow('not applicable:')} ${n.invariant} (${n.reason})`);
+  const notApplicable = [
+    ...r.notApplicable.map((n) => `    ${p.yellow('not applicable:')} ${n.invariant} (${n.reason})`),
+    ...(r.excusedEffects === undefined
+      ? []
+      : [`    ${p.yellow('excused:')} ${r.excusedEffects} expected effect(s) over the schedules: an upstream refused what the target needed, and it ends work a refusal stopped`]),
+  ];
   if (r.status === 'passed') {
     // Passed on nothing: every invariant was not applicable, so no tick.
     const judgedNothing = new Set(r.invariants).size === r.notApplicable.length;
@@ -44,6 +49,7 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   const steps = r.counterexample.steps;
   lines.push(`    shrunk schedule (${steps.length} steps, edits: ${JSON.stringify(r.counterexample.draw.edits)}):`);
   for (const s of steps) lines.push(`      ${s}`);
+  for (const e of r.counterexample.excused ?? []) lines.push(`    ${p.yellow('excused:')} effect ${e.reference}: ${e.reason}`);
   // The upstream faults it kept (the delivery edits are in the line above).
   for (const f of keptFaultLines(r.counterexample).slice(1)) lines.push(`    ${p.yellow(f)}`);
   lines.push(`    replay: ${p.bold(r.replayCommand)}`);

@@ -147,6 +147,10 @@ const counterexample = z
       .array(timelineCallSchema)
       .optional()
       .describe('The calls the target made to simulated provider APIs while the shrunk schedule replayed.'),
+    excused: z
+      .array(z.strictObject({ reference: z.string(), reason: z.string() }))
+      .optional()
+      .describe('Expected effects this schedule did not expect after all (an upstream refused what the target needed, and the target ends work a refusal stopped), with why.'),
   })
   .meta({ id: 'counterexample' });
 
@@ -166,6 +170,7 @@ const resultBase = {
     .describe('Invariants that had nothing to judge in any schedule (requirement missing, or nothing of theirs in the traffic): not applicable, never held. Empty for an errored scenario.'),
   seed: z.int().describe('fast-check seed; with path it replays the counterexample.'),
   unmodelled: unmodelledList.optional(),
+  excusedEffects: count.optional().describe('Expected effects excused over all schedules (an upstream refused what the target needed); absent when none.'),
 };
 
 const scenarioResult = z

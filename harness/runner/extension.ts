@@ -5,7 +5,9 @@ import type { ProviderEvent } from '../providers/provider.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
-import type { OutboundCall } from './result.ts';
+import type { Excuse, OutboundCall } from './result.ts';
+
+export type { Excuse } from './result.ts';
 import type { Session } from './session.ts';
 
 /** What an extension sees around one schedule. */
@@ -16,6 +18,7 @@ export interface ExtensionContext {
   events: readonly ProviderEvent[];
   schedule: Schedule;
 }
+
 
 /** What an extension sees once the schedule has been replayed and is quiescent. */
 export type AfterContext = ExtensionContext & { deliveries: readonly DeliveryOutcome[] };
@@ -37,6 +40,8 @@ export interface ExtensionDefinition<D, F> {
   invariants?: readonly Invariant[];
   /** The calls the target made out that these facts record, for the reports' timeline. */
   calls?: (facts: F) => readonly OutboundCall[];
+  /** Expected effects these facts excuse (see `Excuse`). */
+  excuses?: (facts: F) => readonly Excuse[];
 }
 
 /**
@@ -54,6 +59,8 @@ export interface ScenarioExtension {
   after(ctx: AfterContext, data: unknown): Promise<unknown>;
   /** The outbound calls in the facts its own `after` returned. */
   calls(facts: unknown): readonly OutboundCall[];
+  /** The effects the facts its own `after` returned excuse. */
+  excuses(facts: unknown): readonly Excuse[];
 }
 
 /**
@@ -90,5 +97,6 @@ export function defineExtension<D, F>(definition: ExtensionDefinition<D, F>): Sc
     before: async (ctx, data) => before?.(ctx, restore(data)),
     after: async (ctx, data) => after?.(ctx, restore(data)),
     calls: (facts) => definition.calls?.(restoreFacts(facts)) ?? [],
+    excuses: (facts) => definition.excuses?.(restoreFacts(facts)) ?? [],
   };
 }

@@ -27,6 +27,19 @@ export interface OutboundCall {
   error?: string;
 }
 
+/**
+ * An expected effect a schedule's facts show the target was right not to book (the upstream refused
+ * the call it needed, and the target ends work a refusal stopped): taken out of the expected
+ * effects and the clean replay's ledger for that schedule. Booked anyway, it is a difference from
+ * the clean replay like any other.
+ */
+export interface Excuse {
+  /** The effect's reference. */
+  reference: string;
+  /** Why, in words, for the report. */
+  reason: string;
+}
+
 export interface Counterexample {
   draw: ScheduleDraw;
   schedule: Schedule;
@@ -36,6 +49,8 @@ export interface Counterexample {
   deliveries: DeliveryOutcome[];
   /** The calls the target made out while this schedule replayed (the extensions that watch them say). */
   upstreamCalls?: OutboundCall[];
+  /** Expected effects this schedule's facts excused (the target was right not to book them), with why. */
+  excused?: Excuse[];
 }
 
 interface ResultBase {
@@ -56,6 +71,8 @@ interface ResultBase {
   seed: number;
   /** What of the tape the adapters do not model, each once (`stripe event type customer.created`); absent when none. */
   unmodelled?: string[];
+  /** Expected effects excused over all schedules (an upstream refused what the target needed, see `Excuse`); absent when none. */
+  excusedEffects?: number;
 }
 
 export type ScenarioResult =

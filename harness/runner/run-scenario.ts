@@ -16,7 +16,7 @@ import { readTape } from '../tape/read.ts';
 import type { Exchange, Tape } from '../tape/schema.ts';
 import type { Counterexample, OutboundCall, ScenarioResult, ScheduleDraw } from './result.ts';
 import { createJudgedTally } from './applicability.ts';
-import type { ScenarioExtension } from './extension.ts';
+import type { Excuse, ScenarioExtension } from './extension.ts';
 import type { Scenario } from './scenario.ts';
 import type { Session } from './session.ts';
 import type { ExecutedSchedule } from './workers/protocol.ts';
@@ -179,20 +179,26 @@ export async function executeSchedule(
   await session.quiesce();
   const published: Fact[] = [];
   const calls: OutboundCall[] = [];
+  const excused: Excuse[] = [];
   for (const ext of extensions) {
     const value = await ext.after({ ...extCtx, deliveries }, draw.extensions?.[ext.name]);
     if (value === undefined) continue;
     published.push({ key: ext.key, value });
     calls.push(...ext.calls(value));
+    excused.push(...ext.excuses(value));
   }
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
-  const expected = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
+  const all = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
+  // An excused effect is expected neither in the books nor in the clean replay's (only one that was expected counts).
+  const excusedNow = excused.filter((e) => all.effects.has(e.reference));
+  const gone = new Set(excusedNow.map((e) => e.reference));
+  const expected = gone.size === 0 ? all : { ...all, effects: new Map([...all.effects].filter(([reference]) => !gone.has(reference))) };
   const ctx: InvariantContext = {
     ledger: session.ledger,
     entities: session.entities,
     expected,
     deliveries,
-    baseline,
+    baseline: gone.size === 0 || baseline === undefined ? baseline : baseline.filter((row) => !gone.has(row.reference)),
     database: session.database,
     facts: factsOf(...published),
   };
@@ -213,7 +219,7 @@ export async function executeSchedule(
     if (judgement.judged > 0) checked++;
     violations.push(...judgement.violations);
   }
-  return { violations, deliveries, checked, judged, unmet, calls: calls.sort((a, b) => a.atMs - b.atMs) };
+  return { violations, deliveries, checked, judged, unmet, calls: calls.sort((a, b) => a.atMs - b.atMs), excused: excusedNow };
 }
 
 /**
@@ -315,6 +321,8 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   };
   let schedules = 0;
   let invariantChecks = 0;
+  /** Expected effects the extensions excused, summed over schedules. */
+  let excusedEffects = 0;
   const tally = createJudgedTally(invariants);
   let replayer: Replayer | undefined;
   const stopped = (): boolean => options.signal?.aborted === true;
@@ -332,6 +340,15 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer };
     const allGroups = unique(prepared.groups);
     const label = stepLabel(prepared);
+    const counterexampleOf = (draw: ScheduleDraw, schedule: Schedule, executed: ExecutedSchedule): Counterexample => ({
+      draw,
+      schedule,
+      steps: describeSchedule(schedule, label),
+      violations: executed.violations,
+      deliveries: executed.deliveries,
+      ...(executed.calls.length > 0 ? { upstreamCalls: executed.calls } : {}),
+      ...(executed.excused.length > 0 ? { excused: executed.excused } : {}),
+    });
 
     // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
     const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
@@ -341,18 +358,9 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     throwIfStopped();
     schedules++;
     invariantChecks += cleanRun.checked;
+    excusedEffects += cleanRun.excused.length;
     tally.add(cleanRun);
-    if (cleanRun.violations.length > 0) {
-      const counterexample: Counterexample = {
-        draw: { groups: allGroups, edits: [] },
-        schedule: clean,
-        steps: describeSchedule(clean, label),
-        violations: cleanRun.violations,
-        deliveries: cleanRun.deliveries,
-        ...(cleanRun.calls.length > 0 ? { upstreamCalls: cleanRun.calls } : {}),
-      };
-      return await failed(0, '', counterexample);
-    }
+    if (cleanRun.violations.length > 0) return await failed(0, '', counterexampleOf({ groups: allGroups, edits: [] }, clean, cleanRun));
     const baselineRows = session.ledger === undefined ? [] : await session.ledger.rows();
 
     const groupsArb = (options.subsetEntities ?? scenario.subsetEntities)
@@ -373,18 +381,11 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const failures = new Map<string, Counterexample>();
     let firstFailureSeen = false;
     let firstFailureAt = 0;
-    const counterexampleOf = (draw: ScheduleDraw, schedule: Schedule, executed: ExecutedSchedule): Counterexample => ({
-      draw,
-      schedule,
-      steps: describeSchedule(schedule, label),
-      violations: executed.violations,
-      deliveries: executed.deliveries,
-      ...(executed.calls.length > 0 ? { upstreamCalls: executed.calls } : {}),
-    });
     /** Counts an executed schedule and tells whether it failed. */
     const counted = (executed: ExecutedSchedule): boolean => {
       schedules++;
       invariantChecks += executed.checked;
+      excusedEffects += executed.excused.length;
       tally.add(executed);
       const failed = executed.violations.length > 0;
       options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
@@ -480,8 +481,12 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     await replayer?.close();
   }
 
+  function excusedCount(): { excusedEffects?: number } {
+    return excusedEffects === 0 ? {} : { excusedEffects };
+  }
+
   function finish(r: { status: 'passed'; runs: number }): ScenarioResult {
-    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks, notApplicable: tally.notApplicable() };
+    return { ...base, ...r, durationMs: performance.now() - started, schedules, invariantChecks, notApplicable: tally.notApplicable(), ...excusedCount() };
   }
 
   /** Every failure, the clean replay's included, is reported the same way and saved when asked. */
@@ -497,6 +502,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       schedules,
       invariantChecks,
       notApplicable: tally.notApplicable(),
+      ...excusedCount(),
     };
     if (options.reportsDir) result.savedTo = await saveCounterexample(options.reportsDir, result);
     return result;

@@ -127,7 +127,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const target = await startTarget(config.target.start, {
       database,
       secrets: config.providers,
-      env: { ...upstream.env, IDEMGATE_SESSION: id },
+      env: { ...upstream.env, IDEMGATE_SESSION: id, IDEMGATE_TIME_SCALE: String(config.target.timeScale ?? 1) },
     });
     cleanups.push(() => target.stop());
     baseUrl = target.baseUrl;

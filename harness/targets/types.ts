@@ -106,4 +106,12 @@ export interface TargetConfig {
    * schedule is judged. Without it the ledger is read once the HTTP replay is done.
    */
   quiescence?: QuiescenceConfig;
+  /**
+   * How much faster than real time the target runs its own clocks (back-offs, Retry-After waits,
+   * lock lifetimes), so a 2 s / 4 s / 8 s retry policy runs in milliseconds: the target reads it
+   * from IDEMGATE_TIME_SCALE (or `{IDEMGATE_TIME_SCALE}` in `start.env`/`args`) and multiplies its
+   * waits by it. The simulated APIs then say Retry-After in the target's time (test time ÷ scale),
+   * while the upstream invariants judge in test time. In (0, 1]; default 1.
+   */
+  timeScale?: number;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamCallRecord } from '../simulator/call-log.ts';
-import { upstreamCallsOf, waitForLateCalls } from './extension.ts';
+import { refusedSubjects, upstreamCallsOf, waitForLateCalls } from './extension.ts';
+import { DEFAULT_RETRY_POLICY } from './invariants/policy.ts';
 
 const call = (over: Partial<UpstreamCallRecord>): UpstreamCallRecord => ({
   seq: 0,
@@ -67,5 +68,21 @@ describe('waitForLateCalls', () => {
     await waitForLateCalls({ target: {}, upstream: late, aborted: true, quietMs: 300, clock });
     // One call came before the first wait and one during it; the second wait was quiet.
     expect(slept).toEqual([300, 300]);
+  });
+});
+
+describe('refusedSubjects (refusalsEndWork)', () => {
+  const { noRetryAfter } = DEFAULT_RETRY_POLICY;
+  it('excuses a subject refused and never answered 2xx', () => {
+    const excuses = refusedSubjects([call({ seq: 3, status: 401 })], noRetryAfter);
+    expect(excuses).toEqual([{ reference: '220810QSK8S7BX', reason: expect.stringContaining('answered 401 (call 3) and never 2xx') }]);
+  });
+  it('does not excuse a subject another call fetched, whichever came last (two jobs of one order)', () => {
+    expect(refusedSubjects([call({ seq: 1, startedAtMs: 50, status: 401 }), call({ seq: 0, startedAtMs: 40, status: 200 })], noRetryAfter)).toEqual([]);
+  });
+  it('does not excuse what the policy retries (429, 5xx, 409) or a call whose answer the target never saw', () => {
+    const calls = [429, 503, 409].map((status, seq) => call({ seq, status }));
+    calls.push(call({ seq: 9, outcome: 'dropped', status: undefined }));
+    expect(refusedSubjects(calls, noRetryAfter)).toEqual([]);
   });
 });

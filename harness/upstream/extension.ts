@@ -3,12 +3,13 @@ import type { Invariant } from '../invariants/invariant.ts';
 import { pspApi } from '../providers/psp/api.ts';
 import { upstreamInvariants, type ClientKeyedRequest } from './invariants/index.ts';
 import type { RetryPolicy } from './invariants/policy.ts';
-import { defineExtension, type ScenarioExtension } from '../runner/extension.ts';
+import { defineExtension, type Excuse, type ScenarioExtension } from '../runner/extension.ts';
 import type { Tape } from '../tape/schema.ts';
 import { systemClock, type Clock } from '../replay/index.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import { UPSTREAM_FACTS, type UpstreamFacts, type UpstreamTrigger } from './facts.ts';
-import { seenByTarget } from '../simulator/call-log.ts';
+import { seenByTarget, type UpstreamCallRecord } from '../simulator/call-log.ts';
+import { retryPolicy } from './invariants/policy.ts';
 import type { OutboundCall } from '../runner/result.ts';
 import { createFaultLayer } from './fault-layer.ts';
 import {
@@ -38,6 +39,39 @@ export interface UpstreamExtensionOptions extends UpstreamFaultOptions {
   quietMs?: number;
   /** What the waits after a schedule sleep by (a test's fake clock). Default the real one. */
   clock?: Clock;
+  /**
+   * The target ends the work a refusal stopped, as "never retry a 401" asks of a queue worker: the
+   * job fails for good and its effect is not booked (an operator re-drives it). An expected effect
+   * whose subject's last upstream call was refused (a status the policy never retries) is then
+   * excused — expected neither in the books nor in the clean replay's — and counted in the result.
+   * Default false: the work must still get done (a provider's redelivery runs it again).
+   */
+  refusalsEndWork?: boolean;
+}
+
+/**
+ * The effects a target that ends refused work was right not to book: those whose subject had a
+ * call refused with a status `noRetryAfter` names and no call answered 2xx (with one success the
+ * target had what it needed, whatever else was refused).
+ *
+ * @example
+ * refusedSubjects(calls, (s) => s === 401); // [{ reference: 'SN1', reason: 'shopee.escrow_detail answered 401 (call 3) …' }]
+ */
+export function refusedSubjects(calls: readonly UpstreamCallRecord[], noRetryAfter: (status: number) => boolean): Excuse[] {
+  const refused = new Map<string, UpstreamCallRecord>();
+  const succeeded = new Set<string>();
+  for (const call of calls) {
+    const status = seenByTarget(call).status;
+    if (status === undefined) continue;
+    if (status >= 200 && status < 300) succeeded.add(call.subject);
+    else if (noRetryAfter(status) && !refused.has(call.subject)) refused.set(call.subject, call);
+  }
+  return [...refused]
+    .filter(([subject]) => !succeeded.has(subject))
+    .map(([subject, call]) => ({
+      reference: subject,
+      reason: `${call.operation} answered ${seenByTarget(call).status} (call ${call.seq}) and never 2xx; the target ends work a refusal stopped`,
+    }));
 }
 
 /**
@@ -93,6 +127,7 @@ const IN_FLIGHT_POLL_MS = 5;
  */
 export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtension {
   const pspProviders = new Set(options.pspProviders ?? ['merchant-client']);
+  const { noRetryAfter } = retryPolicy(options.policy);
   // The replay's clock starts right after `before`; deliveries' times are relative to it.
   let replayStartMs = 0;
 
@@ -102,11 +137,15 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
     before: async ({ session }, plan) => {
       // The session's reset before each schedule removed the previous schedule's layer.
       const faults = plan ?? [];
-      if (faults.length > 0) session.upstream.use(createFaultLayer({ upstream: session.upstream, plan: faults }));
+      if (faults.length > 0) {
+        const timeScale = session.config.target.timeScale ?? 1;
+        session.upstream.use(createFaultLayer({ upstream: session.upstream, plan: faults, timeScale }));
+      }
       replayStartMs = performance.now();
     },
     after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts> => {
-      await waitForLateCalls({
+      // A target with a quiescence probe has said its work is done (the runner waited for it).
+      if (session.config.target.quiescence === undefined) await waitForLateCalls({
         target: session.target,
         upstream: session.upstream,
         aborted: deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout'),
@@ -158,6 +197,7 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
     },
     invariants: options.invariants ?? upstreamInvariants(options.policy),
     calls: upstreamCallsOf,
+    ...(options.refusalsEndWork === true ? { excuses: (facts: UpstreamFacts) => refusedSubjects(facts.calls, noRetryAfter) } : {}),
   });
 }
 

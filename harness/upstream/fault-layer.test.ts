@@ -33,6 +33,18 @@ describe('upstream faults seen by a plain undici client', () => {
     expect(upstream.calls.map((c) => [c.fault ?? 'none', c.status, c.retryAfterMs])).toEqual([['throttle', 429, 1500], ['none', 200, undefined]]);
   });
 
+  it('on a target whose clocks run timeScale times faster, Retry-After is said in its time', async () => {
+    // 60 ms of test time is 12 s for a target at scale 0.005: waiting what the headers say × 0.005 waits ≥ 60 ms.
+    upstream = await createUpstream({ apis: [shopeeApi, pspApi], tape });
+    upstream.use(createFaultLayer({ upstream, timeScale: 0.005, plan: [{ route: 'shopee.escrow_detail', call: 0, fault: { kind: 'throttle', retryAfterMs: 60 } }] }));
+    const first = await request(escrowUrl(upstream.env['SHOPEE_API_BASE']!));
+    await first.body.dump();
+    expect(first.headers['retry-after']).toBe('12');
+    expect(first.headers['retry-after-ms']).toBe('12000');
+    // The call log (what the invariants judge) stays in test time.
+    expect(upstream.calls[0]!.retryAfterMs).toBe(60);
+  });
+
   it('5xx for every call of an outage', async () => {
     upstream = await createUpstream({ apis: [shopeeApi, pspApi], tape });
     upstream.use(createFaultLayer({ upstream, plan: [{ route: 'psp.payment_intents', call: 0, fault: { kind: 'server-error', status: 503 }, times: 2 }] }));

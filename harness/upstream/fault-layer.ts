@@ -25,9 +25,16 @@ async function withHeader(request: Request, name: string, value: string): Promis
 export function createFaultLayer({
   upstream,
   plan,
+  timeScale = 1,
 }: {
   upstream: Pick<RunningUpstream, 'routeOf' | 'callOf' | 'answer'>;
   plan: UpstreamFaultPlan;
+  /**
+   * How much faster the target's clocks run (`target.timeScale`): a 429's Retry-After is said in
+   * the target's time (the plan's test-time wait ÷ timeScale), so a target that waits what it is
+   * told, scaled, waits at least the plan's time. The call log keeps test time.
+   */
+  timeScale?: number;
 }): HttpHandler {
   const counts = new Map<string, number>();
   return http.all('*', async ({ request }) => {
@@ -43,11 +50,12 @@ export function createFaultLayer({
     switch (fault.kind) {
       case 'throttle':
         if (call !== undefined) call.retryAfterMs = fault.retryAfterMs;
-        return HttpResponse.json(errors.throttle(fault.retryAfterMs), {
+        const asked = Math.ceil(fault.retryAfterMs / timeScale);
+        return HttpResponse.json(errors.throttle(asked), {
           status: 429,
           headers: {
-            'retry-after': String(Math.max(1, Math.ceil(fault.retryAfterMs / 1000))),
-            'retry-after-ms': String(fault.retryAfterMs),
+            'retry-after': String(Math.max(1, Math.ceil(asked / 1000))),
+            'retry-after-ms': String(asked),
           },
         });
       case 'server-error':

@@ -1,6 +1,6 @@
 import type { LedgerRow, Violation } from '../../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../../replay/outcome.ts';
-import type { OutboundCall, ScheduleDraw } from '../result.ts';
+import type { Excuse, OutboundCall, ScheduleDraw } from '../result.ts';
 
 /** What a worker thread is started with: enough to load the same config and scenarios itself. */
 export interface WorkerData {
@@ -25,6 +25,8 @@ export interface ExecutedSchedule {
   unmet: Record<string, string>;
   /** What the target called out, as the extensions recorded it. */
   calls: OutboundCall[];
+  /** Expected effects the extensions' facts excused in this schedule. */
+  excused: Excuse[];
 }
 
 export type ToWorker =

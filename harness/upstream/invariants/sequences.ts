@@ -9,8 +9,8 @@ export type AttemptSequence = UpstreamCallRecord[];
 
 /**
  * Splits each operation's calls into attempt sequences (one request's first attempt and its
- * retries). A call continues the operation's current sequence when that is a retry the policy
- * allows; otherwise it starts a new sequence if a delivery that may trigger the operation (same
+ * retries). A call continues one of the operation's sequences (the latest that fits) when it is a
+ * retry the policy allows there; otherwise it starts a new sequence if a delivery that may trigger the operation (same
  * subject) started before it and is not used up yet; otherwise it is a retry that breaks the
  * policy. Deliveries are spent only when needed, so concurrent or repeated deliveries explain as
  * much as they can: what is left is a real violation.
@@ -41,8 +41,11 @@ export function attemptSequences(
     for (const call of calls) {
       const current = sequences.at(-1);
       const available = starts.filter((s) => s <= call.startedAtMs).length - used;
-      if (current !== undefined && allowedRetry(current, call)) {
-        current.push(call);
+      // Concurrent requests for one subject (two queued jobs of one order) each retry on their own
+      // clock: a call continues whichever open sequence, latest first, it is an allowed retry of.
+      const continued = sequences.findLast((sequence) => allowedRetry(sequence, call));
+      if (continued !== undefined) {
+        continued.push(call);
       } else if (current === undefined || available > 0) {
         if (available > 0) used += 1;
         sequences.push([call]);

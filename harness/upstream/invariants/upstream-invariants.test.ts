@@ -97,6 +97,18 @@ describe('upstream-server-error-backoff', () => {
   it('holds when a 5xx is followed by at least the longest Retry-After', async () => {
     expect(await violationsOf(serverErrorBackoff(), ctx(facts([call(10, 503), call(111, 200)])))).toEqual([]);
   });
+  // Two queued jobs of one order fetch at once and each backs off on its own clock (seen on a BullMQ
+  // worker): the retry at 136 is job A's (107 ms after its 502), the one at 155 job B's.
+  const twoJobs = (bRetryAt: number) =>
+    facts([call(29, 502), call(44.7, 502), call(136.2, 200), call(bRetryAt, 200)], {
+      triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 20 }],
+    });
+  it('holds for concurrent requests of one subject that each back off long enough', async () => {
+    expect(await violationsOf(serverErrorBackoff(), ctx(twoJobs(154.7)))).toEqual([]);
+  });
+  it('fails when one of two concurrent requests retries early', async () => {
+    expect(await violationsOf(serverErrorBackoff(), ctx(twoJobs(100)))).toHaveLength(1);
+  });
 
   it('breaks when a 5xx is retried sooner, with a configurable floor', async () => {
     const log = facts([call(10, 502), call(60, 200)]);
