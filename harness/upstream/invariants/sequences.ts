@@ -32,6 +32,10 @@ export function attemptSequences(
     if (seen.status !== undefined && seen.status >= 500 && waited < floor) return false;
     return true;
   };
+  const succeeded = (call: UpstreamCallRecord): boolean => {
+    const status = seenByTarget(call).status;
+    return status !== undefined && status >= 200 && status < 300;
+  };
   const result = new Map<string, AttemptSequence[]>();
   for (const [operation, unsorted] of groupBy(facts.calls, (c) => c.operation)) {
     const calls = [...unsorted].sort((a, b) => a.startedAtMs - b.startedAtMs || a.seq - b.seq);
@@ -50,7 +54,11 @@ export function attemptSequences(
         if (available > 0) used += 1;
         sequences.push([call]);
       } else {
-        current.push(call);
+        // A retry no sequence allows and no delivery explains: the violation is charged to the
+        // request that has waited longest for an answer (the oldest open sequence), as concurrent
+        // requests that fail together retry in the order they failed.
+        const open = sequences.filter((sequence) => !succeeded(sequence.at(-1)!));
+        (open.length > 0 ? open.reduce((a, b) => (a.at(-1)!.startedAtMs <= b.at(-1)!.startedAtMs ? a : b)) : current).push(call);
       }
     }
     result.set(operation, sequences);

@@ -107,7 +107,15 @@ describe('upstream-server-error-backoff', () => {
     expect(await violationsOf(serverErrorBackoff(), ctx(twoJobs(154.7)))).toEqual([]);
   });
   it('fails when one of two concurrent requests retries early', async () => {
-    expect(await violationsOf(serverErrorBackoff(), ctx(twoJobs(100)))).toHaveLength(1);
+    expect(await violationsOf(serverErrorBackoff(), ctx(twoJobs(100)))).not.toEqual([]);
+  });
+  it('charges an early retry of one of two concurrent requests to the one that failed first', async () => {
+    // Job A throttled at 0 retries after 10 ms; job B's 502 at 5 is not what A's retry broke.
+    const log = facts([call(0, 429, { retryAfterMs: 60 }), call(5, 502), call(10, 200), call(106, 200)], {
+      triggers: [{ subject: 'ord_1', startedAtMs: 0 }, { subject: 'ord_1', startedAtMs: 2 }],
+    });
+    expect(await violationsOf(serverErrorBackoff(), ctx(log))).toEqual([]);
+    expect(await violationsOf(retryAfterHonoured(), ctx(log))).toHaveLength(1);
   });
 
   it('breaks when a 5xx is retried sooner, with a configurable floor', async () => {
