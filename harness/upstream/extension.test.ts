@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamCallRecord } from '../simulator/call-log.ts';
-import { refusedSubjects, upstreamCallsOf, waitForLateCalls } from './extension.ts';
+import { leftoverWork, refusedSubjects, upstream, upstreamCallsOf, waitForLateCalls } from './extension.ts';
+import type { UpstreamFacts } from './facts.ts';
+import type { Session } from '../runner/session.ts';
 import { DEFAULT_RETRY_POLICY } from './invariants/policy.ts';
 
 const call = (over: Partial<UpstreamCallRecord>): UpstreamCallRecord => ({
@@ -84,5 +86,31 @@ describe('refusedSubjects (refusalsEndWork)', () => {
     const calls = [429, 503, 409].map((status, seq) => call({ seq, status }));
     calls.push(call({ seq: 9, outcome: 'dropped', status: undefined }));
     expect(refusedSubjects(calls, noRetryAfter)).toEqual([]);
+  });
+});
+
+describe('leftoverWork', () => {
+  it('stops a schedule the previous one’s work still called out in, naming the call', () => {
+    expect(() => leftoverWork([call({ startedAtMs: 990 }), call({ startedAtMs: 1020 })], 1000)).toThrow(
+      /called GET \/api\/v2\/payment\/get_escrow_detail before this schedule's first delivery/,
+    );
+    expect(() => leftoverWork([call({ startedAtMs: 1020 })], 1000)).not.toThrow();
+  });
+});
+
+describe('upstream() on several sessions at once (the mutation matrix’s copies share one scenario)', () => {
+  it('keeps each session’s replay start: another session’s schedule does not move it', async () => {
+    const ext = upstream({});
+    const fakeSession = () =>
+      ({ config: { target: { quiescence: { probes: [] } } }, upstream: { calls: [], serves: () => false, use: () => {} } }) as unknown as Session;
+    const a = fakeSession();
+    const b = fakeSession();
+    const ctx = (session: Session) => ({ session, tape: { header: {}, exchanges: [] }, events: [], schedule: { steps: [] }, deliveries: [] }) as never;
+    await ext.before(ctx(a), undefined);
+    const aStart = performance.now();
+    await new Promise((r) => setTimeout(r, 5));
+    await ext.before(ctx(b), undefined);
+    const facts = (await ext.after(ctx(a), undefined)) as UpstreamFacts;
+    expect(facts.replayStartedAtMs).toBeLessThanOrEqual(aStart);
   });
 });

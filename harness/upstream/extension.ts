@@ -1,4 +1,5 @@
 import type fc from 'fast-check';
+import { IdemgateError } from '../errors.ts';
 import type { Invariant } from '../invariants/invariant.ts';
 import { pspApi } from '../providers/psp/api.ts';
 import { upstreamInvariants, type ClientKeyedRequest } from './invariants/index.ts';
@@ -106,6 +107,23 @@ export async function waitForLateCalls(options: {
   }
 }
 
+/**
+ * Throws TARGET_NOT_QUIESCENT when the target called out after the reset but before this schedule's
+ * first delivery: work of the previous schedule still ran after the target's quiescence probes said
+ * it was done (a queue worker that lost a job's lock while CPU-starved, so BullMQ ran it twice).
+ * Judging such a schedule would charge the stray calls, and the faults they took, to this one.
+ */
+export function leftoverWork(calls: readonly Pick<UpstreamCallRecord, 'startedAtMs' | 'method' | 'path'>[], replayStartMs: number): void {
+  const stray = calls.filter((c) => c.startedAtMs < replayStartMs);
+  if (stray.length === 0) return;
+  const first = stray[0]!;
+  throw new IdemgateError(
+    'TARGET_NOT_QUIESCENT',
+    `the target called ${first.method} ${first.path}${stray.length > 1 ? ` (and ${stray.length - 1} more)` : ''} before this schedule's first delivery: work of the previous schedule was still running after target.quiescence said it was done. A queue worker starved of CPU can lose a job's lock and run it twice: give its jobs a longer lock (BullMQ lockDuration) or add a probe that sees its work in progress`,
+    { details: { probe: 'upstream calls', lastAnswer: `${stray.length} call(s) before the replay`, waitedMs: 0 } },
+  );
+}
+
 /** Between two polls of a target's in-flight count. */
 const IN_FLIGHT_POLL_MS = 5;
 
@@ -129,7 +147,9 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
   const pspProviders = new Set(options.pspProviders ?? ['merchant-client']);
   const { noRetryAfter } = retryPolicy(options.policy);
   // The replay's clock starts right after `before`; deliveries' times are relative to it.
-  let replayStartMs = 0;
+  // Per session: one scenario (and this extension) runs on several sessions at once in one process
+  // (the mutation matrix's copies), and one session's start must not move another's clock.
+  const replayStarts = new WeakMap<object, number>();
 
   return defineExtension({
     key: UPSTREAM_FACTS,
@@ -141,11 +161,13 @@ export function upstream(options: UpstreamExtensionOptions = {}): ScenarioExtens
         const timeScale = session.config.target.timeScale ?? 1;
         session.upstream.use(createFaultLayer({ upstream: session.upstream, plan: faults, timeScale }));
       }
-      replayStartMs = performance.now();
+      replayStarts.set(session, performance.now());
     },
     after: async ({ session, tape, events, deliveries }): Promise<UpstreamFacts> => {
+      const replayStartMs = replayStarts.get(session) ?? 0;
       // A target with a quiescence probe has said its work is done (the runner waited for it).
-      if (session.config.target.quiescence === undefined) await waitForLateCalls({
+      if (session.config.target.quiescence !== undefined) leftoverWork(session.upstream.calls, replayStartMs);
+      else await waitForLateCalls({
         target: session.target,
         upstream: session.upstream,
         aborted: deliveries.some((d) => d.result === 'aborted' || d.result === 'timeout'),
