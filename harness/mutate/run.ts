@@ -166,7 +166,11 @@ export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Rec
   const start = scenario !== undefined && killsTarget(scenario) && mutation.crashStart !== undefined ? mutation.crashStart(copyDir) : mutation.start(copyDir);
   return {
     ...config,
-    target: { ...config.target, start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start },
+    target: {
+      ...config.target,
+      start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start,
+      ...(mutation.workers === undefined ? {} : { workers: mutation.workers(copyDir) }),
+    },
     database: { ...config.database, migrate: undefined },
   };
 }
