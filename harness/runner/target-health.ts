@@ -34,7 +34,7 @@ function crashedMessage(d: IdemgateErrorDetails['TARGET_CRASHED']): string {
   const how = d.signal !== null ? `was killed by ${d.signal}` : `exited with code ${d.exitCode}`;
   const output = d.output.slice(-OUTPUT_LINES);
   return (
-    `${d.process === undefined ? 'the target' : `the target's ${d.process}`} ${how}${during(d.schedule)}, and no injected fault stops it here: that schedule's invariants were not judged (a dead target explains them)` +
+    `${d.process === undefined ? 'the target' : `the target's ${d.process}`} ${how}${during(d.schedule)}, and ${d.process === undefined ? 'no injected fault stops a target' : 'no injected fault killed it'}: that schedule's invariants were not judged (a dead target explains them)` +
     (output.length === 0 ? '; it printed nothing' : `. Its last output:\n  ${output.join('\n  ')}`)
   );
 }
