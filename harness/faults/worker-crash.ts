@@ -26,7 +26,8 @@ export const NEEDS_WORKERS = 'workers' as const;
  * SIGKILL, the held write is let go (its client is dead: it never runs, or rolls back), and after
  * `downtimeMs` the workers start again. Which worker holds the job cannot be told from outside, so
  * all are killed. A delivery whose jobs write no ledger (the queues go idle first) kills the
- * workers idle. Shrinks toward step 0 and an immediate restart (the drawn downtime is `0..downtimeMs`).
+ * workers idle. A config without a ledger mapping has no write to hold: the workers are killed
+ * once the queues show a job active (a race with the job's progress, the fallback only). Shrinks toward step 0 and an immediate restart (the drawn downtime is `0..downtimeMs`).
  *
  * A config without `target.workers` is `errored` with FAULT_INVALID before anything is sent.
  *

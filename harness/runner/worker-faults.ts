@@ -32,10 +32,14 @@ export function workerFaultHooks(session: Pick<Session, 'config' | 'database' | 
   if (workers === undefined) return hooks;
   const table = config.ledger?.table;
   const timeoutMs = config.target.quiescence?.timeoutMs ?? 10_000;
-  /** The queues have nothing waiting or running: no job will make the held write. */
-  const idle = async (): Promise<boolean> => {
-    if (stores?.hasQueues !== true) return false;
+  /**
+   * Whether to kill now without a held write: the queues have nothing waiting or running (no job
+   * will write), or — with no hold to wait for (no ledger mapping) — a job is active.
+   */
+  const killNow = async (holding: boolean): Promise<boolean> => {
+    if (stores?.hasQueues !== true) return !holding;
     const counts = await stores.queueCounts();
+    if (!holding && counts.some((q) => q.counts.active > 0)) return true;
     return counts.every((q) => Object.values(q.counts).every((n) => n === 0));
   };
   hooks.workerCrash = async ({ downtimeMs }) => {
@@ -51,9 +55,9 @@ export function workerFaultHooks(session: Pick<Session, 'config' | 'database' | 
       fire: async () => {
         try {
           // A job holding the ledger write, or queues gone idle (its jobs write no ledger), or the
-          // quiescence timeout: the kill comes then.
+          // quiescence timeout: the kill comes then. Without a hold, the first active job.
           const deadline = clock.now() + timeoutMs;
-          while (hold?.held() !== true && clock.now() < deadline && !(await idle())) await clock.sleep(POLL_MS);
+          while (hold?.held() !== true && clock.now() < deadline && !(await killNow(hold !== undefined))) await clock.sleep(POLL_MS);
           let killedAt = clock.now();
           await workers.crashRestart(async () => {
             killedAt = clock.now();
