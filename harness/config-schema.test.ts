@@ -57,6 +57,16 @@ describe('validateConfig', () => {
     expect(invalid({ ...valid, target: { ...target, quiescence: { probes: [] } } }).message).toMatch(/target\.quiescence\.probes.*at least one probe/);
   });
 
+  it('takes target.workers (a command and a count) and names a bad count or ready pattern', () => {
+    const workers = { start: { kind: 'command', command: 'node', args: ['worker.js'], env: { DATABASE_URL: '{databaseUrl}' }, readyPattern: 'ready$' }, count: 2 };
+    expect(validateConfig({ ...valid, target: { ...valid.target, workers } }, FILE).target.workers).toMatchObject({ count: 2 });
+    expect(invalid({ ...valid, target: { ...valid.target, workers: { ...workers, count: 0 } } }).message).toMatch(/target\.workers\.count.*at least 1/);
+    expect(invalid({ ...valid, target: { ...valid.target, workers: { ...workers, start: { ...workers.start, readyPattern: '(' } } } }).message).toMatch(
+      /target\.workers\.start\.readyPattern.*valid regular expression/,
+    );
+    expect(invalid({ ...valid, target: { ...valid.target, workers: { start: { kind: 'command' } } } }).details.path).toBe('target.workers.start.command');
+  });
+
   it('accepts a valid config and keeps its functions', () => {
     const start = async () => ({ baseUrl: 'http://127.0.0.1:1', stop: async () => {} });
     const migrate = async () => {};

@@ -88,12 +88,36 @@ const quiescenceSchema = z.object({
   quietPolls: z.number().int().positive().optional(),
 });
 
+const workersSchema = z.object({
+  start: z.object({
+    kind: z.literal('command'),
+    command: z.string().min(1),
+    args: z.array(z.string()).optional(),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    readyPattern: z
+      .string()
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, { error: 'must be a valid regular expression' })
+      .optional(),
+    startTimeoutMs: z.number().positive().optional(),
+  }),
+  count: z.number().int().min(1, { error: 'must be at least 1' }).optional(),
+});
+
 export const targetConfigSchema = z.object({
   start: targetStartSchema,
   endpoints: z.record(z.string(), z.string()).optional(),
   requestTimeoutMs: z.number().positive().optional(),
   settleMs: z.number().nonnegative().optional(),
   crashStart: commandStartSchema.optional(),
+  workers: workersSchema.optional(),
   stores: z.array(storeSchema).optional(),
   quiescence: quiescenceSchema.optional(),
   timeScale: z.number().positive().max(1, { error: 'timeScale makes the target faster: a number in (0, 1]' }).optional(),

@@ -22,7 +22,7 @@ export interface IdemgateErrorDetails {
    * The target exited (or was killed) during a run, with no injected fault to explain it: its exit
    * code or signal, its last output lines, and the schedule it died in (1 = the clean replay).
    */
-  TARGET_CRASHED: { exitCode: number | null; signal: string | null; output: readonly string[]; schedule?: number };
+  TARGET_CRASHED: { exitCode: number | null; signal: string | null; output: readonly string[]; schedule?: number; process?: string };
   /**
    * The target stopped answering during a run (a request timed out or its connection failed, and
    * its health probe then failed too): the probe, the request that was in flight, the schedule.

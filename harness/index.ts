@@ -18,6 +18,7 @@
 
 // The config: everything target-specific.
 export { defineConfig } from './config.ts';
+export type { TargetWorkers, WorkerStart, RunningWorkers } from './targets/types.ts';
 export type { IdemgateConfig, TargetConfig, TargetStart, TargetContext, RunningTarget, TargetHealth, DatabaseConfig, MutationConfig, MutationOperatorName, TargetStore, RedisStore, HttpStore, QuiescenceConfig, QuiescenceProbe, QuiescenceContext, QuietAnswer } from './config.ts';
 export { IdemgateError, isIdemgateError, type DetailsOf, type IdemgateErrorCode, type IdemgateErrorDetails } from './errors.ts';
 
@@ -70,8 +71,10 @@ export {
   overtakeWithinEntity,
   payloadMismatch,
   raceSameEntity,
+  redisDrop,
   reorderWithin,
   sequentialDuplicates,
+  workerCrash,
   type Fault,
   type FaultEdit,
   type PositionalFault,

@@ -102,6 +102,19 @@ describe('target health in the verdict (CLI)', () => {
     expect(parallel.out).not.toContain('replay:');
   }, 180_000);
 
+  it('a harness-owned worker that dies on its own is errored naming the worker, its exit code and last output', async () => {
+    const worker = `console.log('ready'); setTimeout(() => process.stderr.write('worker lost its queue\\n', () => process.exit(4)), 300); setInterval(() => {}, 1000);`;
+    const workers = `{ start: { kind: 'command', command: ${JSON.stringify(process.execPath)}, args: ['-e', ${JSON.stringify(worker)}], readyPattern: 'ready' }, count: 2 }`;
+    const config = makeProject(join(dir, 'worker'), { target: commandTarget('ok', 1e9), workers, ledger: false, faults: '[]' });
+    const r = await runCli(['gate', '--config', config, '--runs', '50', '--seed', '7', '--pglite', '--workers', '1']);
+    expect(r.status, r.out).toBe(2);
+    const error = results('worker').results[0]!.error;
+    expect(error?.code).toBe('TARGET_CRASHED');
+    expect(error?.message).toMatch(/the target's worker [01] \(`.*`\) exited with code 4 during schedule \d+/s);
+    expect(error?.message).toContain('worker lost its queue');
+    expect(r.out).not.toContain('replay:');
+  }, 120_000);
+
   it('a target killed by a signal is errored naming the signal', async () => {
     const config = makeProject(join(dir, 'kill'), { target: commandTarget('kill', 3) });
     const r = await gate(config);

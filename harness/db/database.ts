@@ -28,10 +28,33 @@ export interface Database {
    * replayer waits for 0 before judging a schedule whose requests were aborted.
    */
   activity(): Promise<number>;
+  /**
+   * Holds the next write another session (the target, through `url`) makes to `table`: it waits,
+   * inside its transaction, until `release`. The worker-crash fault kills a worker there, a point
+   * after everything its job did before writing the ledger and before it commits.
+   * PostgreSQL: a SHARE ROW EXCLUSIVE table lock in a transaction of the harness's own (reads go
+   * on), `held` once a session waits on it in `pg_locks`. PGlite: the socket server keeps back a
+   * client's message whose SQL text writes the table (`insert into` / `update` / `delete from`
+   * `table`) until released; only a message that is dropped with its dead client never runs.
+   */
+  holdWrite?(table: string): Promise<WriteHold>;
   /** Makes the database reachable by `url` (PGlite: starts the socket server). Idempotent. */
   serve(): Promise<string>;
   close(): Promise<void>;
 }
+
+export interface WriteHold {
+  /** Whether a write is being held now. */
+  held(): boolean;
+  /** Lets the held write (if its client is still alive) and every later one through. */
+  release(): Promise<void>;
+}
+
+/** The statement texts that write `table` (insert into / update / delete from), for a hold to recognise. */
+export const writesTable = (table: string): RegExp => {
+  const name = table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b(?:insert\\s+into|update|delete\\s+from)\\s+"?${name}"?(?:[\\s(]|$)`, 'i');
+};
 
 /** How the harness brings the database back to a clean state between schedules. Swappable. */
 export interface ResetStrategy {

@@ -22,6 +22,8 @@ import { applyRace, type RaceEdit } from './race-same-entity.ts';
 import { applyReorder, type ReorderEdit } from './reorder.ts';
 import { applyDuplicate, type DuplicateEdit } from './sequential-duplicates.ts';
 import { applyLateRedelivery, type LateRedeliveryEdit } from './late-redelivery.ts';
+import { applyWorkerCrash, type WorkerCrashEdit } from './worker-crash.ts';
+import { applyRedisDrop, type RedisDropEdit } from './redis-drop.ts';
 import type { ApplyEdit } from './types.ts';
 
 /**
@@ -40,7 +42,9 @@ export type FaultEdit =
   | ForgedHeadersEdit
   | ClientRetriesEdit
   | CrashRestartEdit
-  | LateRedeliveryEdit;
+  | LateRedeliveryEdit
+  | WorkerCrashEdit
+  | RedisDropEdit;
 
 /**
  * A fault, as listed in `defineScenario({ faults })`: given how many steps the schedule has (and
@@ -52,8 +56,11 @@ export type FaultEdit =
  * const faults: Fault[] = [sequentialDuplicates({ maxGap: 3 }), overtakeWithinEntity()];
  */
 export type Fault = ((stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<FaultEdit> | undefined) & {
-  /** What the fault needs the target to support (`'restart'`: a child-process target it can kill and start again). */
-  readonly needs?: readonly 'restart'[];
+  /**
+   * What the fault needs the target to support: `'restart'` a child-process target it can kill and
+   * start again; `'workers'` worker processes it owns (`target.workers`); `'redis'` a Redis store.
+   */
+  readonly needs?: readonly ('restart' | 'workers' | 'redis')[];
 };
 
 /** A fault that needs only positions: always has something to draw. */
@@ -74,6 +81,8 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'forged-headers': applyForgedHeaders,
   'client-retries': applyClientRetries,
   'late-redelivery': applyLateRedelivery,
+  'worker-crash': applyWorkerCrash,
+  'redis-drop': applyRedisDrop,
 };
 
 // `kind` and `edit` vary together; typed through the table's mapped type, no cast needed.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Assert, Same } from '../_internals/same-type.ts';
-import type { TargetStart } from '../targets/types.ts';
+import type { TargetStart, TargetWorkers } from '../targets/types.ts';
 
 /** Operators `idemgate mutate` knows; `marked` deletes `idemgate-guard` regions, the rest need no markers. */
 export const mutationOperatorSchema = z.enum(['marked', 'on-conflict', 'for-update', 'unique', 'transaction', 'early-return', 'status-condition']);
@@ -21,6 +21,11 @@ export interface MutationConfig {
    * `target.crashStart` is for the run: they get a session of their own with it. Default: `start`.
    */
   crashStart?: (copyDir: string) => Extract<TargetStart, { kind: 'command' }>;
+  /**
+   * How to start a copy's worker processes (`target.workers` for the copy), so a mutant's worker
+   * code runs too. Without it a config with `target.workers` runs the original workers beside each mutant.
+   */
+  workers?: (copyDir: string) => TargetWorkers;
   /** Default operators when `--operators` is not given. Default: all. */
   operators?: MutationOperatorName[];
   /**
@@ -51,6 +56,7 @@ export const mutationConfigSchema = z.object({
   crashStart: z
     .custom<(copyDir: string) => Extract<TargetStart, { kind: 'command' }>>((v) => typeof v === 'function', { error: "must be a function (copyDir) => a kind: 'command' TargetStart" })
     .optional(),
+  workers: z.custom<(copyDir: string) => TargetWorkers>((v) => typeof v === 'function', { error: 'must be a function (copyDir) => target.workers' }).optional(),
   operators: z.array(mutationOperatorSchema).optional(),
   regenerate: z.object({ command: z.string().min(1), args: z.array(z.string()).optional() }).optional(),
   ignore: z.record(z.string(), z.string()).optional(),

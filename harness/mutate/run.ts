@@ -164,9 +164,15 @@ export function configForCopy(config: IdemgateConfig, copyDir: string, env?: Rec
   const mutation = mutationConfig(config);
   // A scenario that kills the target runs on the copy started for crashing, when the config has one.
   const start = scenario !== undefined && killsTarget(scenario) && mutation.crashStart !== undefined ? mutation.crashStart(copyDir) : mutation.start(copyDir);
+  // The copy's own worker code runs beside it (a guard in the worker is mutated there too).
+  const workers = mutation.workers?.(copyDir);
   return {
     ...config,
-    target: { ...config.target, start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start },
+    target: {
+      ...config.target,
+      start: start.kind === 'command' && env ? { ...start, env: { ...start.env, ...env } } : start,
+      ...(workers === undefined ? {} : { workers: env ? { ...workers, start: { ...workers.start, env: { ...workers.start.env, ...env } } } : workers }),
+    },
     database: { ...config.database, migrate: undefined },
   };
 }

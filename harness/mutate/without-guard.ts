@@ -21,6 +21,8 @@ export interface WithoutGuardOptions {
   databaseUrl?: string | null;
   /** Extra env for the copy's process (e.g. a shorter timeout). */
   env?: Record<string, string>;
+  /** Stop shrinking this long after the first failure (RunOptions.shrinkBudgetMs). Default: shrink fully. */
+  shrinkBudgetMs?: number;
   /** A further hand-made change to the copy (its absolute root), for what no marker covers. */
   edit?: (copyDir: string) => Promise<void>;
 }
@@ -52,7 +54,11 @@ export async function runWithoutGuard(options: WithoutGuardOptions): Promise<Sce
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     });
     try {
-      return await runScenario(session, options.scenario, { runs: options.runs, seed: options.seed });
+      return await runScenario(session, options.scenario, {
+        runs: options.runs,
+        seed: options.seed,
+        ...(options.shrinkBudgetMs === undefined ? {} : { shrinkBudgetMs: options.shrinkBudgetMs }),
+      });
     } finally {
       await session.close();
     }

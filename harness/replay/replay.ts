@@ -69,6 +69,14 @@ export interface ReplayOptions {
    * after the answer.
    */
   holdUpstreamCall?: () => { readonly called: Promise<void>; release(): void };
+  /**
+   * The worker-crash fault (`Delivery.workerCrash`): armed before the delivery is sent (the target's
+   * next ledger write is held from then on), fired once it is answered (the workers killed and
+   * restarted). Without it such a delivery is FAULT_INVALID.
+   */
+  workerCrash?: (crash: { downtimeMs: number }) => Promise<{ fire(): Promise<void>; disarm(): Promise<void> }>;
+  /** The redis-drop fault (`Delivery.redisDrop`), run once the delivery is answered. Without it such a delivery is FAULT_INVALID. */
+  dropRedis?: () => Promise<void>;
 }
 
 /** What may change from one schedule to the next on a long-lived replayer. */
@@ -205,7 +213,15 @@ export function createReplayer(options: ReplayOptions): Replayer {
           timeoutMs: requestTimeoutMs,
           cancel: signal,
         });
-      const http = delivery.crash === undefined ? await send() : await crashDuring(delivery.crash, send);
+      const workerFault = await armWorkerFaults(delivery);
+      let http: HttpResult;
+      try {
+        http = delivery.crash === undefined ? await send() : await crashDuring(delivery.crash, send);
+      } catch (e) {
+        await workerFault?.disarm();
+        throw e;
+      }
+      await workerFault?.fire();
       const durationMs = clock.now() - t0 - startedAtMs;
       const sent = toOutcome(http, provider, {
         step,
@@ -224,6 +240,28 @@ export function createReplayer(options: ReplayOptions): Replayer {
         opts.onOutcome(outcome);
       }
       return sent;
+    };
+
+    /** The worker faults a delivery carries: armed before it is sent, fired once it is answered. */
+    const armWorkerFaults = async (delivery: Delivery): Promise<{ fire(): Promise<void>; disarm(): Promise<void> } | undefined> => {
+      if (delivery.workerCrash === undefined && delivery.redisDrop !== true) return undefined;
+      const needs = (fault: string, hook: unknown): void => {
+        if (hook === undefined) {
+          throw new IdemgateError('FAULT_INVALID', `the schedule has a ${fault} fault, but this session cannot inject it (it needs ${fault === 'workerCrash' ? 'target.workers' : 'a Redis store in target.stores'})`, {
+            details: { fault },
+          });
+        }
+      };
+      if (delivery.workerCrash !== undefined) needs('workerCrash', opts.workerCrash);
+      if (delivery.redisDrop === true) needs('redisDrop', opts.dropRedis);
+      const crash = delivery.workerCrash === undefined ? undefined : await opts.workerCrash!(delivery.workerCrash);
+      return {
+        fire: async () => {
+          await crash?.fire();
+          if (delivery.redisDrop === true) await opts.dropRedis!();
+        },
+        disarm: async () => crash?.disarm(),
+      };
     };
 
     /**

@@ -49,6 +49,11 @@ const delivery = z
       .optional()
       .describe("A client's retry: its retry timing's backoff for retry `retry` with this jitter draw; not sent once the exchange was acknowledged."),
     afterQuiet: z.literal(true).optional().describe('Sent only once the target was quiet (target.quiescence): a late redelivery.'),
+    workerCrash: z
+      .strictObject({ downtimeMs: ms })
+      .optional()
+      .describe("Every harness-owned worker is killed (SIGKILL) at the target's next ledger write after this delivery is sent, and restarted no sooner than downtimeMs later."),
+    redisDrop: z.literal(true).optional().describe("Once answered, the target's named Redis connections are killed (CLIENT KILL); it reconnects."),
   })
   .meta({ id: 'delivery' });
 
@@ -87,6 +92,8 @@ const faultEdit = z
     z.strictObject({ kind: z.literal('forged-headers'), exchange: z.int(), headers: z.record(z.string(), z.string()), after: z.int() }),
     z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
     z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
+    z.strictObject({ kind: z.literal('worker-crash'), at: z.int(), downtimeMs: z.number() }),
+    z.strictObject({ kind: z.literal('redis-drop'), at: z.int() }),
   ])
   .describe('One fault, as data; positions refer to steps of the schedule the edit is applied to.')
   .meta({ id: 'faultEdit' });

@@ -18,6 +18,7 @@ import type { Counterexample, OutboundCall, ScenarioResult, ScheduleDraw } from 
 import { createJudgedTally } from './applicability.ts';
 import type { Excuse, ScenarioExtension } from './extension.ts';
 import type { Scenario } from './scenario.ts';
+import { checkWorkerFaults, workerFaultHooks } from './worker-faults.ts';
 import type { Session } from './session.ts';
 import type { ExecutedSchedule } from './workers/protocol.ts';
 import type { WorkerPool } from './workers/pool.ts';
@@ -151,6 +152,8 @@ export function replayerFor(session: Session, tape: Tape): Replayer {
     ...(target.crashRestart === undefined
       ? {}
       : { crashTarget: target.crashRestart, holdUpstreamCall: () => session.upstream.holdNextCall() }),
+    // The worker faults: workers idemgate owns (target.workers) killed at a held ledger write, Redis connections dropped.
+    ...workerFaultHooks(session),
   });
 }
 
@@ -332,6 +335,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   try {
     throwIfStopped();
     checkTargetSupportsFaults(session, scenario);
+    checkWorkerFaults(session, scenario);
     const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
     const prepared = prepareTape(tape, adapterResolver(session.config));
     const unmodelled = unmodelledOf(prepared);

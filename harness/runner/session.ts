@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import type { IdemgateConfig, RunningTarget } from '../config.ts';
+import type { RunningWorkers } from '../targets/types.ts';
 import type { Database, ResetStrategy } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
 import { schemaKey } from '../db/schema-key.ts';
@@ -9,6 +10,8 @@ import { IdemgateError } from '../errors.ts';
 import { createEntityReader, createLedgerReader } from '../invariants/ledger-reader.ts';
 import type { EntityReader, LedgerReader } from '../invariants/invariant.ts';
 import { startTarget } from '../targets/start.ts';
+import { startWorkers } from '../targets/workers.ts';
+import { healthOf, targetDownError } from './target-health.ts';
 import type { Tape } from '../tape/schema.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { apisFor, knownApis } from '../providers/apis.ts';
@@ -64,6 +67,19 @@ export interface SessionOptions {
 }
 
 let sessions = 0;
+
+/** The target with its harness-owned workers: a dead worker is the target's death, and they stop with it. */
+function withWorkers(target: RunningTarget, workers: RunningWorkers, health: NonNullable<RunningTarget['health']>): RunningTarget {
+  return {
+    ...target,
+    workers,
+    health: async (options) => (await workers.dead()) ?? health(options),
+    stop: async () => {
+      await workers.stop();
+      await target.stop();
+    },
+  };
+}
 
 /** A session id unique on this machine for as long as it matters: process, worker thread, counter, random. */
 const newSessionId = (): string =>
@@ -124,13 +140,21 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const upstream = await createUpstream({ apis: served, unserved, tape: merged, secrets: config.providers });
     cleanups.push(() => upstream.close());
 
-    const target = await startTarget(config.target.start, {
-      database,
-      secrets: config.providers,
-      env: { ...upstream.env, IDEMGATE_SESSION: id, IDEMGATE_TIME_SCALE: String(config.target.timeScale ?? 1) },
-    });
-    cleanups.push(() => target.stop());
-    baseUrl = target.baseUrl;
+    const targetEnv = { ...upstream.env, IDEMGATE_SESSION: id, IDEMGATE_TIME_SCALE: String(config.target.timeScale ?? 1) };
+    const started = await startTarget(config.target.start, { database, secrets: config.providers, env: targetEnv });
+    cleanups.push(() => started.stop());
+    baseUrl = started.baseUrl;
+    // Workers start once the target is healthy: its start-up (migrations) has run before any job is taken.
+    const workers =
+      config.target.workers === undefined
+        ? undefined
+        : await startWorkers(
+            config.target.workers,
+            { ...targetEnv, port: new URL(baseUrl).port, databaseUrl: database.url ?? '' },
+            { ...(process.env as Record<string, string>), ...targetEnv, DATABASE_URL: database.url ?? '' },
+          );
+    if (workers !== undefined) cleanups.push(() => workers.stop());
+    const target = workers === undefined ? started : withWorkers(started, workers, healthOf({ config, target: started }));
     await stores?.verify();
     const quiescence = config.target.quiescence;
     const probes =
@@ -161,6 +185,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           pollMs: quiescence.pollMs ?? 5,
           quietPolls: quiescence.quietPolls ?? 1,
           ...(options.clock === undefined ? {} : { clock: options.clock }),
+        }).catch(async (e: unknown) => {
+          // A queue that never drains because its worker died is that worker's death, not a slow target.
+          const dead = await workers?.dead();
+          throw dead === undefined ? e : targetDownError(dead);
         });
         quietStats.count++;
         quietStats.totalMs += waited.waitedMs;

@@ -2,7 +2,8 @@ import { IdemgateError, isIdemgateError, type IdemgateErrorDetails } from '../er
 import type { DeliveryOutcome } from '../replay/outcome.ts';
 import { probedHealth } from '../targets/start.ts';
 import type { TargetHealth } from '../targets/types.ts';
-import type { Session } from './session.ts';
+import type { IdemgateConfig } from '../config.ts';
+import type { RunningTarget } from '../targets/types.ts';
 
 /** Output lines of a dead target shown in its error (the config's masking and terminal escaping happen where it is printed). */
 const OUTPUT_LINES = 5;
@@ -16,7 +17,7 @@ const OUTPUT_LINES = 5;
 export const troubling = (o: DeliveryOutcome): boolean => o.result === 'timeout' || o.result === 'error';
 
 /** How a session's target is asked for its health: its own way, else a probe of its health path or port. */
-export function healthOf(session: Pick<Session, 'config' | 'target'>): NonNullable<Session['target']['health']> {
+export function healthOf(session: { config: IdemgateConfig; target: RunningTarget }): NonNullable<RunningTarget['health']> {
   const { target, config } = session;
   if (target.health !== undefined) return target.health;
   const start = config.target.start;
@@ -33,7 +34,7 @@ function crashedMessage(d: IdemgateErrorDetails['TARGET_CRASHED']): string {
   const how = d.signal !== null ? `was killed by ${d.signal}` : `exited with code ${d.exitCode}`;
   const output = d.output.slice(-OUTPUT_LINES);
   return (
-    `the target ${how}${during(d.schedule)}, and no injected fault stops a target: that schedule's invariants were not judged (a dead target explains them)` +
+    `${d.process === undefined ? 'the target' : `the target's ${d.process}`} ${how}${during(d.schedule)}, and ${d.process === undefined ? 'no injected fault stops a target' : 'no injected fault killed it'}: that schedule's invariants were not judged (a dead target explains them)` +
     (output.length === 0 ? '; it printed nothing' : `. Its last output:\n  ${output.join('\n  ')}`)
   );
 }
@@ -49,7 +50,12 @@ function unresponsiveMessage(d: IdemgateErrorDetails['TARGET_UNRESPONSIVE']): st
 /** The error for a target found down, optionally naming the request that was in flight. */
 export function targetDownError(health: Down, inFlight?: string): TargetDownError {
   if (health.state === 'exited') {
-    const details = { exitCode: health.exitCode, signal: health.signal, output: health.output.slice(-OUTPUT_LINES) };
+    const details = {
+      exitCode: health.exitCode,
+      signal: health.signal,
+      output: health.output.slice(-OUTPUT_LINES),
+      ...(health.process === undefined ? {} : { process: health.process }),
+    };
     return new IdemgateError('TARGET_CRASHED', crashedMessage(details), { details });
   }
   const details = { probe: health.probe, ...(inFlight === undefined ? {} : { inFlight }) };
@@ -75,7 +81,7 @@ export function atSchedule(e: TargetDownError, schedule: number): TargetDownErro
  * costs nothing (a child's exit) is checked again; after one that threw, the target is probed.
  */
 export function watchTarget(
-  health: NonNullable<Session['target']['health']>,
+  health: NonNullable<RunningTarget['health']>,
   opts: { probeTimeoutMs: number; describe: (o: DeliveryOutcome) => string },
 ): { signal: AbortSignal; onOutcome: (o: DeliveryOutcome) => void; finish: (probe: boolean) => Promise<TargetDownError | undefined> } {
   const cancel = new AbortController();

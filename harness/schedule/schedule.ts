@@ -37,6 +37,14 @@ export interface Delivery {
    */
   crash?: DeliveryCrash;
   /**
+   * The worker-crash fault: from the moment this delivery is sent, the target's next ledger write
+   * is held; once the delivery is answered and a job is held there (or the queues are idle), every
+   * harness-owned worker is killed (SIGKILL) and started again no sooner than `downtimeMs` later.
+   */
+  workerCrash?: { downtimeMs: number };
+  /** The redis-drop fault: once this delivery is answered, the target's named Redis connections are killed (it reconnects). */
+  redisDrop?: true;
+  /**
    * The provider sends this only after the target has finished all it had (a redelivery hours
    * later, when a queue-backed target's jobs are long done): replay first waits for the target to
    * be quiet (`ReplayOptions.quiesce`; nothing to wait for without it).
@@ -97,6 +105,16 @@ function crashNote(crash: DeliveryCrash | undefined): string {
   return `  [target killed (SIGKILL) ${when}, restarted; next delivery ≥ ${formatDelay(crash.downtimeMs)} later]`;
 }
 
+/** What a worker fault does after a delivery, for schedules as printed. */
+function workerNote(d: Delivery): string {
+  const crash =
+    d.workerCrash === undefined
+      ? ''
+      : `  [then every worker killed (SIGKILL) with its job active at its next ledger write, restarted ≥ ${formatDelay(d.workerCrash.downtimeMs)} later: the stalled job runs again]`;
+  const drop = d.redisDrop === true ? "  [then the target's Redis connections dropped]" : '';
+  return crash + drop;
+}
+
 function variantNote(d: Delivery): string {
   const backoff = d.backoff === undefined ? '' : `  [client retry ${d.backoff.retry + 1}${d.backoff.untilAnswered === true ? ' and on' : ''} after its backoff, until answered]`;
   if (d.variant === undefined) return backoff;
@@ -118,10 +136,10 @@ export function describeSchedule(schedule: Schedule, label: (exchange: number) =
         step.delivery.abortAfterMs === undefined ? '' : `  [ack lost: abort after ${step.delivery.abortAfterMs} ms]`;
       const delay = step.delivery.delayMs === undefined ? '' : `  [after ${formatDelay(step.delivery.delayMs)}]`;
       const late = step.delivery.afterQuiet === true ? '  [once the target went quiet: its earlier work done]' : '';
-      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}${variantNote(step.delivery)}${crashNote(step.delivery.crash)}`;
+      return `${n}. ${label(step.delivery.exchange)}${abort}${delay}${late}${variantNote(step.delivery)}${crashNote(step.delivery.crash)}${workerNote(step.delivery)}`;
     }
     const distinct = [...new Set(step.deliveries.map((d) => d.exchange))];
-    const crash = crashNote(step.deliveries[0]!.crash);
+    const crash = crashNote(step.deliveries[0]!.crash) + workerNote(step.deliveries[0]!);
     if (distinct.length > 1) return `${n}. concurrently: ${distinct.map(label).join(' + ')}${crash}`;
     return `${n}. concurrently ×${step.deliveries.length}: ${label(step.deliveries[0]!.exchange)}${crash}`;
   });

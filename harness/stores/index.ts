@@ -19,6 +19,8 @@ export interface TargetStores {
   reset(): Promise<void>;
   /** Unfinished jobs of every configured queue (or of `only`). */
   queueCounts(only?: readonly string[]): Promise<QueueCounts[]>;
+  /** Drops the target's named connections to every Redis store (OpenRedisStore.dropConnections); the names dropped. */
+  dropConnections(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,9 @@ export async function openStores(configured: readonly TargetStore[], options: Op
         });
       }
       return (await Promise.all(only.map((q) => queueOwners.get(q)!.counts([q])))).flat();
+    },
+    async dropConnections() {
+      return (await Promise.all(redis.map((r) => r.dropConnections()))).flat();
     },
     async close() {
       for (const r of redis) await r.close();

@@ -28,7 +28,30 @@ export interface OpenRedisStore {
   reset(): Promise<void>;
   /** Unfinished jobs per queue (all configured queues, or `only`). */
   counts(only?: readonly string[]): Promise<QueueCounts[]>;
+  /**
+   * The redis-drop fault: kills (CLIENT KILL ID) the connections of the target named under this
+   * store's `queuePrefix` (BullMQ names a worker's blocking connection `<queuePrefix>:<base64(queue)>…`)
+   * or its key `prefix`; returns the names killed. Never idemgate's own connection nor another
+   * session's (its prefix differs); unnamed connections cannot be told apart and are left alone.
+   */
+  dropConnections(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** `CLIENT LIST` output as id and name per connection. */
+export function parseClientList(list: string): { id: string; name: string }[] {
+  return list
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const fields = new Map(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
+      return { id: fields.get('id') ?? '', name: fields.get('name') ?? '' };
+    });
+}
+
+/** The connections `dropConnections` kills: named under the queue prefix (`prefix:`) or the key prefix, not `own`. */
+export function connectionsToDrop(clients: readonly { id: string; name: string }[], own: string, prefixes: readonly string[]): { id: string; name: string }[] {
+  return clients.filter((c) => c.id !== own && c.name !== '' && prefixes.some((p) => c.name.startsWith(p)));
 }
 
 /** SCAN MATCH pattern for keys starting with `prefix` (its glob characters escaped). */
@@ -170,6 +193,14 @@ export async function openRedisStore(store: RedisStore, index: number, connectTi
         out.push({ queue: name, counts: Object.fromEntries(UNFINISHED_STATES.map((s) => [s, counts[s] ?? 0])) as Record<UnfinishedState, number> });
       }
       return out;
+    },
+    async dropConnections() {
+      const own = String(await client.client('ID'));
+      const list = String(await client.client('LIST'));
+      const prefixes = [`${queuePrefix}:`, ...(store.prefix === undefined ? [] : [store.prefix])];
+      const victims = connectionsToDrop(parseClientList(list), own, prefixes);
+      for (const v of victims) await client.client('KILL', 'ID', v.id).catch(() => undefined);
+      return victims.map((v) => v.name);
     },
     async close() {
       for (const queue of queues.values()) await queue.close().catch(() => {});

@@ -80,7 +80,7 @@ export const probedHealth =
     return failure === undefined ? UP : { state: 'unresponsive', probe: failure };
   };
 
-const until = async (done: () => boolean, ms: number): Promise<void> => {
+export const until = async (done: () => boolean, ms: number): Promise<void> => {
   for (const deadline = Date.now() + ms; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
 };
 
@@ -166,11 +166,11 @@ export function adoptTargetGroup(pgid: number, live: boolean): void {
   else untrackGroup(pgid);
 }
 
-const substitute = (value: string, vars: Record<string, string>): string =>
+export const substitute = (value: string, vars: Record<string, string>): string =>
   value.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
 
 /** One spawned process of a command target: how it ended (if it did) and its last output lines. */
-interface Spawned {
+export interface Spawned {
   child: ChildProcess;
   pgid: number | undefined;
   tail: string[];
@@ -180,7 +180,7 @@ interface Spawned {
   drained: boolean;
 }
 
-function spawnTarget(command: string, args: string[], cwd: string | undefined, env: Record<string, string>): Spawned {
+export function spawnTarget(command: string, args: string[], cwd: string | undefined, env: Record<string, string>): Spawned {
   const child: ChildProcess = spawn(command, args, {
     cwd,
     env,
@@ -206,7 +206,7 @@ function spawnTarget(command: string, args: string[], cwd: string | undefined, e
  * Signals a spawned target's group with `first`; once its own process exited (or after `graceMs`),
  * SIGKILL to whatever of the group is left (a child that outlived it).
  */
-async function endGroup(p: Spawned, first: NodeJS.Signals, graceMs: number): Promise<void> {
+export async function endGroup(p: Spawned, first: NodeJS.Signals, graceMs: number): Promise<void> {
   const { child, pgid } = p;
   if (pgid === undefined) return;
   const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));

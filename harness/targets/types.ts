@@ -36,14 +36,63 @@ export interface RunningTarget {
    * process (`kind: 'command'`) have it; the crash-restart fault needs it.
    */
   crashRestart?: (whileDown?: () => Promise<void>) => Promise<void>;
+  /** The worker processes idemgate started beside the target (`target.workers`); absent without them. */
+  workers?: RunningWorkers;
   stop(): Promise<void>;
+}
+
+/** The harness-owned worker processes of a target (`target.workers`), each in its own process group. */
+export interface RunningWorkers {
+  /** How many run (`count`). */
+  readonly count: number;
+  /** The first worker found dead (not by an injected fault), else undefined. Costs nothing. */
+  dead(): Promise<Extract<TargetHealth, { state: 'exited' }> | undefined>;
+  /**
+   * The worker-crash fault: SIGKILL to every worker's process group (no shutdown hook runs, jobs
+   * stay active in the queue), `whileDown`, then each started again the same way, resolving once
+   * all are ready. A death the harness injected is never reported by `dead`.
+   */
+  crashRestart(whileDown?: () => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Worker processes the harness starts and owns beside a command target (queue workers that book
+ * what the web process enqueued): `count` copies of `start`, each its own process group, started
+ * once the target is healthy (so the target's own start-up, e.g. migrations, has run), stopped with
+ * the session. A worker that dies on its own fails the schedule as TARGET_CRASHED naming it.
+ */
+export interface TargetWorkers {
+  /**
+   * The worker command: `{port}` (the target's), `{databaseUrl}`, `{IDEMGATE_SESSION}` and every
+   * upstream API base (`{PSP_API_BASE}`, …) are substituted in args and env values, as for `target.start`.
+   */
+  start: WorkerStart;
+  /** How many worker processes race for the same queues. Default 1. */
+  count?: number;
+}
+
+export interface WorkerStart {
+  kind: 'command';
+  command: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /**
+   * A regular expression a line of the worker's stdout must match before it counts as ready (e.g.
+   * `'worker ready'`). Without it a worker is ready once spawned; the queues quiescence probe still
+   * waits for its jobs.
+   */
+  readyPattern?: string;
+  /** How long `readyPattern` may take to appear. Default 30 s. */
+  startTimeoutMs?: number;
 }
 
 /** What a target's health check found. */
 export type TargetHealth =
   | { state: 'up' }
   /** A child-process target that exited: its code or signal and its last output lines (stderr and stdout). */
-  | { state: 'exited'; exitCode: number | null; signal: string | null; output: string[] }
+  | { state: 'exited'; exitCode: number | null; signal: string | null; output: string[]; process?: string }
   /** The probe got no answer: what was probed and what became of it. */
   | { state: 'unresponsive'; probe: string };
 
@@ -95,6 +144,11 @@ export interface TargetConfig {
    * run on `start` when it is a command, and are `errored` (FAULT_INVALID) otherwise.
    */
   crashStart?: Extract<TargetStart, { kind: 'command' }>;
+  /**
+   * Worker processes idemgate starts beside the target and owns (queue workers): started once the
+   * target is healthy, killed with it, and killed on purpose by the `workerCrash()` fault.
+   */
+  workers?: TargetWorkers;
   /**
    * What the target keeps outside its database, emptied between schedules after the database
    * reset: Redis (BullMQ queues obliterated, keys under a prefix unlinked — never a whole

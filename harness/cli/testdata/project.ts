@@ -18,14 +18,14 @@ const JOURNAL_LEDGER = `{
  * have. `requestTimeoutMs` defaults to 2000. `ledger: false` leaves the ledger mapping out, as for a service with no money ledger.
  * Returns the config file.
  */
-export function makeProject(dir: string, opts: { target: string; tape?: string; faults?: string; scenarios?: string; ledger?: boolean; requestTimeoutMs?: number }): string {
+export function makeProject(dir: string, opts: { target: string; workers?: string; tape?: string; faults?: string; scenarios?: string; ledger?: boolean; requestTimeoutMs?: number }): string {
   mkdirSync(join(dir, 'scenarios'), { recursive: true });
   writeFileSync(
     join(dir, 'idemgate.config.ts'),
     `import { defineConfig } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
 import { migrateNaive, startNaive } from ${JSON.stringify(join(repo, 'harness/cli/testdata/naive-target.ts'))};
 export default defineConfig({
-  target: { start: ${opts.target}, requestTimeoutMs: ${opts.requestTimeoutMs ?? 2000} },
+  target: { start: ${opts.target},${opts.workers === undefined ? '' : ` workers: ${opts.workers},`} requestTimeoutMs: ${opts.requestTimeoutMs ?? 2000} },
   providers: { stripe: { endpointSecret: 'whsec_cli_test' } },
   database: { url: undefined, migrate: migrateNaive },${opts.ledger === false ? '' : `\n  ledger: ${JOURNAL_LEDGER},`}
 });

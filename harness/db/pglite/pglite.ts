@@ -1,7 +1,7 @@
 import { types, type PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { IdemgateError } from '../../errors.ts';
-import type { Database } from '../database.ts';
+import { writesTable, type Database } from '../database.ts';
 import { queryFailed } from '../errors.ts';
 import { bootPglite } from './snapshot.ts';
 import { Server as NetServer, type Socket } from 'node:net';
@@ -73,9 +73,46 @@ export function corkWritesPerTick(socket: Socket): void {
   }) as Socket['write'];
 }
 
+/** A hold armed by `holdWrite`: the pattern of the messages it keeps back, and the one it keeps. */
+interface SocketHold {
+  pattern: RegExp;
+  /** Lets the kept-back messages of the held client through (dropped when it is gone). */
+  flush?: () => void;
+}
+
+/**
+ * Lets `holdWrite` keep back a socket client's messages from the first one whose SQL text matches
+ * the armed hold's pattern (node-postgres sends Parse…Sync of a query in one write, so the text is
+ * in one chunk); its later messages queue behind it, in order.
+ */
+function interceptWrites(socket: Socket, armed: () => SocketHold | undefined): void {
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+  let kept: unknown[] | undefined;
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event !== 'data') return emit(event, ...args);
+    if (kept !== undefined) {
+      kept.push(args[0]);
+      return true;
+    }
+    const hold = armed();
+    const chunk = args[0];
+    if (hold !== undefined && hold.flush === undefined && Buffer.isBuffer(chunk) && hold.pattern.test(chunk.toString('latin1'))) {
+      kept = [chunk];
+      hold.flush = () => {
+        const chunks = kept ?? [];
+        kept = undefined;
+        if (!socket.destroyed) for (const c of chunks) emit('data', c);
+      };
+      return true;
+    }
+    return emit(event, ...args);
+  }) as Socket['emit'];
+}
+
 /** The Database interface over one PGlite client (closing it closes the client). */
 function wrapPglite(client: PGlite): Database {
   let server: PGLiteSocketServer | undefined;
+  let hold: SocketHold | undefined;
   let serving: Promise<string> | undefined;
   let url: string | undefined;
   let closed = false;
@@ -114,6 +151,19 @@ function wrapPglite(client: PGlite): Database {
       // A statement from a socket client has finished by the time this runs (PGlite runs one at a time).
       return client.isInTransaction() ? 1 : 0;
     },
+    holdWrite(table: string) {
+      assertOpen();
+      if (hold !== undefined) throw new IdemgateError('USAGE', 'a write is already held on this database');
+      const mine: SocketHold = { pattern: writesTable(table) };
+      hold = mine;
+      return Promise.resolve({
+        held: () => mine.flush !== undefined,
+        release: async () => {
+          if (hold === mine) hold = undefined;
+          mine.flush?.();
+        },
+      });
+    },
     serve(): Promise<string> {
       assertOpen();
       serving ??= (async () => {
@@ -125,7 +175,12 @@ function wrapPglite(client: PGlite): Database {
         });
         await s.start();
         const listening = (s as unknown as { server?: unknown }).server;
-        if (listening instanceof NetServer) listening.on('connection', corkWritesPerTick);
+        if (listening instanceof NetServer) {
+          listening.on('connection', (socket: Socket) => {
+            corkWritesPerTick(socket);
+            interceptWrites(socket, () => hold);
+          });
+        }
         server = s;
         // getServerConn() is `127.0.0.1:PORT` once listening on port 0.
         url = `postgres://postgres@${s.getServerConn()}/postgres`;

@@ -75,6 +75,40 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       );
       return row?.n ?? 0;
     },
+    async holdWrite(table: string) {
+      assertOpen();
+      const client = await pool.connect();
+      let released = false;
+      try {
+        await client.query('begin');
+        await client.query(`lock table ${table.split('.').map(quoteIdent).join('.')} in share row exclusive mode`);
+      } catch (e) {
+        await client.query('rollback').catch(() => undefined);
+        client.release();
+        throw queryFailed(e, `lock table ${table}`);
+      }
+      const { rows: [rel] } = await pool.query<{ oid: string }>('select $1::regclass::oid::text as oid', [table]);
+      let waiting = false;
+      // A session waiting for the lock is the held write; polled in the background until released.
+      const poll = async (): Promise<void> => {
+        while (!released) {
+          const { rows: [row] } = await pool.query<{ n: number }>('select count(*)::int as n from pg_locks where not granted and relation = $1::oid', [rel?.oid]);
+          waiting = (row?.n ?? 0) > 0;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      };
+      const polling = poll().catch(() => undefined);
+      return {
+        held: () => waiting,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await polling;
+          await client.query('rollback').catch(() => undefined);
+          client.release();
+        },
+      };
+    },
     serve(): Promise<string> {
       return Promise.resolve(url);
     },
