@@ -125,6 +125,13 @@ describe('validateConfig', () => {
     expect(invalid({ ...valid, providerSettings: { stripe: { effect: {} } } }).message).toContain('providerSettings.stripe');
   });
 
+  it('takes providerSettings.<name>.retry (a redelivery back-off and its time scale) and names a wrong one', () => {
+    const settings = { billplz: { retry: { attempts: 4, baseMs: 15_000, factor: 60, maxMs: 86_400_000, jitter: 0.2, timeScale: 0.0001 } } };
+    expect(validateConfig({ ...valid, providerSettings: settings }, FILE).providerSettings).toEqual(settings);
+    expect(invalid({ ...valid, providerSettings: { stripe: { retry: { factor: 2 } } } }).details.path).toBe('providerSettings.stripe.retry.baseMs');
+    expect(invalid({ ...valid, providerSettings: { stripe: { retry: { baseMs: 10, timeScale: -1 } } } }).details.path).toBe('providerSettings.stripe.retry.timeScale');
+  });
+
   it('lists every problem at once', () => {
     const e = invalid({ target: valid.target, ledger: { ...valid.ledger, cashAccounts: [] } });
     expect(e.message).toContain('providers:');

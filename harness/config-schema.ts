@@ -119,6 +119,16 @@ const resetStrategySchema = z.custom<ResetStrategy>((v) => isObject(v) && typeof
 
 const selector = z.string().min(1);
 
+/** A sender's retry back-off in its own ms and the scale replay waits it at (`RetryTiming`). */
+const retryTimingSchema = z.object({
+  attempts: z.number().int().nonnegative().optional(),
+  baseMs: z.number().nonnegative(),
+  factor: z.number().min(1).optional(),
+  maxMs: z.number().nonnegative().optional(),
+  jitter: z.number().min(0).max(1).optional(),
+  timeScale: z.number().nonnegative().optional(),
+});
+
 // Shapes only; the meaning (selectors that read the request, a valid profile) is checked by
 // `clientApiProvider` when the run starts, naming `clientApis.<name>…`.
 const clientApiSchema = z.object({
@@ -148,16 +158,7 @@ const clientApiSchema = z.object({
     ])
     .optional(),
   forgedHeaders: z.record(z.string().min(1), z.string()).optional(),
-  retry: z
-    .object({
-      attempts: z.number().int().nonnegative().optional(),
-      baseMs: z.number().nonnegative(),
-      factor: z.number().min(1).optional(),
-      maxMs: z.number().nonnegative().optional(),
-      jitter: z.number().min(0).max(1).optional(),
-      timeScale: z.number().nonnegative().optional(),
-    })
-    .optional(),
+  retry: retryTimingSchema.optional(),
 });
 
 /**
@@ -175,6 +176,7 @@ export const idemgateConfigSchema = z.object({
         strict: z.boolean().optional(),
         // The values are the provider's own; its `configure` checks them when the run starts.
         effects: z.record(z.string(), z.string()).optional(),
+        retry: retryTimingSchema.optional(),
       }),
     )
     .optional(),

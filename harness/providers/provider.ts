@@ -158,6 +158,12 @@ export interface ProviderSettings {
   strict?: boolean;
   /** The provider's effect model: which events carry the money and under which reference (see the provider's docs). */
   effects?: Record<string, string>;
+  /**
+   * How the provider redelivers what it saw no acknowledgement for: its back-off in the provider's
+   * own milliseconds and the time scale replay waits it at (Stripe's hours as milliseconds with
+   * `timeScale: 0.0001`). Absent: unacknowledged deliveries are swept again with no wait.
+   */
+  retry?: RetryTiming;
 }
 
 /**
