@@ -180,6 +180,7 @@ const scenarioResult = z
         counterexample,
         replayCommand: z.string().min(1),
         savedTo: z.string().optional().describe('Where the shrunk schedule was saved (JSON).'),
+        hint: z.string().optional().describe('What the failure likely means beyond its violations, e.g. state left outside PostgreSQL that the reset does not clear.'),
       })
       .meta({ id: 'failedResult' }),
     z

@@ -163,6 +163,24 @@ export interface ScenarioRunContext {
   replayer: Replayer;
 }
 
+/**
+ * Sessions in which a schedule has passed. A clean replay that fails after one did, on the same
+ * target, most likely meets state from that schedule which the reset did not clear.
+ */
+const passedIn = new WeakSet<Session>();
+
+/** What a clean replay's failure says when a schedule passed before it in the session. */
+function leftoverStateHint(session: Session): string {
+  const where =
+    session.stores === undefined
+      ? 'configure target.stores (e.g. { kind: \'redis\', url, prefix }) so idemgate empties it between schedules'
+      : 'add the store it lives in to target.stores (those configured are emptied between schedules, and the database is reset)';
+  return (
+    'the clean replay failed right after a schedule passed in this session: the target may keep state outside PostgreSQL ' +
+    `(idempotency keys, a cache, queued jobs, memory) that the reset does not clear; ${where}`
+  );
+}
+
 /** Resets the database, applies extension data, replays one schedule, and evaluates the invariants. */
 export async function executeSchedule(
   run: ScenarioRunContext,
@@ -213,6 +231,7 @@ export async function executeSchedule(
     if (judgement.judged > 0) checked++;
     violations.push(...judgement.violations);
   }
+  if (violations.length === 0) passedIn.add(session);
   return { violations, deliveries, checked, judged, unmet, calls: calls.sort((a, b) => a.atMs - b.atMs) };
 }
 
@@ -351,7 +370,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
         deliveries: cleanRun.deliveries,
         ...(cleanRun.calls.length > 0 ? { upstreamCalls: cleanRun.calls } : {}),
       };
-      return await failed(0, '', counterexample);
+      return await failed(0, '', counterexample, passedIn.has(session) ? leftoverStateHint(session) : undefined);
     }
     const baselineRows = session.ledger === undefined ? [] : await session.ledger.rows();
 
@@ -485,7 +504,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   }
 
   /** Every failure, the clean replay's included, is reported the same way and saved when asked. */
-  async function failed(runs: number, path: string, counterexample: Counterexample): Promise<ScenarioResult> {
+  async function failed(runs: number, path: string, counterexample: Counterexample, hint?: string): Promise<ScenarioResult> {
     const result: ScenarioResult & { status: 'failed' } = {
       ...base,
       status: 'failed',
@@ -493,6 +512,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       path,
       counterexample,
       replayCommand: replayCommand(scenario.name, seed, path),
+      ...(hint === undefined ? {} : { hint }),
       durationMs: performance.now() - started,
       schedules,
       invariantChecks,
