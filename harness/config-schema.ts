@@ -158,6 +158,7 @@ const clientApiSchema = z.object({
     ])
     .optional(),
   forgedHeaders: z.record(z.string().min(1), z.string()).optional(),
+  keyTtlMs: z.number().positive().optional(),
   retry: retryTimingSchema.optional(),
 });
 

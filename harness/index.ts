@@ -64,6 +64,7 @@ export {
   crashRestart,
   deliveryFaults,
   forgedHeaders,
+  keyReuseAfterExpiry,
   lateRedelivery,
   lostAcks,
   missingKey,

@@ -14,6 +14,7 @@ import { applyCrashRestart, type CrashRestartEdit } from './crash-restart.ts';
 import { applyClientRetries, type ClientRetriesEdit } from './client-retries.ts';
 import { applyConcurrentDuplicates, type ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
 import { applyForgedHeaders, type ForgedHeadersEdit } from './forged-headers.ts';
+import { applyKeyReuseAfterExpiry, type KeyReuseAfterExpiryEdit } from './key-reuse-after-expiry.ts';
 import { applyMissingKey, type MissingKeyEdit } from './missing-key.ts';
 import { applyPayloadMismatch, type PayloadMismatchEdit } from './payload-mismatch.ts';
 import { applyLostAck, type LostAckEdit } from './lost-acks.ts';
@@ -38,6 +39,7 @@ export type FaultEdit =
   | PayloadMismatchEdit
   | MissingKeyEdit
   | ForgedHeadersEdit
+  | KeyReuseAfterExpiryEdit
   | ClientRetriesEdit
   | CrashRestartEdit
   | LateRedeliveryEdit;
@@ -72,6 +74,7 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'payload-mismatch': applyPayloadMismatch,
   'missing-key': applyMissingKey,
   'forged-headers': applyForgedHeaders,
+  'key-reuse-after-expiry': applyKeyReuseAfterExpiry,
   'client-retries': applyClientRetries,
   'late-redelivery': applyLateRedelivery,
 };

@@ -79,6 +79,11 @@ export interface ClientRequestInfo {
    * key and payload (`clientApis.<name>.forgedHeaders`); absent: `DEFAULT_FORGED_HEADERS`.
    */
   forgedHeaders?: Readonly<Record<string, string>>;
+  /**
+   * How long the service keeps the key, in real ms as the target runs under idemgate
+   * (`clientApis.<name>.keyTtlMs`); the key-reuse-after-expiry fault applies. Absent: not stated.
+   */
+  keyTtlMs?: number;
 }
 
 /**
@@ -105,7 +110,9 @@ export type MismatchField = 'amount' | 'currency';
 export type RequestVariant =
   | { kind: 'payload-mismatch'; field: MismatchField }
   | { kind: 'missing-key' }
-  | { kind: 'forged-headers'; headers: Record<string, string> };
+  | { kind: 'forged-headers'; headers: Record<string, string> }
+  /** The same request, sent once the key's lifetime has passed: a new request to the service (IETF draft). */
+  | { kind: 'after-key-expiry' };
 
 /**
  * How a sender retries what it did not see answered: exponential backoff with jitter, in the

@@ -414,6 +414,16 @@ describe('replaySchedule', () => {
     expect(outcomes.map((o) => [o.origin, o.waitedMs])).toEqual([['schedule', undefined], ['redelivery', 60], ['redelivery', 120], ['redelivery', 240]]);
   });
 
+  it("waits a delivery's waitMs on its clock as it is, whatever the time scale (a wait set against the target's own scaled timers)", async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+
+    await replaySchedule({ steps: [send(0), { kind: 'send', delivery: { exchange: 0, waitMs: 1800 } }] }, options(target, [{ id: 'a' }], { clock }));
+
+    expect(clock.slept).toEqual([1800]);
+    expect(target.arrivals).toHaveLength(2);
+  });
+
   it('records a delay without waiting it at the default timeScale 0', async () => {
     const target = await startTarget();
     const clock = fakeClock();

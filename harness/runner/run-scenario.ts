@@ -164,6 +164,21 @@ export interface ScenarioRunContext {
 }
 
 /**
+ * The references a schedule sends again after their idempotency key expired, with how often: each
+ * such request is a new one to the service (IETF draft), which may book it once more.
+ */
+function rebookableReferences(schedule: Schedule, events: readonly ProviderEvent[]): Map<string, number> {
+  const extra = new Map<string, number>();
+  for (const step of schedule.steps) {
+    for (const d of step.kind === 'send' ? [step.delivery] : step.deliveries) {
+      const reference = events[d.exchange]?.effect?.reference;
+      if (d.variant?.kind === 'after-key-expiry' && reference !== undefined) extra.set(reference, (extra.get(reference) ?? 0) + 1);
+    }
+  }
+  return extra;
+}
+
+/**
  * Sessions in which a schedule has passed. A clean replay that fails after one did, on the same
  * target, most likely meets state from that schedule which the reset did not clear.
  */
@@ -204,7 +219,10 @@ export async function executeSchedule(
     calls.push(...ext.calls(value));
   }
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
-  const expected = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
+  const expected = buildExpectations(
+    prepared.events.filter((_, i) => delivered.has(i)),
+    rebookableReferences(schedule, prepared.events),
+  );
   const ctx: InvariantContext = {
     ledger: session.ledger,
     entities: session.entities,
