@@ -11,6 +11,7 @@ import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
+import { expiryBoundaries, keyLifetimeCrossings } from '../replay/key-lifetimes.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
 import type { Exchange, Tape } from '../tape/schema.ts';
@@ -164,16 +165,19 @@ export interface ScenarioRunContext {
 }
 
 /**
- * The references a schedule sends again after their idempotency key expired, with how often: each
- * such request is a new one to the service (IETF draft), which may book it once more.
+ * The references whose requests were sent again after a wait past the keys' lifetime, with how
+ * often: each such request is a new one to the service (IETF draft), which may book it once more.
  */
-function rebookableReferences(schedule: Schedule, events: readonly ProviderEvent[]): Map<string, number> {
+function rebookableReferences(deliveries: ExecutedSchedule['deliveries'], events: readonly ProviderEvent[]): Map<string, number> {
+  const boundaries = expiryBoundaries(deliveries);
   const extra = new Map<string, number>();
-  for (const step of schedule.steps) {
-    for (const d of step.kind === 'send' ? [step.delivery] : step.deliveries) {
-      const reference = events[d.exchange]?.effect?.reference;
-      if (d.variant?.kind === 'after-key-expiry' && reference !== undefined) extra.set(reference, (extra.get(reference) ?? 0) + 1);
-    }
+  if (boundaries.length === 0) return extra;
+  const sends = new Map<number, [number, number][]>();
+  for (const d of deliveries) sends.set(d.exchange, [...(sends.get(d.exchange) ?? []), [d.startedAtMs, d.startedAtMs + d.durationMs]]);
+  for (const [exchange, times] of sends) {
+    const reference = events[exchange]?.effect?.reference;
+    const n = keyLifetimeCrossings(times, boundaries);
+    if (reference !== undefined && n > 0) extra.set(reference, (extra.get(reference) ?? 0) + n);
   }
   return extra;
 }
@@ -221,7 +225,7 @@ export async function executeSchedule(
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
   const expected = buildExpectations(
     prepared.events.filter((_, i) => delivered.has(i)),
-    rebookableReferences(schedule, prepared.events),
+    rebookableReferences(deliveries, prepared.events),
   );
   const ctx: InvariantContext = {
     ledger: session.ledger,

@@ -19,6 +19,15 @@ export const isSameRequest = (a: ClientAnswer): boolean => a.variant === undefin
 /** Sent once the key's lifetime had passed: a new request to the service, which opens a new lifetime of the key. */
 export const isAfterExpiry = (a: ClientAnswer): boolean => a.variant?.kind === 'after-key-expiry';
 
+/**
+ * Which lifetime of its key an answer belongs to: how many waits past the keys' lifetime
+ * (`expiredAtMs`) came after the key's first request ended and before this one started.
+ */
+export function lifetimeOf(a: ClientAnswer, answers: readonly ClientAnswer[], expiredAtMs: readonly number[] = []): number {
+  const firstEnded = Math.min(...answers.map((x) => x.endedAtMs));
+  return expiredAtMs.filter((t) => t >= firstEnded && t <= a.startedAtMs).length;
+}
+
 /** One answer as evidence. */
 export const answerRow = (a: ClientAnswer): Record<string, unknown> => ({
   step: a.step,
