@@ -84,6 +84,16 @@ const applyOne = <K extends keyof EditOfKind>(kind: K, steps: readonly Step[], e
   APPLY[kind](steps, edit);
 
 /**
+ * Requests sent past the keys' lifetime go last, whichever edits came after theirs: the wait before
+ * one may expire every key used before it, and a later request with another payload would then be
+ * new too (key-reuse-after-expiry).
+ */
+function lastAfterKeyExpiry(steps: Step[]): Step[] {
+  const late = (s: Step): boolean => s.kind === 'send' && s.delivery.variant?.kind === 'after-key-expiry';
+  return steps.some(late) ? [...steps.filter((s) => !late(s)), ...steps.filter(late)] : steps;
+}
+
+/**
  * Applies fault edits in order, each to the schedule the previous ones produced; the schedule
  * given is not changed. Positions are taken modulo the schedule's length so any edit applies
  * to any schedule (fast-check can shrink tapes and edits independently).
@@ -97,5 +107,5 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
     if (steps.length === 0) break;
     steps = applyOne(edit.kind, steps, edit);
   }
-  return { steps };
+  return { steps: lastAfterKeyExpiry(steps) };
 }

@@ -1,20 +1,21 @@
 import fc from 'fast-check';
 import type { ProviderEvent } from '../providers/provider.ts';
 import { stepExchanges } from '../schedule/schedule.ts';
-import { clamp, requireInteger, type ApplyEdit } from './types.ts';
+import type { ApplyEdit } from './types.ts';
 
 /**
- * `after` steps after the step delivering `exchange`, the same request (same key, same body) is
- * sent again once `waitMs` real milliseconds have passed: longer than the service keeps the key
- * (`clientApis.<name>.keyTtlMs`), so the key is forgotten. It names the exchange, so it means the
- * same on any subset of the tape; when the exchange is not in the schedule nothing changes.
+ * At the end of the schedule, the request delivering `exchange` (same key, same body) is sent again
+ * once `waitMs` real milliseconds have passed: longer than the service keeps the key
+ * (`clientApis.<name>.keyTtlMs`), so the key is forgotten — and so is every other key used before,
+ * which is why it goes last (`applyEdits` keeps it there whatever edits follow). It names the
+ * exchange, so it means the same on any subset of the tape; when the exchange is not in the
+ * schedule nothing changes.
  */
 export interface KeyReuseAfterExpiryEdit {
   kind: 'key-reuse-after-expiry';
   exchange: number;
   /** Real ms waited before sending (the key's lifetime and a margin), carried so a saved counterexample replays without the config. */
   waitMs: number;
-  after: number;
 }
 
 /** Past the key's lifetime by a fifth of it, and never by less than 50 ms: a store's expiry is not to the millisecond. */
@@ -36,29 +37,17 @@ export const pastLifetimeMs = (keyTtlMs: number): number => Math.ceil(keyTtlMs +
  * after it.
  *
  * @example
- * defineScenario({ …, faults: [keyReuseAfterExpiry()] }); // { kind: 'key-reuse-after-expiry', exchange: 0, waitMs: 1200, after: 0 }
+ * defineScenario({ …, faults: [keyReuseAfterExpiry()] }); // { kind: 'key-reuse-after-expiry', exchange: 0, waitMs: 1800 }
  */
-export function keyReuseAfterExpiry({ maxAfter = 3 }: { maxAfter?: number } = {}): (
-  stepCount: number,
-  events?: readonly ProviderEvent[],
-) => fc.Arbitrary<KeyReuseAfterExpiryEdit> | undefined {
-  requireInteger('keyReuseAfterExpiry', 'maxAfter', maxAfter, 0);
+export function keyReuseAfterExpiry(): (stepCount: number, events?: readonly ProviderEvent[]) => fc.Arbitrary<KeyReuseAfterExpiryEdit> | undefined {
   return (_stepCount, events) => {
     const targets = (events ?? []).flatMap((e, exchange) => (e.client?.keyTtlMs === undefined ? [] : [{ exchange, waitMs: pastLifetimeMs(e.client.keyTtlMs) }]));
     if (targets.length === 0) return undefined;
-    return fc
-      .record({ target: fc.constantFrom(...targets), after: fc.nat(maxAfter) })
-      .map(({ target, after }): KeyReuseAfterExpiryEdit => ({ kind: 'key-reuse-after-expiry', exchange: target.exchange, waitMs: target.waitMs, after }));
+    return fc.constantFrom(...targets).map((target): KeyReuseAfterExpiryEdit => ({ kind: 'key-reuse-after-expiry', exchange: target.exchange, waitMs: target.waitMs }));
   };
 }
 
-export const applyKeyReuseAfterExpiry: ApplyEdit<KeyReuseAfterExpiryEdit> = (steps, edit) => {
-  const at = steps.findIndex((s) => stepExchanges(s).includes(edit.exchange));
-  if (at === -1) return [...steps];
-  const next = [...steps];
-  next.splice(clamp(at + 1 + edit.after, next.length), 0, {
-    kind: 'send',
-    delivery: { exchange: edit.exchange, waitMs: edit.waitMs, variant: { kind: 'after-key-expiry' } },
-  });
-  return next;
-};
+export const applyKeyReuseAfterExpiry: ApplyEdit<KeyReuseAfterExpiryEdit> = (steps, edit) =>
+  steps.some((s) => stepExchanges(s).includes(edit.exchange))
+    ? [...steps, { kind: 'send', delivery: { exchange: edit.exchange, waitMs: edit.waitMs, variant: { kind: 'after-key-expiry' } } }]
+    : [...steps];

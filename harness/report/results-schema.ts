@@ -87,7 +87,7 @@ const faultEdit = z
     z.strictObject({ kind: z.literal('payload-mismatch'), exchange: z.int(), field: z.enum(['amount', 'currency']), after: z.int() }),
     z.strictObject({ kind: z.literal('missing-key'), exchange: z.int(), after: z.int() }),
     z.strictObject({ kind: z.literal('forged-headers'), exchange: z.int(), headers: z.record(z.string(), z.string()), after: z.int() }),
-    z.strictObject({ kind: z.literal('key-reuse-after-expiry'), exchange: z.int(), waitMs: z.number().nonnegative(), after: z.int() }),
+    z.strictObject({ kind: z.literal('key-reuse-after-expiry'), exchange: z.int(), waitMs: z.number().nonnegative() }),
     z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
     z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
   ])
