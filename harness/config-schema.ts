@@ -147,6 +147,17 @@ const clientApiSchema = z.object({
           amountUnit: z.enum(['minor', 'major']).optional(),
         }),
         group: selector.optional(),
+        template: z
+          .object({
+            body: z.record(z.string(), z.unknown()),
+            form: z.boolean().optional(),
+            params: z.record(z.string(), z.string().min(1)).optional(),
+            referencePrefix: z.string().optional(),
+            amount: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
+            currency: z.string().min(1).optional(),
+            headers: z.record(z.string(), z.string()).optional(),
+          })
+          .optional(),
       }),
     )
     .min(1),

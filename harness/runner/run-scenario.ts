@@ -11,6 +11,8 @@ import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
+import type { IdemgateConfig } from '../config.ts';
+import { clientApiTape } from '../providers/client-api/template.ts';
 import { expiryBoundaries, keyLifetimeCrossings } from '../replay/key-lifetimes.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
@@ -88,8 +90,30 @@ function providerOf(exchange: Exchange, tape: Tape, resolve: (name: string) => P
   }
 }
 
-export async function loadScenarioTape(scenario: Scenario, rootDir: string): Promise<Tape> {
-  return mergeTapes(await Promise.all(scenario.tapes.map((f) => readTape(resolve(rootDir, f)))));
+/** A scenario tape entry naming a client API whose traffic is made from its templates: `clientApis:payments-api?entities=5&seed=2`. */
+const CLIENT_API_TAPE = /^clientApis:([^?]+)(?:\?(.*))?$/;
+
+/**
+ * A scenario's tapes, merged: files read from `rootDir`, and `clientApis:<name>` entries made from
+ * the config's route templates (`clientApiTape`; `?entities=N&seed=S`, default 3 and 1).
+ */
+export async function loadScenarioTape(scenario: Scenario, rootDir: string, config?: Pick<IdemgateConfig, 'clientApis'>): Promise<Tape> {
+  return mergeTapes(
+    await Promise.all(
+      scenario.tapes.map(async (f) => {
+        const spec = CLIENT_API_TAPE.exec(f);
+        if (spec === null) return readTape(resolve(rootDir, f));
+        const name = spec[1]!;
+        const api = config?.clientApis?.[name];
+        if (api === undefined) {
+          throw new IdemgateError('CONFIG_INVALID', `scenario "${scenario.name}": tape ${f} names clientApis.${name}, which the config does not have`, { details: { path: `clientApis.${name}` } });
+        }
+        const query = new URLSearchParams(spec[2] ?? '');
+        const tape = clientApiTape(name, api, { entities: Number(query.get('entities') ?? 3), seed: Number(query.get('seed') ?? 1) });
+        return { ...tape, file: f };
+      }),
+    ),
+  );
 }
 
 export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver()): PreparedTape {
@@ -365,7 +389,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   try {
     throwIfStopped();
     checkTargetSupportsFaults(session, scenario);
-    const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
+    const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir, session.config));
     const prepared = prepareTape(tape, adapterResolver(session.config));
     const unmodelled = unmodelledOf(prepared);
     if (unmodelled.length > 0) base.unmodelled = unmodelled;

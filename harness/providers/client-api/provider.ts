@@ -4,6 +4,7 @@ import type { Exchange, Tape } from '../../tape/schema.ts';
 import { badExchange, bodyText, replayHeaders } from '../_internals/exchange.ts';
 import { DEFAULT_FORGED_HEADERS, defineProvider, type MismatchField, type Provider, type ProviderEvent, type RetryTiming } from '../provider.ts';
 import { builtinProfiles, defineIdempotencyProfile, isFinal, type IdempotencyProfile } from './profile.ts';
+import { templateProblems } from './template.ts';
 import {
   amountMinorOf,
   headerValue,
@@ -113,6 +114,7 @@ function checkConfig(name: string, api: ClientApiConfig): { profile: Idempotency
   if (!(retry.baseMs >= 0) || !(retry.factor >= 1) || !(retry.maxMs >= retry.baseMs) || !(retry.jitter >= 0 && retry.jitter <= 1) || !(retry.timeScale >= 0) || !Number.isInteger(retry.attempts) || retry.attempts < 0) {
     problems.push(`${at}.retry: baseMs ≥ 0, factor ≥ 1, maxMs ≥ baseMs, 0 ≤ jitter ≤ 1, timeScale ≥ 0 and an integer attempts ≥ 0`);
   }
+  problems.push(...templateProblems(at, api.routes ?? []));
   if (api.keyTtlMs !== undefined && !(Number.isFinite(api.keyTtlMs) && api.keyTtlMs > 0)) problems.push(`${at}.keyTtlMs must be a positive number of milliseconds`);
   if (problems.length > 0) throw new IdemgateError('CONFIG_INVALID', problems.join('; '), { details: { path: at } });
   return { profile: profile!, retry };
