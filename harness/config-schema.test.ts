@@ -132,6 +132,19 @@ describe('validateConfig', () => {
     expect(invalid({ ...valid, providerSettings: { stripe: { retry: { baseMs: 10, timeScale: -1 } } } }).details.path).toBe('providerSettings.stripe.retry.timeScale');
   });
 
+  it('takes clientApis.<name>.keyTtlMs and route templates, and names a wrong one', () => {
+    const route = {
+      name: 'payment',
+      path: '/v1/payments',
+      effect: { reference: 'body.id', amount: 'body.amount', direction: 'in' as const },
+      template: { body: { id: '{reference}', amount: '{amount}' }, amount: { min: 100, max: 900 } },
+    };
+    const clientApis = { payments: { routes: [route], keyTtlMs: 1500 } };
+    expect(validateConfig({ ...valid, clientApis }, FILE).clientApis).toEqual(clientApis);
+    expect(invalid({ ...valid, clientApis: { payments: { routes: [route], keyTtlMs: 0 } } }).details.path).toBe('clientApis.payments.keyTtlMs');
+    expect(invalid({ ...valid, clientApis: { payments: { routes: [{ ...route, template: { body: 'x' } }] } } }).details.path).toBe('clientApis.payments.routes.0.template.body');
+  });
+
   it('lists every problem at once', () => {
     const e = invalid({ target: valid.target, ledger: { ...valid.ledger, cashAccounts: [] } });
     expect(e.message).toContain('providers:');
