@@ -12,7 +12,7 @@ import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import type { IdemgateConfig } from '../config.ts';
-import { clientApiTape } from '../providers/client-api/template.ts';
+import { CLIENT_API_TAPE, clientApiTape } from '../providers/client-api/template.ts';
 import { expiryBoundaries, keyLifetimeCrossings } from '../replay/key-lifetimes.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
@@ -89,9 +89,6 @@ function providerOf(exchange: Exchange, tape: Tape, resolve: (name: string) => P
     throw new IdemgateError('PROVIDER_UNKNOWN', `${tape.file ?? '<memory>'} seq ${exchange.seq}: ${e.message}`, { details: e.details as { provider: string; known: string[] } });
   }
 }
-
-/** A scenario tape entry naming a client API whose traffic is made from its templates: `clientApis:payments-api?entities=5&seed=2`. */
-const CLIENT_API_TAPE = /^clientApis:([^?]+)(?:\?(.*))?$/;
 
 /**
  * A scenario's tapes, merged: files read from `rootDir`, and `clientApis:<name>` entries made from

@@ -8,6 +8,9 @@ export type { ClientRouteTemplate };
 /** A route as the generator sees it: with its template. */
 type TemplatedRoute = Pick<ClientApiRoute, 'name' | 'method' | 'path' | 'template'>;
 
+/** A scenario tape entry naming a client API whose traffic is made from its templates: `clientApis:payments-api?entities=5&seed=2`. */
+export const CLIENT_API_TAPE = /^clientApis:([^?]+)(?:\?(.*))?$/;
+
 /** mulberry32: small and seedable, so a seed gives the same tape. */
 function random(seed: number): () => number {
   let a = seed >>> 0;
