@@ -135,6 +135,26 @@ describe('validateConfig', () => {
     expect(invalid({ ...valid, providerSettings: { stripe: { effect: {} } } }).message).toContain('providerSettings.stripe');
   });
 
+  it('takes providerSettings.<name>.retry (a redelivery back-off and its time scale) and names a wrong one', () => {
+    const settings = { billplz: { retry: { attempts: 4, baseMs: 15_000, factor: 60, maxMs: 86_400_000, jitter: 0.2, timeScale: 0.0001 } } };
+    expect(validateConfig({ ...valid, providerSettings: settings }, FILE).providerSettings).toEqual(settings);
+    expect(invalid({ ...valid, providerSettings: { stripe: { retry: { factor: 2 } } } }).details.path).toBe('providerSettings.stripe.retry.baseMs');
+    expect(invalid({ ...valid, providerSettings: { stripe: { retry: { baseMs: 10, timeScale: -1 } } } }).details.path).toBe('providerSettings.stripe.retry.timeScale');
+  });
+
+  it('takes clientApis.<name>.keyTtlMs and route templates, and names a wrong one', () => {
+    const route = {
+      name: 'payment',
+      path: '/v1/payments',
+      effect: { reference: 'body.id', amount: 'body.amount', direction: 'in' as const },
+      template: { body: { id: '{reference}', amount: '{amount}' }, amount: { min: 100, max: 900 } },
+    };
+    const clientApis = { payments: { routes: [route], keyTtlMs: 1500 } };
+    expect(validateConfig({ ...valid, clientApis }, FILE).clientApis).toEqual(clientApis);
+    expect(invalid({ ...valid, clientApis: { payments: { routes: [route], keyTtlMs: 0 } } }).details.path).toBe('clientApis.payments.keyTtlMs');
+    expect(invalid({ ...valid, clientApis: { payments: { routes: [{ ...route, template: { body: 'x' } }] } } }).details.path).toBe('clientApis.payments.routes.0.template.body');
+  });
+
   it('lists every problem at once', () => {
     const e = invalid({ target: valid.target, ledger: { ...valid.ledger, cashAccounts: [] } });
     expect(e.message).toContain('providers:');

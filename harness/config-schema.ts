@@ -144,6 +144,16 @@ const resetStrategySchema = z.custom<ResetStrategy>((v) => isObject(v) && typeof
 
 const selector = z.string().min(1);
 
+/** A sender's retry back-off in its own ms and the scale replay waits it at (`RetryTiming`). */
+const retryTimingSchema = z.object({
+  attempts: z.number().int().nonnegative().optional(),
+  baseMs: z.number().nonnegative(),
+  factor: z.number().min(1).optional(),
+  maxMs: z.number().nonnegative().optional(),
+  jitter: z.number().min(0).max(1).optional(),
+  timeScale: z.number().nonnegative().optional(),
+});
+
 // Shapes only; the meaning (selectors that read the request, a valid profile) is checked by
 // `clientApiProvider` when the run starts, naming `clientApis.<name>…`.
 const clientApiSchema = z.object({
@@ -162,6 +172,17 @@ const clientApiSchema = z.object({
           amountUnit: z.enum(['minor', 'major']).optional(),
         }),
         group: selector.optional(),
+        template: z
+          .object({
+            body: z.record(z.string(), z.unknown()),
+            form: z.boolean().optional(),
+            params: z.record(z.string(), z.string().min(1)).optional(),
+            referencePrefix: z.string().optional(),
+            amount: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
+            currency: z.string().min(1).optional(),
+            headers: z.record(z.string(), z.string()).optional(),
+          })
+          .optional(),
       }),
     )
     .min(1),
@@ -173,16 +194,8 @@ const clientApiSchema = z.object({
     ])
     .optional(),
   forgedHeaders: z.record(z.string().min(1), z.string()).optional(),
-  retry: z
-    .object({
-      attempts: z.number().int().nonnegative().optional(),
-      baseMs: z.number().nonnegative(),
-      factor: z.number().min(1).optional(),
-      maxMs: z.number().nonnegative().optional(),
-      jitter: z.number().min(0).max(1).optional(),
-      timeScale: z.number().nonnegative().optional(),
-    })
-    .optional(),
+  keyTtlMs: z.number().positive().optional(),
+  retry: retryTimingSchema.optional(),
 });
 
 /**
@@ -200,6 +213,7 @@ export const idemgateConfigSchema = z.object({
         strict: z.boolean().optional(),
         // The values are the provider's own; its `configure` checks them when the run starts.
         effects: z.record(z.string(), z.string()).optional(),
+        retry: retryTimingSchema.optional(),
       }),
     )
     .optional(),

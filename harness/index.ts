@@ -39,11 +39,13 @@ export { createStripeWebhook, stripeWebhook, type StripeEffects } from './provid
 export { billplzCallback, billplzSignature, billplzSignatureSource } from './providers/billplz/index.ts';
 export {
   clientApiProvider,
+  clientApiTape,
   defineIdempotencyProfile,
   ietfProfile,
   stripeProfile,
   type ClientApiConfig,
   type ClientApiRoute,
+  type ClientRouteTemplate,
   type IdempotencyProfile,
   type AnswerRule,
 } from './providers/client-api/index.ts';
@@ -65,6 +67,7 @@ export {
   crashRestart,
   deliveryFaults,
   forgedHeaders,
+  keyReuseAfterExpiry,
   lateRedelivery,
   lostAcks,
   missingKey,

@@ -68,6 +68,10 @@ function summary(inf: ProjectInference, written: string[], dir: string, pm: Pack
     const e = inf.endpoints[p];
     row('', `${p.padEnd(7)} ${e === undefined ? "tape's recorded path" : `${e.path}   (${e.where})`}`);
   }
+  if (inf.clientApi !== undefined) {
+    const api = inf.clientApi;
+    row('client API', `${api.name}: ${api.routes.map((r) => `${r.method} ${r.path}`).join(', ')}, ${api.profile} profile   (Idempotency-Key read at ${api.keyWhere})`);
+  }
   row('env', inf.env.length === 0 ? 'none recognised' : inf.env.map((e) => e.read.name).join(', '));
   row('install', `${pm.manager}   (${pm.source})`);
   row('database', inf.migration === undefined ? 'no migration call found' : `the service migrates itself (${inf.migration})`);

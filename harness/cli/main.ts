@@ -13,6 +13,7 @@ import { didYouMean } from '../_internals/suggest.ts';
 import { formatSummary, painterFor } from '../report/console.ts';
 import { runReport, runScopeText, type ShardRecord, type Signoff } from '../report/model.ts';
 import { findConfigFile, loadConfig, loadScenarios } from '../runner/load.ts';
+import { CLIENT_API_TAPE } from '../providers/client-api/template.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { parseShard, shardLabel, shardOf, type Shard } from '../runner/shard.ts';
 import { exitCodeFor, summarise, type ExitCode } from '../runner/verdict.ts';
@@ -211,7 +212,8 @@ function suiteHash(
   for (const scenario of scenarios) {
     hash.update(JSON.stringify({ name: scenario.name, runs: runs ?? scenario.runs, tapes: scenario.tapes, maxEdits: scenario.maxEdits }));
     for (const tape of scenario.tapes) {
-      const digest = createHash('sha256').update(readFileSync(resolve(rootDir, tape))).digest('hex');
+      // A tape made from the config's templates is pinned by the config file hashed above and its spec.
+      const digest = createHash('sha256').update(CLIENT_API_TAPE.test(tape) ? tape : readFileSync(resolve(rootDir, tape))).digest('hex');
       tapes[tape] = digest;
       hash.update(digest);
     }

@@ -7,6 +7,7 @@ import type { Invariant } from '../invariants/invariant.ts';
 import { CLIENT_API_FACTS, type ClientAnswer, type ClientApiFacts, type ClientKeyedExchange } from './facts.ts';
 import { clientApiInvariants } from './invariants/index.ts';
 import { isFinal } from '../providers/client-api/profile.ts';
+import { expiryBoundaries } from '../replay/key-lifetimes.ts';
 
 export interface ClientApiExtensionOptions {
   /** Replaces the client-API invariants (see `clientApiInvariants`). */
@@ -85,11 +86,14 @@ export function clientApi(options: ClientApiExtensionOptions = {}): ScenarioExte
         }
         r.answers.push(answerOf(d));
       }
+      const expiredAtMs = expiryBoundaries(deliveries);
       const timeoutMs = options.followUpTimeoutMs ?? session.config.target.requestTimeoutMs ?? 5000;
       let step = Math.max(-1, ...deliveries.map((d) => d.step)) + 1;
       const end = Math.max(0, ...deliveries.map((d) => d.startedAtMs + d.durationMs));
       for (const r of requests.values()) {
-        if (!needsFollowUp(r)) continue;
+        // A key last used before a wait past the keys' lifetime may be gone: "is it released?" has no answer then.
+        const lastEnded = Math.max(...r.answers.map((a) => a.endedAtMs));
+        if (!needsFollowUp(r) || expiredAtMs.some((t) => t >= lastEnded)) continue;
         const exchange = tape.exchanges[r.exchange]!;
         const provider = clientProvider(r.provider)!;
         const url = new URL(session.target.baseUrl.replace(/\/+$/, '') + exchange.path);
@@ -108,7 +112,7 @@ export function clientApi(options: ClientApiExtensionOptions = {}): ScenarioExte
         r.answers.push(answer);
       }
       const retryWaitMs = deliveries.reduce((sum, d) => sum + (d.waitedMs ?? 0), 0);
-      return { requests: [...requests.values()], retryWaitMs };
+      return { requests: [...requests.values()], retryWaitMs, ...(expiredAtMs.length === 0 ? {} : { expiredAtMs }) };
     },
     invariants: options.invariants ?? clientApiInvariants,
   });

@@ -34,6 +34,8 @@ export interface ClientApiFacts {
   requests: ClientKeyedExchange[];
   /** Real ms the replay waited in client backoffs during this schedule. */
   retryWaitMs: number;
+  /** When requests were sent past the keys' lifetime (key-reuse-after-expiry), on the replay's clock: every key used before one may have expired. */
+  expiredAtMs?: number[];
 }
 
 export const CLIENT_API_FACTS = factsKey<ClientApiFacts>('client-api');

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLIENT_API_TAPE } from '../providers/client-api/template.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { readTape } from '../tape/read.ts';
@@ -47,7 +48,8 @@ function sampleFrom(provider: string, adapter: Provider, tape: Tape, label: stri
 
 /** Every tape file the scenarios replay, once each, in scenario order, with how to name it. */
 export async function scenarioTapes(scenarios: readonly Scenario[], rootDir: string): Promise<{ tape: Tape; label: string }[]> {
-  const files = [...new Set(scenarios.flatMap((s) => s.tapes.map((t) => resolve(rootDir, t))))];
+  // A tape made from the config's templates (`clientApis:<name>`) is no file to read a sample from.
+  const files = [...new Set(scenarios.flatMap((s) => s.tapes.filter((t) => !CLIENT_API_TAPE.test(t)).map((t) => resolve(rootDir, t))))];
   return Promise.all(files.map(async (file) => ({ tape: await readTape(file), label: relative(process.cwd(), file) || file })));
 }
 

@@ -14,6 +14,7 @@ import { applyCrashRestart, type CrashRestartEdit } from './crash-restart.ts';
 import { applyClientRetries, type ClientRetriesEdit } from './client-retries.ts';
 import { applyConcurrentDuplicates, type ConcurrentDuplicatesEdit } from './concurrent-duplicates.ts';
 import { applyForgedHeaders, type ForgedHeadersEdit } from './forged-headers.ts';
+import { applyKeyReuseAfterExpiry, type KeyReuseAfterExpiryEdit } from './key-reuse-after-expiry.ts';
 import { applyMissingKey, type MissingKeyEdit } from './missing-key.ts';
 import { applyPayloadMismatch, type PayloadMismatchEdit } from './payload-mismatch.ts';
 import { applyLostAck, type LostAckEdit } from './lost-acks.ts';
@@ -40,6 +41,7 @@ export type FaultEdit =
   | PayloadMismatchEdit
   | MissingKeyEdit
   | ForgedHeadersEdit
+  | KeyReuseAfterExpiryEdit
   | ClientRetriesEdit
   | CrashRestartEdit
   | LateRedeliveryEdit
@@ -79,6 +81,7 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
   'payload-mismatch': applyPayloadMismatch,
   'missing-key': applyMissingKey,
   'forged-headers': applyForgedHeaders,
+  'key-reuse-after-expiry': applyKeyReuseAfterExpiry,
   'client-retries': applyClientRetries,
   'late-redelivery': applyLateRedelivery,
   'worker-crash': applyWorkerCrash,
@@ -88,6 +91,16 @@ const APPLY: { [K in keyof EditOfKind]: ApplyEdit<EditOfKind[K]> } = {
 // `kind` and `edit` vary together; typed through the table's mapped type, no cast needed.
 const applyOne = <K extends keyof EditOfKind>(kind: K, steps: readonly Step[], edit: EditOfKind[K]): Step[] =>
   APPLY[kind](steps, edit);
+
+/**
+ * Requests sent past the keys' lifetime go last, whichever edits came after theirs: the wait before
+ * one may expire every key used before it, and a later request with another payload would then be
+ * new too (key-reuse-after-expiry).
+ */
+function lastAfterKeyExpiry(steps: Step[]): Step[] {
+  const late = (s: Step): boolean => s.kind === 'send' && s.delivery.variant?.kind === 'after-key-expiry';
+  return steps.some(late) ? [...steps.filter((s) => !late(s)), ...steps.filter(late)] : steps;
+}
 
 /**
  * Applies fault edits in order, each to the schedule the previous ones produced; the schedule
@@ -103,5 +116,5 @@ export function applyEdits(base: Schedule, edits: readonly FaultEdit[]): Schedul
     if (steps.length === 0) break;
     steps = applyOne(edit.kind, steps, edit);
   }
-  return { steps };
+  return { steps: lastAfterKeyExpiry(steps) };
 }

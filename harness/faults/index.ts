@@ -32,3 +32,5 @@ export { payloadMismatch } from './payload-mismatch.ts';
 export { missingKey } from './missing-key.ts';
 export { forgedHeaders, DEFAULT_FORGED_HEADERS } from './forged-headers.ts';
 export { clientRetries } from './client-retries.ts';
+export type { KeyReuseAfterExpiryEdit } from './key-reuse-after-expiry.ts';
+export { keyReuseAfterExpiry } from './key-reuse-after-expiry.ts';

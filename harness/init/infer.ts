@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { findAccountLiterals, type AccountLiteral } from './cash-accounts.ts';
+import { clientApiTodos, inferClientApi, type ClientApiInference } from './client-api.ts';
 import { findEnvReads, mapEnvVar, type EnvMapping, type EnvRead } from './env-vars.ts';
 import { inferEntities, inferLedger, type EntityInference, type LedgerInference } from './ledger.ts';
 import { inferStart, type PackageJson, type StartInference } from './package-start.ts';
@@ -44,6 +45,8 @@ export interface ProjectInference {
   migration: string | undefined;
   /** A port the service listens on regardless of PORT (`listen(3000)`), when it reads no PORT-like variable. */
   fixedPort: { port: number; where: string } | undefined;
+  /** The service's own Idempotency-Key API, when some file reads the header. */
+  clientApi: ClientApiInference | undefined;
   /** What is left to the user, one line each. */
   todos: string[];
 }
@@ -108,6 +111,10 @@ export function inferProject(dir: string): ProjectInference {
   const seen = new Set<ProviderName>(Object.keys(endpoints) as ProviderName[]);
   for (const { mapping } of env) if (mapping.provider !== undefined) seen.add(mapping.provider);
   const providers = PROVIDERS.filter((p) => seen.has(p));
+  // Its own API is named after the package (the provider name its tapes use); webhooks and health are not part of it.
+  const apiName = (pkg?.name ?? 'api').replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9_-]/g, '-');
+  const notClient = new Set([...(health === undefined ? [] : [health.path]), ...Object.values(endpoints).map((e) => e.path)]);
+  const clientApi = inferClientApi(files, apiName, notClient);
 
   const schema = findSchemaTables(dir, files);
   const ledger = inferLedger(schema.tables);
@@ -127,7 +134,8 @@ export function inferProject(dir: string): ProjectInference {
     );
   }
   for (const r of unknownEnv) todos.push(`env ${r.name} (read at ${r.where}) is not known to idemgate: set it if the service needs it`);
-  if (providers.length === 0) todos.push('providers: no Shopee, FPX or Stripe webhook route found; set target.endpoints and providers');
+  if (providers.length === 0 && clientApi === undefined) todos.push('providers: no Shopee, FPX or Stripe webhook route found; set target.endpoints and providers');
+  if (clientApi !== undefined) todos.push(...clientApiTodos(clientApi));
   for (const p of providers) if (endpoints[p] === undefined) todos.push(`endpoint for ${p}: no route found, the tape's recorded path is used`);
   if (providers.includes('fpx') && !env.some((e) => e.mapping.value.kind === 'fpx-public-key')) {
     todos.push('fpx public key: the service reads no FPX_*PUBLIC_KEY*/CERT variable; make it trust idemgate/keys/fpx-test-public.pem');
@@ -163,6 +171,7 @@ export function inferProject(dir: string): ProjectInference {
     accounts,
     migration,
     fixedPort,
+    clientApi,
     todos,
   };
 }

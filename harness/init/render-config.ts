@@ -84,6 +84,7 @@ function renderSecrets(inf: ProjectInference): string[] {
     }
     lines.push('  },');
   }
+  if (inf.clientApi !== undefined) lines.push(`  ${q(inf.clientApi.name)}: {}, // your own API (clientApis below): its clients sign nothing`);
   lines.push('};');
   return lines;
 }
@@ -295,6 +296,39 @@ function renderEntities(inf: ProjectInference): string[] {
   return lines;
 }
 
+function renderClientApis(inf: ProjectInference): string[] {
+  const api = inf.clientApi;
+  if (api === undefined) return [];
+  const lines = [
+    `  // Your own API: the header Idempotency-Key is read at ${api.keyWhere}. Its routes, what each request`,
+    '  // books, the answers it gives (profile) and how its clients retry; see README "Testing your own Idempotency-Key API".',
+    '  clientApis: {',
+    `    ${q(api.name)}: {`,
+    `      profile: ${q(api.profile)}, // ${api.profileSource}`,
+    '      routes: [',
+  ];
+  for (const r of api.routes) {
+    const amount = api.amount === undefined ? "'body.TODO_amount'" : q(api.amount.selector);
+    lines.push(
+      `        { // ${r.method} ${r.path}, found at ${r.where}`,
+      `          name: ${q(r.name)}, method: ${q(r.method)}, path: ${q(r.path)},${r.group === undefined ? '' : ` group: ${q(r.group)},`}`,
+      "          // TODO: the body field holding the reference this request books under (a payment's or refund's own id).",
+      `          effect: { reference: 'body.TODO_reference', amount: ${amount},${api.currency === undefined ? '' : ` currency: ${q(api.currency.selector)},`} direction: ${q(r.direction)} },`,
+      '        },',
+    );
+  }
+  lines.push('      ],');
+  if (api.amount !== undefined) lines.push(`      // amount: ${api.amount.selector} (${api.amount.where})${api.currency === undefined ? '; currency: MYR unless you set effect.currency' : `, currency: ${api.currency.selector} (${api.currency.where})`}: check them.`);
+  else lines.push('      // TODO: the body field holding the amount in minor units (amountUnit: \'major\' for "20.50").');
+  lines.push(
+    '      // How its clients retry (here: 200 ms doubling, replayed at a tenth of real time); keyTtlMs: how long it keeps a key.',
+    '      retry: { attempts: 3, baseMs: 200, factor: 2, jitter: 0.5, timeScale: 0.1 },',
+    '    },',
+    '  },',
+  );
+  return lines;
+}
+
 /** The text of `idemgate.config.ts`. */
 export function renderConfig(inf: ProjectInference, options: RenderOptions): string {
   const name = inf.packageName ?? 'this service';
@@ -321,6 +355,7 @@ export function renderConfig(inf: ProjectInference, options: RenderOptions): str
     '    requestTimeoutMs: 5000,',
     '  },',
     '  providers: secrets,',
+    ...renderClientApis(inf),
     ...renderDatabase(inf),
     ...renderLedger(inf),
     ...renderEntities(inf),

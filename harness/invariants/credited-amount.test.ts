@@ -21,6 +21,23 @@ describe.each(ledgerKinds)('creditedAmount over $name', (kind) => {
     expect(await violationsOf(creditedAmount, await contextFor(testDb(), kind, { events }))).toEqual([]);
   });
 
+  it('takes a reference sent again after its idempotency key expired booked 1 or 1 + n times its amount, nothing else', async () => {
+    const events = [paymentEvent('pi_1', 1500), paymentEvent('pi_2', 1500), paymentEvent('pi_3', 1500)];
+    await kind.insert(testDb(), [
+      ...received('T1', 'pi_1', 1500),
+      ...received('T2', 'pi_1', 1500),
+      ...received('T3', 'pi_2', 1500),
+      ...received('T4', 'pi_3', 1500),
+      ...received('T5', 'pi_3', 700),
+    ]);
+    const ctx = await contextFor(testDb(), kind, { events });
+    const rebookable = new Map([['pi_1', 1], ['pi_2', 1], ['pi_3', 1]]);
+
+    const violations = await violationsOf(creditedAmount, { ...ctx, expected: { ...ctx.expected, rebookable } });
+
+    expect(violations.map((v) => v.message)).toEqual([expect.stringContaining('reference pi_3: net cash movement is 2200 MYR, expected 1500')]);
+  });
+
   it('names a reference whose net differs, with the expected amount', async () => {
     await kind.insert(testDb(), [...received('T1', 'ORDER42', 10050), ...refunded('T2', 're_1', 400)]);
     const events = [paymentEvent('ORDER42', 9512), paymentEvent('re_1', 400, 'out')];

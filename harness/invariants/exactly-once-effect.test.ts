@@ -51,6 +51,16 @@ describe.each(ledgerKinds)('exactlyOnceEffect over $name', (kind) => {
     expect(violations[0]!.evidence.slice(1).map((r) => r.txn_id)).toEqual(['T2', 'T2', 'T2-dup', 'T2-dup']);
   });
 
+  it('allows a reference sent again after its idempotency key expired one more booking per such request, and no more', async () => {
+    await kind.insert(testDb(), [...received('T1', 'pi_1', 1500), ...received('T2', 'pi_1', 1500), ...received('T3', 'ORDER42', 9512), ...received('T4', 'ORDER42', 9512)]);
+    const ctx = await contextFor(testDb(), kind, { events: events().slice(0, 2) });
+    const rebooked = { ...ctx, expected: { ...ctx.expected, rebookable: new Map([['pi_1', 1]]) } };
+
+    const violations = await violationsOf(exactlyOnceEffect, rebooked);
+
+    expect(violations.map((v) => v.message)).toEqual(['effect for reference ORDER42 is duplicated: 2 transactions move cash, expected 1']);
+  });
+
   it('takes a cumulative effect booked as several deltas, but not as none', async () => {
     const deltas = { ...paymentEvent('ch_1', 8000, 'out'), effect: { reference: 'ch_1', amountMinor: 8000, currency: 'MYR', direction: 'out' as const, cumulative: true as const } };
     await kind.insert(testDb(), [...refunded('T1', 'ch_1', 5000), ...refunded('T2', 'ch_1', 3000)]);

@@ -4,6 +4,9 @@ import { capViolations, firstRows, groupBy } from './evidence.ts';
 
 const NAME = 'exactly-once-effect';
 
+const rebookText = (extra: number | undefined): string =>
+  extra === undefined || extra === 0 ? '' : ` (up to ${1 + extra}: sent again ${extra} time(s) after its idempotency key expired)`;
+
 /**
  * Each expected effect is booked by exactly one transaction that moves cash net: none means the
  * event was lost, two or more that a redelivery or a race booked it again. A cumulative effect
@@ -21,7 +24,7 @@ export const exactlyOnceEffect = defineInvariant({
     if (ledger === undefined || references.length === 0) return { judged: 0, violations: [] };
     const judged = references.length;
     const counts = await ledger.query<{ reference: string; txns: string }>(
-      `with e(reference) as (select unnest($1::text[])),
+      `with e(reference, extra) as (select * from unnest($1::text[], $4::int[])),
             -- A transaction is an effect when it moves cash net: a transfer between two cash
             -- accounts (clearing → bank on settlement) touches cash but is not a second effect.
             t as (select reference, txn_id
@@ -32,10 +35,15 @@ export const exactlyOnceEffect = defineInvariant({
             c as (select reference, count(distinct txn_id) as txns from t group by reference)
        select e.reference, coalesce(c.txns, 0) as txns
          from e left join c on c.reference = e.reference
-        where coalesce(c.txns, 0) <> 1
+        where coalesce(c.txns, 0) not between 1 and 1 + e.extra
           and not (e.reference = any($3::text[]) and coalesce(c.txns, 0) > 1)
         order by e.reference`,
-      [references, ledger.cashAccounts, [...expected.effects.values()].filter((e) => e.cumulative === true).map((e) => e.reference)],
+      [
+        references,
+        ledger.cashAccounts,
+        [...expected.effects.values()].filter((e) => e.cumulative === true).map((e) => e.reference),
+        references.map((r) => expected.rebookable?.get(r) ?? 0),
+      ],
     );
     if (counts.length === 0) return { judged, violations: [] };
     const offending = counts.map((c) => c.reference);
@@ -57,7 +65,7 @@ export const exactlyOnceEffect = defineInvariant({
           }
         : {
             invariant: NAME,
-            message: `effect for reference ${reference} is duplicated: ${n} transactions move cash, expected 1`,
+            message: `effect for reference ${reference} is duplicated: ${n} transactions move cash, expected 1${rebookText(expected.rebookable?.get(reference))}`,
             evidence: [expectedRow, ...firstRows(byReference.get(reference) ?? [])],
           };
     });

@@ -9,7 +9,7 @@ import type { Expectations } from './invariant.ts';
  * @example
  * const expected = buildExpectations(tape.exchanges.map((x) => provider.describe(x, tape)));
  */
-export function buildExpectations(events: readonly ProviderEvent[]): Expectations {
+export function buildExpectations(events: readonly ProviderEvent[], rebookable?: ReadonlyMap<string, number>): Expectations {
   const byIdentity = new Map<string, ProviderEvent>();
   for (const event of events) if (!byIdentity.has(event.identity)) byIdentity.set(event.identity, event);
 
@@ -37,5 +37,5 @@ export function buildExpectations(events: readonly ProviderEvent[]): Expectation
   }
 
   const noEffect = new Set([...noEffectCandidates].filter((reference) => !effects.has(reference)));
-  return { events: byIdentity, effects, noEffect, finalStatus };
+  return { events: byIdentity, effects, noEffect, finalStatus, ...(rebookable === undefined || rebookable.size === 0 ? {} : { rebookable }) };
 }

@@ -53,6 +53,12 @@ export interface Expectations {
   noEffect: ReadonlySet<string>;
   /** Expected final status per `${provider}:${entity}`: the highest-ranked status delivered. */
   finalStatus: ReadonlyMap<string, EntityStatus & { provider: string }>;
+  /**
+   * References that may be booked again, by how many more times: a client request sent again after
+   * its idempotency key expired is a new request (IETF draft), which the service may process.
+   * Absent or 0: exactly once.
+   */
+  rebookable?: ReadonlyMap<string, number>;
 }
 
 export interface InvariantContext {

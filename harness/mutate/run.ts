@@ -407,7 +407,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     options.shard === undefined ? {} : { shard: { ...options.shard, planned: planned.map((m) => m.id) } };
   const ignore = ignoredMutants(options, sources);
   if (options.scenarios.length === 0) throw new IdemgateError('USAGE', 'no scenarios to run against the mutants');
-  const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir)));
+  const tapes = await Promise.all(options.scenarios.map((s) => loadScenarioTape(s, options.rootDir, options.config)));
   const providers = new Map(options.scenarios.map((s, i) => [s.name, new Set(tapes[i]!.exchanges.map((x) => x.provider))]));
   let timeoutMs = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);

@@ -50,7 +50,7 @@ export async function runWithoutGuard(options: WithoutGuardOptions): Promise<Sce
     const session = await openSession({
       config: configForCopy(options.config, copy.dir, options.env, options.scenario),
       rootDir: options.rootDir,
-      tapes: [await loadScenarioTape(options.scenario, options.rootDir)],
+      tapes: [await loadScenarioTape(options.scenario, options.rootDir, options.config)],
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     });
     try {

@@ -79,6 +79,11 @@ export interface ClientRequestInfo {
    * key and payload (`clientApis.<name>.forgedHeaders`); absent: `DEFAULT_FORGED_HEADERS`.
    */
   forgedHeaders?: Readonly<Record<string, string>>;
+  /**
+   * How long the service keeps the key, in real ms as the target runs under idemgate
+   * (`clientApis.<name>.keyTtlMs`); the key-reuse-after-expiry fault applies. Absent: not stated.
+   */
+  keyTtlMs?: number;
 }
 
 /**
@@ -105,7 +110,9 @@ export type MismatchField = 'amount' | 'currency';
 export type RequestVariant =
   | { kind: 'payload-mismatch'; field: MismatchField }
   | { kind: 'missing-key' }
-  | { kind: 'forged-headers'; headers: Record<string, string> };
+  | { kind: 'forged-headers'; headers: Record<string, string> }
+  /** The same request, sent once the key's lifetime has passed: a new request to the service (IETF draft). */
+  | { kind: 'after-key-expiry' };
 
 /**
  * How a sender retries what it did not see answered: exponential backoff with jitter, in the
@@ -158,6 +165,12 @@ export interface ProviderSettings {
   strict?: boolean;
   /** The provider's effect model: which events carry the money and under which reference (see the provider's docs). */
   effects?: Record<string, string>;
+  /**
+   * How the provider redelivers what it saw no acknowledgement for: its back-off in the provider's
+   * own milliseconds and the time scale replay waits it at (Stripe's hours as milliseconds with
+   * `timeScale: 0.0001`). Absent: unacknowledged deliveries are swept again with no wait.
+   */
+  retry?: RetryTiming;
 }
 
 /**

@@ -64,4 +64,17 @@ describe('provider registry', () => {
     const noEffects = caught(() => adapterResolver({ providerSettings: { shopee: { effects: { payments: 'x' } } } })('shopee'));
     expect(noEffects.message).toBe('providerSettings.shopee.effects: the shopee adapter has no effect settings');
   });
+
+  it("gives a webhook provider the redelivery back-off of providerSettings.<name>.retry, defaults filled in", () => {
+    const stripe = adapterResolver({ providerSettings: { stripe: { retry: { baseMs: 60_000, factor: 3, timeScale: 0.001 } } } })('stripe');
+    expect(stripe.retry).toEqual({ attempts: 3, baseMs: 60_000, factor: 3, maxMs: 540_000, jitter: 0.5, timeScale: 0.001 }); // uncapped: its last wait
+    expect(stripe.name).toBe(stripeWebhook.name);
+    expect(adapterResolver({ providerSettings: { stripe: { strict: true } } })('stripe').retry).toBeUndefined();
+  });
+
+  it('refuses a retry schedule that cannot be waited, naming providerSettings.<name>.retry', () => {
+    const error = caught(() => adapterResolver({ providerSettings: { shopee: { retry: { baseMs: 1000, factor: 0.5 } } } })('shopee'));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toMatch(/^providerSettings\.shopee\.retry: /);
+  });
 });

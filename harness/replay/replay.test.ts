@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdemgateError } from '../errors.ts';
 import type { Provider } from '../providers/provider.ts';
+import { redeliveryTiming } from '../providers/retry-timing.ts';
 import { cleanSchedule, type Schedule } from '../schedule/schedule.ts';
 import type { Tape } from '../tape/schema.ts';
 import type { Clock } from './clock.ts';
@@ -400,6 +401,27 @@ describe('replaySchedule', () => {
     expect(sentBeforeSleep).toEqual([1]);
     expect(target.arrivals.map((a) => a.id)).toEqual(['a', 'retry', 'c']);
     expect(outcomes.every((o) => o.acknowledged)).toBe(true);
+  });
+
+  it("redelivers a webhook provider's unacknowledged event on its configured back-off (providerSettings.<name>.retry) instead of sweeping at once", async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+    const timed = { ...fakeProvider, retry: redeliveryTiming('fake', { baseMs: 60_000, factor: 2, jitter: 0, timeScale: 0.001 }) };
+
+    const outcomes = await replaySchedule(cleanSchedule(1), { ...options(target, [{ id: 'a', status: 500 }], { clock }), providers: () => timed });
+
+    expect(clock.slept).toEqual([60, 120, 240]);
+    expect(outcomes.map((o) => [o.origin, o.waitedMs])).toEqual([['schedule', undefined], ['redelivery', 60], ['redelivery', 120], ['redelivery', 240]]);
+  });
+
+  it("waits a delivery's waitMs on its clock as it is, whatever the time scale (a wait set against the target's own scaled timers)", async () => {
+    const target = await startTarget();
+    const clock = fakeClock();
+
+    await replaySchedule({ steps: [send(0), { kind: 'send', delivery: { exchange: 0, waitMs: 1800 } }] }, options(target, [{ id: 'a' }], { clock }));
+
+    expect(clock.slept).toEqual([1800]);
+    expect(target.arrivals).toHaveLength(2);
   });
 
   it('records a delay without waiting it at the default timeScale 0', async () => {

@@ -159,7 +159,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
       const scale = provider.retry?.timeScale ?? timeScale;
       let ms = delivery.delayMs ?? 0;
       if (delivery.backoff !== undefined && provider.retry !== undefined) ms += backoffMs(provider.retry, delivery.backoff.retry, delivery.backoff.jitter);
-      return ms * scale;
+      return ms * scale + (delivery.waitMs ?? 0);
     };
 
     const deliver = async (

@@ -52,6 +52,7 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   for (const e of r.counterexample.excused ?? []) lines.push(`    ${p.yellow('excused:')} effect ${e.reference}: ${e.reason}`);
   // The upstream faults it kept (the delivery edits are in the line above).
   for (const f of keptFaultLines(r.counterexample).slice(1)) lines.push(`    ${p.yellow(f)}`);
+  if (r.hint !== undefined) lines.push(`    ${p.yellow('hint:')} ${r.hint}`);
   lines.push(`    replay: ${p.bold(r.replayCommand)}`);
   if (r.savedTo) lines.push(`    saved:  ${r.savedTo}`);
   return lines;

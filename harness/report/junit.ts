@@ -22,6 +22,7 @@ export function failureText(r: ScenarioResult & { status: 'failed' }, violations
   lines.push('', `shrunk schedule (${r.counterexample.steps.length} steps, edits ${JSON.stringify(r.counterexample.draw.edits)}):`);
   for (const s of r.counterexample.steps) lines.push(`  ${s}`);
   lines.push('', 'faults kept:', ...keptFaultLines(r.counterexample).map((f) => `  ${f}`));
+  if (r.hint !== undefined) lines.push('', `hint: ${r.hint}`);
   lines.push('', `seed ${r.seed}, path "${r.path}"`, `replay: ${r.replayCommand}`);
   if (r.savedTo) lines.push(`saved:  ${r.savedTo}`);
   return lines.join('\n');

@@ -89,6 +89,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
       if (violations.length > MAX_MESSAGES) out.push(`  - … ${violations.length - MAX_MESSAGES} more`);
     }
     if (held.length > 0) out.push('', `Held: ${held.map(mdCode).join(', ')}`);
+    if (r.hint !== undefined) out.push('', `Hint: ${mdText(r.hint)}`);
     out.push('', `Shrunk schedule (${ce.steps.length} steps):`, '', mdCodeBlock(ce.steps.join('\n')), '');
     out.push('Faults kept:', '', mdCodeBlock(keptFaultLines(ce).join('\n')), '');
     out.push('Replay:', '', mdCodeBlock(r.replayCommand, 'sh'), '');

@@ -30,6 +30,7 @@ const requestVariant = z
     z.strictObject({ kind: z.literal('payload-mismatch'), field: z.enum(['amount', 'currency']) }),
     z.strictObject({ kind: z.literal('missing-key') }),
     z.strictObject({ kind: z.literal('forged-headers'), headers: z.record(z.string(), z.string()) }),
+    z.strictObject({ kind: z.literal('after-key-expiry') }),
   ])
   .describe('Sent differently from its recording: the same idempotency key with another payload, no key, or headers a client must not control.')
   .meta({ id: 'requestVariant' });
@@ -39,6 +40,7 @@ const delivery = z
     exchange: count.describe("Index into the scenario tape's exchanges."),
     abortAfterMs: ms.optional().describe('The request is aborted client-side this long after it is sent.'),
     delayMs: ms.optional().describe("The provider's wait before sending it (a retry's back-off)."),
+    waitMs: ms.optional().describe('Real ms waited before sending it, whatever the time scale (past an idempotency key\'s lifetime).'),
     crash: z
       .strictObject({ when: z.enum(['answered', 'upstream-call']), downtimeMs: ms })
       .optional()
@@ -90,6 +92,7 @@ const faultEdit = z
     z.strictObject({ kind: z.literal('payload-mismatch'), exchange: z.int(), field: z.enum(['amount', 'currency']), after: z.int() }),
     z.strictObject({ kind: z.literal('missing-key'), exchange: z.int(), after: z.int() }),
     z.strictObject({ kind: z.literal('forged-headers'), exchange: z.int(), headers: z.record(z.string(), z.string()), after: z.int() }),
+    z.strictObject({ kind: z.literal('key-reuse-after-expiry'), exchange: z.int(), waitMs: z.number().nonnegative() }),
     z.strictObject({ kind: z.literal('client-retries'), exchange: z.int(), abortAfterMs: z.number(), jitter: z.array(z.number().min(0).max(1)) }),
     z.strictObject({ kind: z.literal('late-redelivery'), at: z.int() }),
     z.strictObject({ kind: z.literal('worker-crash'), at: z.int(), downtimeMs: z.number() }),
@@ -192,6 +195,7 @@ const scenarioResult = z
         counterexample,
         replayCommand: z.string().min(1),
         savedTo: z.string().optional().describe('Where the shrunk schedule was saved (JSON).'),
+        hint: z.string().optional().describe('What the failure likely means beyond its violations, e.g. state left outside PostgreSQL that the reset does not clear.'),
       })
       .meta({ id: 'failedResult' }),
     z

@@ -68,6 +68,7 @@ describe('a failure in the clean replay', () => {
     expect(result.status).toBe('failed');
     if (result.status !== 'failed') return;
     expect(result.counterexample.draw.edits).toEqual([]);
+    expect(result.hint).toBeUndefined(); // nothing passed before it: the target is simply wrong
     expect(result.savedTo).toBeDefined();
     const saved = JSON.parse(await readFile(join(reportsDir, 'failures', 'refuses-everything.json'), 'utf8')) as {
       scenario: string;

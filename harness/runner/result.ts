@@ -85,5 +85,7 @@ export type ScenarioResult =
       replayCommand: string;
       /** Where the shrunk schedule was saved (JSON), when a reports dir was given. */
       savedTo?: string;
+      /** What the failure likely means beyond its violations (a clean replay failing after a schedule passed: state the reset did not clear). */
+      hint?: string;
     })
   | (ResultBase & { status: 'errored'; error: { code: IdemgateErrorCode; message: string } });

@@ -11,6 +11,9 @@ import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
+import type { IdemgateConfig } from '../config.ts';
+import { CLIENT_API_TAPE, clientApiTape } from '../providers/client-api/template.ts';
+import { expiryBoundaries, keyLifetimeCrossings } from '../replay/key-lifetimes.ts';
 import { mergeTapes } from '../tape/merge.ts';
 import { readTape } from '../tape/read.ts';
 import type { Exchange, Tape } from '../tape/schema.ts';
@@ -88,8 +91,27 @@ function providerOf(exchange: Exchange, tape: Tape, resolve: (name: string) => P
   }
 }
 
-export async function loadScenarioTape(scenario: Scenario, rootDir: string): Promise<Tape> {
-  return mergeTapes(await Promise.all(scenario.tapes.map((f) => readTape(resolve(rootDir, f)))));
+/**
+ * A scenario's tapes, merged: files read from `rootDir`, and `clientApis:<name>` entries made from
+ * the config's route templates (`clientApiTape`; `?entities=N&seed=S`, default 3 and 1).
+ */
+export async function loadScenarioTape(scenario: Scenario, rootDir: string, config?: Pick<IdemgateConfig, 'clientApis'>): Promise<Tape> {
+  return mergeTapes(
+    await Promise.all(
+      scenario.tapes.map(async (f) => {
+        const spec = CLIENT_API_TAPE.exec(f);
+        if (spec === null) return readTape(resolve(rootDir, f));
+        const name = spec[1]!;
+        const api = config?.clientApis?.[name];
+        if (api === undefined) {
+          throw new IdemgateError('CONFIG_INVALID', `scenario "${scenario.name}": tape ${f} names clientApis.${name}, which the config does not have`, { details: { path: `clientApis.${name}` } });
+        }
+        const query = new URLSearchParams(spec[2] ?? '');
+        const tape = clientApiTape(name, api, { entities: Number(query.get('entities') ?? 3), seed: Number(query.get('seed') ?? 1) });
+        return { ...tape, file: f };
+      }),
+    ),
+  );
 }
 
 export function prepareTape(tape: Tape, resolve: (name: string) => Provider = adapterResolver()): PreparedTape {
@@ -166,6 +188,42 @@ export interface ScenarioRunContext {
   replayer: Replayer;
 }
 
+/**
+ * The references whose requests were sent again after a wait past the keys' lifetime, with how
+ * often: each such request is a new one to the service (IETF draft), which may book it once more.
+ */
+function rebookableReferences(deliveries: ExecutedSchedule['deliveries'], events: readonly ProviderEvent[]): Map<string, number> {
+  const boundaries = expiryBoundaries(deliveries);
+  const extra = new Map<string, number>();
+  if (boundaries.length === 0) return extra;
+  const sends = new Map<number, [number, number][]>();
+  for (const d of deliveries) sends.set(d.exchange, [...(sends.get(d.exchange) ?? []), [d.startedAtMs, d.startedAtMs + d.durationMs]]);
+  for (const [exchange, times] of sends) {
+    const reference = events[exchange]?.effect?.reference;
+    const n = keyLifetimeCrossings(times, boundaries);
+    if (reference !== undefined && n > 0) extra.set(reference, (extra.get(reference) ?? 0) + n);
+  }
+  return extra;
+}
+
+/**
+ * Sessions in which a schedule has passed. A clean replay that fails after one did, on the same
+ * target, most likely meets state from that schedule which the reset did not clear.
+ */
+const passedIn = new WeakSet<Session>();
+
+/** What a clean replay's failure says when a schedule passed before it in the session. */
+function leftoverStateHint(session: Session): string {
+  const where =
+    session.stores === undefined
+      ? 'configure target.stores (e.g. { kind: \'redis\', url, prefix }) so idemgate empties it between schedules'
+      : 'add the store it lives in to target.stores (those configured are emptied between schedules, and the database is reset)';
+  return (
+    'the clean replay failed right after a schedule passed in this session: the target may keep state outside PostgreSQL ' +
+    `(idempotency keys, a cache, queued jobs, memory) that the reset does not clear; ${where}`
+  );
+}
+
 /** Resets the database, applies extension data, replays one schedule, and evaluates the invariants. */
 export async function executeSchedule(
   run: ScenarioRunContext,
@@ -191,7 +249,10 @@ export async function executeSchedule(
     excused.push(...ext.excuses(value));
   }
   const delivered = new Set(schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))));
-  const all = buildExpectations(prepared.events.filter((_, i) => delivered.has(i)));
+  const all = buildExpectations(
+    prepared.events.filter((_, i) => delivered.has(i)),
+    rebookableReferences(deliveries, prepared.events),
+  );
   // An excused effect is expected neither in the books nor in the clean replay's (only one that was expected counts).
   const excusedNow = excused.filter((e) => all.effects.has(e.reference));
   const gone = new Set(excusedNow.map((e) => e.reference));
@@ -222,6 +283,7 @@ export async function executeSchedule(
     if (judgement.judged > 0) checked++;
     violations.push(...judgement.violations);
   }
+  if (violations.length === 0) passedIn.add(session);
   return { violations, deliveries, checked, judged, unmet, calls: calls.sort((a, b) => a.atMs - b.atMs), excused: excusedNow };
 }
 
@@ -336,7 +398,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     throwIfStopped();
     checkTargetSupportsFaults(session, scenario);
     checkWorkerFaults(session, scenario);
-    const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir));
+    const tape = options.tape ?? (await loadScenarioTape(scenario, session.rootDir, session.config));
     const prepared = prepareTape(tape, adapterResolver(session.config));
     const unmodelled = unmodelledOf(prepared);
     if (unmodelled.length > 0) base.unmodelled = unmodelled;
@@ -364,7 +426,10 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     invariantChecks += cleanRun.checked;
     excusedEffects += cleanRun.excused.length;
     tally.add(cleanRun);
-    if (cleanRun.violations.length > 0) return await failed(0, '', counterexampleOf({ groups: allGroups, edits: [] }, clean, cleanRun));
+    if (cleanRun.violations.length > 0) {
+      const counterexample = counterexampleOf({ groups: allGroups, edits: [] }, clean, cleanRun);
+      return await failed(0, '', counterexample, passedIn.has(session) ? leftoverStateHint(session) : undefined);
+    }
     const baselineRows = session.ledger === undefined ? [] : await session.ledger.rows();
 
     const groupsArb = (options.subsetEntities ?? scenario.subsetEntities)
@@ -494,7 +559,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   }
 
   /** Every failure, the clean replay's included, is reported the same way and saved when asked. */
-  async function failed(runs: number, path: string, counterexample: Counterexample): Promise<ScenarioResult> {
+  async function failed(runs: number, path: string, counterexample: Counterexample, hint?: string): Promise<ScenarioResult> {
     const result: ScenarioResult & { status: 'failed' } = {
       ...base,
       status: 'failed',
@@ -502,6 +567,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       path,
       counterexample,
       replayCommand: replayCommand(scenario.name, seed, path),
+      ...(hint === undefined ? {} : { hint }),
       durationMs: performance.now() - started,
       schedules,
       invariantChecks,

@@ -103,7 +103,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     return { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), target: { baseUrl }, database, summary: summarise([], performance.now() - started, interrupted()), results, labels };
   }
   try {
-    const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
+    const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir, config)));
     // Every exchange is read by its provider before anything starts: an unknown provider or a
     // body its adapter cannot read is reported with its file and seq, not after the target started.
     const resolve = adapterResolver(config);

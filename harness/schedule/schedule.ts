@@ -18,6 +18,11 @@ export interface Delivery {
    * recorded, not waited).
    */
   delayMs?: number;
+  /**
+   * Real milliseconds replay waits (on its clock) before sending this, whatever the time scale: a
+   * wait set against the target's own timers, already scaled (an idempotency key's lifetime).
+   */
+  waitMs?: number;
   /** Sent differently from its recording (a client fault): the same key with another payload, or no key. */
   variant?: RequestVariant;
   /**
@@ -123,7 +128,9 @@ function variantNote(d: Delivery): string {
       ? 'without its idempotency key'
       : d.variant.kind === 'forged-headers'
         ? `same key and payload, forged ${Object.entries(d.variant.headers).map(([k, v]) => `${k}: ${v}`).join(', ')}`
-        : `same key, other ${d.variant.field}`;
+        : d.variant.kind === 'after-key-expiry'
+          ? `same key and payload, ${d.waitMs === undefined ? 'after' : `${formatDelay(d.waitMs)} later, past`} the key's lifetime: a new request`
+          : `same key, other ${d.variant.field}`;
   return `  [${what}]${backoff}`;
 }
 

@@ -4,13 +4,29 @@ import type { ClientAnswer, ClientKeyedExchange } from '../facts.ts';
 const BODY_CHARS = 200;
 
 const variantLabel = (v: RequestVariant): string =>
-  v.kind === 'missing-key' ? 'missing-key' : v.kind === 'forged-headers' ? `forged-headers:${Object.keys(v.headers).join(',')}` : `payload-mismatch:${v.field}`;
+  v.kind === 'missing-key' || v.kind === 'after-key-expiry'
+    ? v.kind
+    : v.kind === 'forged-headers'
+      ? `forged-headers:${Object.keys(v.headers).join(',')}`
+      : `payload-mismatch:${v.field}`;
 
 /**
  * Sent with the request's own key and payload: the recording, or the same request with forged
  * headers (which a correct service takes as a retry, to be answered the stored answer).
  */
-export const isSameRequest = (a: ClientAnswer): boolean => a.variant === undefined || a.variant.kind === 'forged-headers';
+export const isSameRequest = (a: ClientAnswer): boolean => a.variant === undefined || a.variant.kind === 'forged-headers' || a.variant.kind === 'after-key-expiry';
+
+/** Sent once the key's lifetime had passed: a new request to the service, which opens a new lifetime of the key. */
+export const isAfterExpiry = (a: ClientAnswer): boolean => a.variant?.kind === 'after-key-expiry';
+
+/**
+ * Which lifetime of its key an answer belongs to: how many waits past the keys' lifetime
+ * (`expiredAtMs`) came after the key's first request ended and before this one started.
+ */
+export function lifetimeOf(a: ClientAnswer, answers: readonly ClientAnswer[], expiredAtMs: readonly number[] = []): number {
+  const firstEnded = Math.min(...answers.map((x) => x.endedAtMs));
+  return expiredAtMs.filter((t) => t >= firstEnded && t <= a.startedAtMs).length;
+}
 
 /** One answer as evidence. */
 export const answerRow = (a: ClientAnswer): Record<string, unknown> => ({

@@ -2,7 +2,7 @@ import { capViolations, firstRows } from '../../invariants/evidence.ts';
 import { defineInvariant, type Violation } from '../../invariants/invariant.ts';
 import { meaningOf, type AnswerRule } from '../../providers/client-api/profile.ts';
 import { CLIENT_API_FACTS } from '../facts.ts';
-import { answerRow, isAnswered, requestName } from './answers.ts';
+import { answerRow, isAfterExpiry, isAnswered, requestName } from './answers.ts';
 
 const NAME = 'profile-answers';
 
@@ -31,6 +31,19 @@ export const profileAnswers = defineInvariant({
         if (answer.variant === undefined || answer.variant.kind === 'forged-headers' || !isAnswered(answer)) continue;
         judged++;
         const meaning = meaningOf(profile, { status: answer.status, body: answer.body });
+        if (isAfterExpiry(answer)) {
+          // The key was forgotten: a new request, processed or (a store that keeps keys longer) answered the stored answer — never refused as a reuse.
+          if (meaning !== 'in-flight' && meaning !== 'payload-mismatch') continue;
+          violations.push({
+            invariant: NAME,
+            message:
+              `${requestName(request)} sent again with its key and payload after the key's lifetime (keyTtlMs) was answered ${answer.status} ` +
+              `(${meaning === 'in-flight' ? 'in flight: the key is still claimed though nothing runs' : 'payload mismatch: the key is still remembered with another payload'}); ` +
+              `after expiry the ${profile.name} profile treats it as a new request`,
+            evidence: firstRows(request.answers).map(answerRow),
+          });
+          continue;
+        }
         const mismatch = answer.variant.kind === 'payload-mismatch';
         const ok = mismatch ? meaning === 'payload-mismatch' || meaning === 'in-flight' : meaning === 'missing-key';
         if (ok) continue;

@@ -2,7 +2,7 @@ import { capViolations, firstRows } from '../../invariants/evidence.ts';
 import { defineInvariant, type Violation } from '../../invariants/invariant.ts';
 import { meaningOf } from '../../providers/client-api/profile.ts';
 import { CLIENT_API_FACTS } from '../facts.ts';
-import { answerRow, isAnswered, isSameRequest, requestName } from './answers.ts';
+import { answerRow, isAnswered, isSameRequest, lifetimeOf, requestName } from './answers.ts';
 
 const NAME = 'stored-answer-repeated';
 
@@ -19,17 +19,30 @@ export const storedAnswerRepeated = defineInvariant({
   requires: [CLIENT_API_FACTS],
   nothingToJudge: 'no keyed client request was answered twice',
   async check({ facts }) {
-    const requests = facts(CLIENT_API_FACTS)?.requests ?? [];
+    const all = facts(CLIENT_API_FACTS);
+    const requests = all?.requests ?? [];
     const violations: Violation[] = [];
     let judged = 0;
     for (const request of requests) {
       const stored = request.answers
         .filter((a) => isSameRequest(a) && isAnswered(a) && meaningOf(request.profile, { status: a.status!, body: a.body ?? '' }) === 'answered')
         .sort((a, b) => a.endedAtMs - b.endedAtMs);
-      if (stored.length < 2) continue;
+      // The key's lifetimes: a request sent after it expired is new and its answer the one stored from then on.
+      const byLifetime = new Map<number, typeof stored>();
+      for (const a of stored) {
+        const n = lifetimeOf(a, request.answers, all?.expiredAtMs);
+        byLifetime.set(n, [...(byLifetime.get(n) ?? []), a]);
+      }
+      const lifetimes = [...byLifetime.values()];
+      if (!lifetimes.some((l) => l.length >= 2)) continue;
       judged++;
-      const first = stored[0]!;
-      const differs = stored.slice(1).find((a) => a.status !== first.status || (request.profile.replay === 'status-and-body' && a.body !== first.body));
+      let first = stored[0]!;
+      let differs: (typeof stored)[number] | undefined;
+      for (const lifetime of lifetimes) {
+        first = lifetime[0]!;
+        differs = lifetime.slice(1).find((a) => a.status !== first.status || (request.profile.replay === 'status-and-body' && a.body !== first.body));
+        if (differs !== undefined) break;
+      }
       if (differs === undefined) continue;
       violations.push({
         invariant: NAME,

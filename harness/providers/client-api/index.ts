@@ -1,5 +1,6 @@
 export { clientApiProvider, DEFAULT_CLIENT_RETRY, isClientApiProvider, type ClientApiConfig, type ClientApiProvider } from './provider.ts';
-export type { ClientApiRoute, FieldSelector } from './routes.ts';
+export type { ClientApiRoute, ClientRouteTemplate, FieldSelector } from './routes.ts';
+export { clientApiTape } from './template.ts';
 export {
   builtinProfiles,
   defineIdempotencyProfile,

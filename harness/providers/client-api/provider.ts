@@ -4,6 +4,7 @@ import type { Exchange, Tape } from '../../tape/schema.ts';
 import { badExchange, bodyText, replayHeaders } from '../_internals/exchange.ts';
 import { DEFAULT_FORGED_HEADERS, defineProvider, type MismatchField, type Provider, type ProviderEvent, type RetryTiming } from '../provider.ts';
 import { builtinProfiles, defineIdempotencyProfile, isFinal, type IdempotencyProfile } from './profile.ts';
+import { templateProblems } from './template.ts';
 import {
   amountMinorOf,
   headerValue,
@@ -49,6 +50,13 @@ export interface ClientApiConfig {
    * `X-Forwarded-For`, `X-Real-IP`); `{}` forges nothing.
    */
   forgedHeaders?: Record<string, string>;
+  /**
+   * How long the service keeps an idempotency key, in real milliseconds as it runs under idemgate
+   * (give the target the same lifetime through its env, scaled down from production's 24 h). The
+   * `keyReuseAfterExpiry()` fault waits past it and sends a request again with its key. Absent: that
+   * fault has nothing to draw.
+   */
+  keyTtlMs?: number;
 }
 
 /** The client retry timing when the config gives none: a browser checkout's, roughly. */
@@ -106,6 +114,8 @@ function checkConfig(name: string, api: ClientApiConfig): { profile: Idempotency
   if (!(retry.baseMs >= 0) || !(retry.factor >= 1) || !(retry.maxMs >= retry.baseMs) || !(retry.jitter >= 0 && retry.jitter <= 1) || !(retry.timeScale >= 0) || !Number.isInteger(retry.attempts) || retry.attempts < 0) {
     problems.push(`${at}.retry: baseMs ≥ 0, factor ≥ 1, maxMs ≥ baseMs, 0 ≤ jitter ≤ 1, timeScale ≥ 0 and an integer attempts ≥ 0`);
   }
+  problems.push(...templateProblems(at, api.routes ?? []));
+  if (api.keyTtlMs !== undefined && !(Number.isFinite(api.keyTtlMs) && api.keyTtlMs > 0)) problems.push(`${at}.keyTtlMs must be a positive number of milliseconds`);
   if (problems.length > 0) throw new IdemgateError('CONFIG_INVALID', problems.join('; '), { details: { path: at } });
   return { profile: profile!, retry };
 }
@@ -173,7 +183,14 @@ export function clientApiProvider(name: string, api: ClientApiConfig): ClientApi
         identity: `${route.name}:${key}`,
         effect: { reference, amountMinor, currency, direction: effect.direction },
         group: typeof group === 'string' && group !== '' ? group : reference,
-        client: { key, route: route.name, mismatchFields, keyRequired: profile.missingKey !== undefined, forgedHeaders },
+        client: {
+          key,
+          route: route.name,
+          mismatchFields,
+          keyRequired: profile.missingKey !== undefined,
+          forgedHeaders,
+          ...(api.keyTtlMs === undefined ? {} : { keyTtlMs: api.keyTtlMs }),
+        },
       };
     },
     sign(exchange) {
@@ -181,6 +198,8 @@ export function clientApiProvider(name: string, api: ClientApiConfig): ClientApi
       return { headers: replayHeaders(exchange, []), body: Buffer.from(bodyText(exchange), 'utf8') };
     },
     vary(exchange, variant, signed) {
+      // The same bytes: only the time it is sent at differs.
+      if (variant.kind === 'after-key-expiry') return signed;
       if (variant.kind === 'missing-key') {
         const headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== profile.keyHeader.toLowerCase()));
         return { ...signed, headers };

@@ -30,7 +30,39 @@ export interface ClientApiRoute {
   };
   /** The entity the request is replayed together with (a refund with its payment). Default: the effect's reference. */
   group?: FieldSelector;
+  /** How to make its requests from the config alone when no tape was recorded (`clientApiTape`). */
+  template?: ClientRouteTemplate;
 }
+
+/**
+ * How to make a route's requests from config alone, when no tape of the API was recorded: the
+ * body (JSON, or form fields), with placeholders filled per request — `{reference}` (drawn: the
+ * prefix and 10 hex digits), `{amount}` (minor units, drawn), `{amountMajor}` (the same as a
+ * decimal: `"20.50"`), `{currency}` and `{key}` (the request's Idempotency-Key, drawn) — and the
+ * path's `:params` filled with the reference the same entity got from another route.
+ *
+ * @example
+ * { name: 'refund', path: '/v1/payments/:payment/refunds', group: 'path.payment', effect: { … },
+ *   template: { form: true, params: { payment: 'payment' }, body: { refund_id: '{reference}', amount_cents: '{amount}', currency: '{currency}' },
+ *               referencePrefix: 'rf_', amount: { min: 100, max: 5000 } } }
+ */
+export interface ClientRouteTemplate {
+  /** Field → value; string values may hold placeholders (`'{amount}'` alone becomes a JSON number). */
+  body: Record<string, unknown>;
+  /** Send the fields as `application/x-www-form-urlencoded`. Default: JSON. */
+  form?: boolean;
+  /** Path param → the route whose reference (for the same entity) fills it: a refund's `:payment` ← route `payment`. */
+  params?: Record<string, string>;
+  /** Default `<route name>_`. */
+  referencePrefix?: string;
+  /** Minor units, inclusive. Default 100..20 000; a route with `params` draws at most its parent's amount. */
+  amount?: { min: number; max: number };
+  /** Default `MYR`. */
+  currency?: string;
+  /** Sent with every request besides the content type and the key. */
+  headers?: Record<string, string>;
+}
+
 
 /** A request body, read as JSON or a form by its content type. */
 export type ParsedBody = { kind: 'json'; value: Record<string, unknown> } | { kind: 'form'; value: URLSearchParams } | { kind: 'none' };

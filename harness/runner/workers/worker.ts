@@ -37,7 +37,7 @@ try {
     if (scenario === undefined) throw new Error(`worker ${data.index}: scenario ${name} is not in ${config.scenarios ?? 'scenarios'}/`);
     return scenario;
   });
-  const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir)));
+  const tapes = await Promise.all(scenarios.map((s) => loadScenarioTape(s, rootDir, config)));
   session = await openSession({ config, rootDir, tapes, ...(data.databaseUrl === undefined ? {} : { databaseUrl: data.databaseUrl }) });
   const opened = session;
 
