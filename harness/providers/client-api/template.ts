@@ -2,6 +2,7 @@ import { IdemgateError } from '../../errors.ts';
 import { TAPE_FORMAT, TAPE_VERSION, type Exchange, type Tape } from '../../tape/schema.ts';
 import { minorToDecimal, minorUnitsOf } from '../currency.ts';
 import type { ClientApiRoute, ClientRouteTemplate } from './routes.ts';
+import { seededRandom } from '../../_internals/seeded-random.ts';
 
 export type { ClientRouteTemplate };
 
@@ -11,17 +12,6 @@ type TemplatedRoute = Pick<ClientApiRoute, 'name' | 'method' | 'path' | 'templat
 /** A scenario tape entry naming a client API whose traffic is made from its templates: `clientApis:payments-api?entities=5&seed=2`. */
 export const CLIENT_API_TAPE = /^clientApis:([^?]+)(?:\?(.*))?$/;
 
-/** mulberry32: small and seedable, so a seed gives the same tape. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Problems with a client API's templates, each naming `clientApis.<name>.routes[i].template…`. */
 export function templateProblems(at: string, routes: readonly TemplatedRoute[]): string[] {
@@ -76,7 +66,7 @@ export function clientApiTape(
   const problems = templated.length === 0 ? [`${at}.routes: no route has a template, so no traffic can be made from the config (record a tape instead)`] : templateProblems(at, api.routes);
   if (problems.length > 0) throw new IdemgateError('CONFIG_INVALID', problems.join('; '), { details: { path: at } });
   const { entities = 3, seed = 1, keyHeader = 'Idempotency-Key' } = options;
-  const next = random(seed);
+  const next = seededRandom(seed);
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(next() * 16).toString(16)).join('');
   const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
   let time = Date.parse('2026-01-01T00:00:00.000Z');
