@@ -23,6 +23,8 @@ export interface WithoutGuardOptions {
   env?: Record<string, string>;
   /** Stop shrinking this long after the first failure (RunOptions.shrinkBudgetMs). Default: shrink fully. */
   shrinkBudgetMs?: number;
+  /** Replays of a passing shrink candidate before it counts as passing (RunOptions.shrinkRetries): for races. */
+  shrinkRetries?: number;
   /** A further hand-made change to the copy (its absolute root), for what no marker covers. */
   edit?: (copyDir: string) => Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function runWithoutGuard(options: WithoutGuardOptions): Promise<Sce
         runs: options.runs,
         seed: options.seed,
         ...(options.shrinkBudgetMs === undefined ? {} : { shrinkBudgetMs: options.shrinkBudgetMs }),
+        ...(options.shrinkRetries === undefined ? {} : { shrinkRetries: options.shrinkRetries }),
       });
     } finally {
       await session.close();

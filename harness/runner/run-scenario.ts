@@ -45,6 +45,13 @@ export interface RunOptions {
    */
   shrinkBudgetMs?: number;
   /**
+   * While shrinking, a candidate that passes is replayed this many more times before it counts as
+   * passing: a race (two concurrent requests both claiming a key) found once does not come back on
+   * every replay, and without retries shrinking keeps a larger schedule whenever the smaller one's
+   * race happened not to reproduce. Default 0.
+   */
+  shrinkRetries?: number;
+  /**
    * Overrides the scenario's `subsetEntities`: `false` replays every entity of the tape in every
    * schedule (more traffic per schedule, so each fault lands on a real pair; fewer, longer
    * schedules and less shrinking). The mutation matrix uses it to decide with few runs.
@@ -470,16 +477,26 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       if (firstFailureSeen && options.shrinkBudgetMs !== undefined && performance.now() - firstFailureAt > options.shrinkBudgetMs) return true;
       // Stopped by a signal: the rest pass unreplayed, so fast-check ends at once (the result is then INTERRUPTED).
       if (stopped()) return true;
-      let drawn: Awaited<ReturnType<typeof executeDraw>>;
-      try {
-        drawn = await executeDraw(run, draw, baselineRows);
-      } catch (e) {
-        if (!isTargetDown(e)) throw e;
-        targetDown = atSchedule(e, schedules + 1);
-        return true;
+      /** One replay of the draw; undefined when the target was found down (the exploration then ends). */
+      const replayDraw = async (): Promise<Awaited<ReturnType<typeof executeDraw>> | undefined> => {
+        try {
+          return await executeDraw(run, draw, baselineRows);
+        } catch (e) {
+          if (!isTargetDown(e)) throw e;
+          targetDown = atSchedule(e, schedules + 1);
+          return undefined;
+        }
+      };
+      let drawn = await replayDraw();
+      if (drawn === undefined) return true;
+      let failed = counted(drawn.executed);
+      for (let retry = 0; !failed && firstFailureSeen && retry < (options.shrinkRetries ?? 0) && !stopped(); retry++) {
+        drawn = await replayDraw();
+        if (drawn === undefined) return true;
+        failed = counted(drawn.executed);
       }
+      if (!failed) return true;
       const { schedule, executed } = drawn;
-      if (!counted(executed)) return true;
       if (!firstFailureSeen) firstFailureAt = performance.now();
       firstFailureSeen = true;
       failures.set(JSON.stringify(draw), counterexampleOf(draw, schedule, executed));
