@@ -204,7 +204,11 @@ function rebookableReferences(deliveries: ExecutedSchedule['deliveries'], events
   const extra = new Map<string, number>();
   if (boundaries.length === 0) return extra;
   const sends = new Map<number, [number, number][]>();
-  for (const d of deliveries) sends.set(d.exchange, [...(sends.get(d.exchange) ?? []), [d.startedAtMs, d.startedAtMs + d.durationMs]]);
+  for (const d of deliveries) {
+    const times = sends.get(d.exchange) ?? [];
+    times.push([d.startedAtMs, d.startedAtMs + d.durationMs]);
+    sends.set(d.exchange, times);
+  }
   for (const [exchange, times] of sends) {
     const reference = events[exchange]?.effect?.reference;
     const n = keyLifetimeCrossings(times, boundaries);

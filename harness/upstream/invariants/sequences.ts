@@ -21,20 +21,20 @@ export function attemptSequences(
 ): Map<string, AttemptSequence[]> {
   const triggersBySubject = groupBy(facts.triggers, (t) => t.subject);
   const floor = policy.serverErrorMinBackoffMs ?? facts.longestRetryAfterMs;
+  const succeeded = (call: UpstreamCallRecord): boolean => {
+    const status = seenByTarget(call).status;
+    return status !== undefined && status >= 200 && status < 300;
+  };
   const allowedRetry = (sequence: AttemptSequence, call: UpstreamCallRecord): boolean => {
     const previous = sequence.at(-1)!;
     const seen = seenByTarget(previous);
     if (sequence.length >= policy.maxAttempts) return false;
-    if (seen.status !== undefined && seen.status >= 200 && seen.status < 300) return false;
+    if (succeeded(previous)) return false;
     if (seen.status !== undefined && policy.noRetryAfter(seen.status)) return false;
     const waited = call.startedAtMs - seen.endedAtMs + policy.toleranceMs;
     if (seen.status === 429 && previous.retryAfterMs !== undefined && waited < previous.retryAfterMs) return false;
     if (seen.status !== undefined && seen.status >= 500 && waited < floor) return false;
     return true;
-  };
-  const succeeded = (call: UpstreamCallRecord): boolean => {
-    const status = seenByTarget(call).status;
-    return status !== undefined && status >= 200 && status < 300;
   };
   const result = new Map<string, AttemptSequence[]>();
   for (const [operation, unsorted] of groupBy(facts.calls, (c) => c.operation)) {
