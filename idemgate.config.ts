@@ -198,6 +198,9 @@ export const referenceConfig = (serviceProfile: 'ietf' | 'stripe' = IDEMPOTENCY_
   entities: {
     table: 'orders',
     columns: { provider: 'provider', entity: 'order_ref', status: 'status' },
+    // The service stores the status of Stripe payment intents only: a subscription or charge a
+    // tape delivers is not held here, so final-status and no-resurrection skip it.
+    providers: { shopee: '', fpx: '', billplz: '', stripe: '^pi_' },
   },
   mutation: {
     root: 'fixtures/merchant-service',
