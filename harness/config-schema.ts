@@ -214,6 +214,8 @@ export const idemgateConfigSchema = z.object({
         // The values are the provider's own; its `configure` checks them when the run starts.
         effects: z.record(z.string(), z.string()).optional(),
         retry: retryTimingSchema.optional(),
+        // Checked by the registry when the run starts (statuses in range, body a regular expression).
+        acknowledge: z.strictObject({ statuses: z.array(z.number()).optional(), body: z.string().optional() }).optional(),
       }),
     )
     .optional(),

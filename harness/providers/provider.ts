@@ -171,6 +171,20 @@ export interface ProviderSettings {
    * `timeScale: 0.0001`). Absent: unacknowledged deliveries are swept again with no wait.
    */
   retry?: RetryTiming;
+  /**
+   * What the provider takes as an acknowledgement, instead of the adapter's own rule (Shopee: any
+   * 2xx; FPX: a 2xx whose body is `OK`): the answer's status is one of `statuses` (default any
+   * 2xx) and, when `body` is given, the whole answer body, trimmed, matches that regular
+   * expression (`'RECEIVEOK'`). An unacknowledged delivery is redelivered and judged by
+   * `deliveries-acknowledged`.
+   */
+  acknowledge?: AcknowledgeRule;
+}
+
+/** `providerSettings.<name>.acknowledge`: the statuses (default 200–299) and the body that stop redelivery. */
+export interface AcknowledgeRule {
+  statuses?: number[];
+  body?: string;
 }
 
 /**

@@ -77,4 +77,29 @@ describe('provider registry', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toMatch(/^providerSettings\.shopee\.retry: /);
   });
+
+  it("takes a provider's acknowledgement rule from providerSettings.<name>.acknowledge: statuses, and a body the whole answer must match", () => {
+    // A gateway that wants a word of its own back (iPay88's RECEIVEOK) instead of FPX's OK.
+    const fpx = adapterResolver({ providerSettings: { fpx: { acknowledge: { body: 'RECEIVEOK' } } } })('fpx');
+    expect(fpx.acknowledged({ status: 200, body: 'RECEIVEOK' })).toBe(true);
+    expect(fpx.acknowledged({ status: 200, body: 'RECEIVEOK\n' })).toBe(true);
+    expect(fpx.acknowledged({ status: 200, body: 'OK' })).toBe(false);
+    expect(fpx.acknowledged({ status: 200, body: 'NOT RECEIVEOK' })).toBe(false);
+    expect(fpx.acknowledged({ status: 500, body: 'RECEIVEOK' })).toBe(false);
+    // A sender that takes only a 200, where the adapter takes any 2xx.
+    const stripe = adapterResolver({ providerSettings: { stripe: { acknowledge: { statuses: [200] } } } })('stripe');
+    expect(stripeWebhook.acknowledged({ status: 202, body: '' })).toBe(true);
+    expect(stripe.acknowledged({ status: 202, body: '' })).toBe(false);
+    expect(stripe.acknowledged({ status: 200, body: 'anything' })).toBe(true);
+    // Absent: the adapter's own rule.
+    expect(adapterResolver({ providerSettings: { fpx: { strict: true } } })('fpx').acknowledged({ status: 200, body: 'RECEIVEOK' })).toBe(false);
+  });
+
+  it('refuses an acknowledgement rule that cannot match, naming providerSettings.<name>.acknowledge', () => {
+    const badBody = caught(() => adapterResolver({ providerSettings: { fpx: { acknowledge: { body: '(OK' } } } })('fpx'));
+    expect(badBody.code).toBe('CONFIG_INVALID');
+    expect(badBody.message).toMatch(/^providerSettings\.fpx\.acknowledge\.body: /);
+    const badStatus = caught(() => adapterResolver({ providerSettings: { stripe: { acknowledge: { statuses: [] } } } })('stripe'));
+    expect(badStatus.message).toMatch(/^providerSettings\.stripe\.acknowledge\.statuses: /);
+  });
 });

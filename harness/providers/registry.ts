@@ -6,6 +6,7 @@ import { fpxIndirectAc } from './fpx-indirect/indirect-ac.ts';
 import { clientApiProvider, type ClientApiConfig } from './client-api/provider.ts';
 import { badExchange } from './_internals/exchange.ts';
 import type { Provider, ProviderSettings } from './provider.ts';
+import { acknowledgement } from './acknowledge.ts';
 import { redeliveryTiming } from './retry-timing.ts';
 import { shopeePush } from './shopee/push.ts';
 import { stripeWebhook } from './stripe/webhook.ts';
@@ -67,6 +68,7 @@ function configuredProvider(name: string, provider: Provider, settings: Provider
   }
   // A stated redelivery back-off replaces the zero-delay sweep (replay waits it × its timeScale).
   if (settings.retry !== undefined) configured = { ...configured, retry: redeliveryTiming(name, settings.retry) };
+  if (settings.acknowledge !== undefined) configured = { ...configured, acknowledged: acknowledgement(name, settings.acknowledge) };
   if (settings.strict !== true) return configured;
   const lenient = configured;
   return {
