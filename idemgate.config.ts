@@ -64,7 +64,14 @@ const forCrashing = (start: Extract<TargetStart, { kind: 'command' }>): Extract<
 /** Which idempotency profile the service answers by (and `clientApis` judges by): IDEMPOTENCY_PROFILE=stripe, default ietf. */
 const IDEMPOTENCY_PROFILE: 'ietf' | 'stripe' = process.env.IDEMPOTENCY_PROFILE === 'stripe' ? 'stripe' : 'ietf';
 
-const inProcessAs = (idempotencyProfile: 'ietf' | 'stripe'): TargetStart => ({
+/** The Shopee shop's currency the service books escrow in (SHOPEE_CURRENCY, default MYR; `shopee-vn.jsonl` is a VND shop). */
+const SHOPEE_CURRENCY = process.env.SHOPEE_CURRENCY ?? 'MYR';
+
+/** The service started in this process, as the config's default start does; options change what it is told. */
+export const inProcess = (options: { shopeeCurrency?: string } = {}): TargetStart =>
+  inProcessAs(IDEMPOTENCY_PROFILE, options.shopeeCurrency ?? SHOPEE_CURRENCY);
+
+const inProcessAs = (idempotencyProfile: 'ietf' | 'stripe', shopeeCurrency = SHOPEE_CURRENCY): TargetStart => ({
   kind: 'in-process',
   start: async ({ database, env }) => {
     const db =
@@ -72,7 +79,7 @@ const inProcessAs = (idempotencyProfile: 'ietf' | 'stripe'): TargetStart => ({
     const app = createApp({
       db,
       config: {
-        shopee: { ...secrets.shopee, apiBase: env.SHOPEE_API_BASE! },
+        shopee: { ...secrets.shopee, apiBase: env.SHOPEE_API_BASE!, currency: shopeeCurrency },
         fpx: { publicKeyPem: secrets.fpx.publicKeyPem, aeBase: env.FPX_AE_BASE!, sellerPrivateKeyPem: FPX_SELLER_TEST_KEY },
         billplz: { xSignatureKey: secrets.billplz.xSignatureKey },
         stripe: { endpointSecret: secrets.stripe.endpointSecret, toleranceS: 300 },
@@ -115,6 +122,7 @@ export const childProcess = (serviceDir = 'fixtures/merchant-service'): Extract<
     SHOPEE_PARTNER_KEY: secrets.shopee.partnerKey,
     SHOPEE_SHOP_ID: secrets.shopee.shopId,
     SHOPEE_ACCESS_TOKEN: secrets.shopee.accessToken,
+    SHOPEE_CURRENCY,
     FPX_PUBLIC_KEY_PEM: secrets.fpx.publicKeyPem,
     FPX_AE_BASE: '{FPX_AE_BASE}',
     FPX_SELLER_PRIVATE_KEY_PEM: FPX_SELLER_TEST_KEY,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalToMinor, minorToDecimal, minorUnitsOf } from './currency.ts';
+import { decimalToMinor, formatMinor, minorToDecimal, minorUnitsOf } from './currency.ts';
 
 describe('ISO 4217 minor units', () => {
   it.each([
@@ -48,5 +48,16 @@ describe('minorToDecimal', () => {
     expect(minorToDecimal(9512, 'MYR')).toBe(95.12);
     expect(minorToDecimal(250000, 'VND')).toBe(250000);
     expect(minorToDecimal(12345, 'KWD')).toBe(12.345);
+  });
+});
+
+describe('formatMinor', () => {
+  it("shows minor units with the currency's own decimals, never a guessed two", () => {
+    expect(formatMinor(9512, 'MYR')).toBe('95.12');
+    expect(formatMinor(5, 'myr')).toBe('0.05');
+    expect(formatMinor(-1205, 'USD')).toBe('-12.05');
+    expect(formatMinor(67368, 'VND')).toBe('67368');
+    expect(formatMinor(12345, 'KWD')).toBe('12.345');
+    expect(formatMinor(42, 'XYZ')).toBe('42 minor units');
   });
 });

@@ -65,3 +65,18 @@ export function minorToDecimal(minor: number, currency: string): number {
   if (units === undefined) throw new IdemgateError('USAGE', `currency "${currency}" has no ISO 4217 minor-unit entry`);
   return Number((minor / 10 ** units).toFixed(units));
 }
+
+/**
+ * Minor units as a person reads the amount: the currency's decimals, exactly (`9512 MYR` → `95.12`,
+ * `67368 VND` → `67368`); a code not in the table shows the integer with `minor units`.
+ *
+ * @example
+ * formatMinor(9512, 'MYR'); // '95.12'
+ */
+export function formatMinor(minor: number, currency: string): string {
+  const units = minorUnitsOf(currency);
+  if (units === undefined) return `${minor} minor units`;
+  const sign = minor < 0 ? '-' : '';
+  const digits = String(Math.abs(minor)).padStart(units + 1, '0');
+  return units === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -units)}.${digits.slice(-units)}`;
+}

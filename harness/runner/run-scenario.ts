@@ -28,6 +28,7 @@ import type { WorkerPool } from './workers/pool.ts';
 import { maskDeep } from '../_internals/mask.ts';
 import { checkTargetSupportsFaults } from './crash-target.ts';
 import { atSchedule, healthOf, isTargetDown, watchTarget, type TargetDownError } from './target-health.ts';
+import { formatMinor } from '../providers/currency.ts';
 
 export interface RunOptions {
   /** Overrides the scenario's run count. */
@@ -152,7 +153,7 @@ export function stepLabel(prepared: PreparedTape): (exchange: number) => string 
     const ev = prepared.events[i]!;
     const status = ev.entity ? ` ${ev.entity.entity} → ${ev.entity.status}` : '';
     const effect = ev.effect
-      ? ` (${ev.effect.direction === 'in' ? '+' : '−'}${ev.effect.currency} ${(ev.effect.amountMinor / 100).toFixed(2)} ${ev.effect.reference})`
+      ? ` (${ev.effect.direction === 'in' ? '+' : '−'}${ev.effect.currency} ${formatMinor(ev.effect.amountMinor, ev.effect.currency)} ${ev.effect.reference})`
       : '';
     return `#${ex.seq} ${ev.provider} ${ev.identity}${status}${effect}`;
   };
