@@ -67,4 +67,16 @@ describe.each(ledgerKinds)('noEffectFromUnsettled over $name', (kind) => {
       'effect from nowhere: 1 cash-account row(s) (net 300) under reference pi_ghost, which no delivered event expects',
     ]);
   });
+
+  it('takes a zero-amount cash row (a trial invoice posted at 0) as no movement, under any reference', async () => {
+    await kind.insert(testDb(), [
+      ...received('T1', 'pi_ok', 1500),
+      // A $0 trial invoice journaled for the record, and a failed payment's 0 memo on a cash account.
+      ['T2', 'bank', 0, 'MYR', 'in_trial'],
+      ['T2', 'sales', 0, 'MYR', 'in_trial'],
+      ['T3', 'bank', 0, 'MYR', 'pi_failed'],
+    ]);
+    expect(await violationsOf(noEffectFromUnsettled, await contextFor(testDb(), kind, { events: events() }))).toEqual([]);
+  });
 });
+

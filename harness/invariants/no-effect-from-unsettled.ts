@@ -6,7 +6,8 @@ const NAME = 'no-effect-from-unsettled';
 
 /**
  * Failed and still-pending payments move no money; and no money moves on the cash accounts
- * under a reference that no delivered event accounts for.
+ * under a reference that no delivered event accounts for. A zero-amount row moves nothing (a $0
+ * trial invoice journaled for the record) and is not counted.
  */
 export const noEffectFromUnsettled = defineInvariant({
   name: NAME,
@@ -30,6 +31,7 @@ export const noEffectFromUnsettled = defineInvariant({
               count(*) as rows, count(distinct txn_id) as txns, sum(amount_minor) as net
          from ${ledger.view} as l
         where account = any($3::text[])
+          and amount_minor <> 0
           and (reference = any($1::text[]) or not (reference = any($2::text[])))
         group by reference
         order by 2 desc, reference`,
@@ -38,14 +40,14 @@ export const noEffectFromUnsettled = defineInvariant({
     if (offending.length === 0) {
       if (noEffect.length > 0) return { judged: noEffect.length, violations: [] };
       const [cash] = await ledger.query<{ n: string }>(
-        `select count(distinct reference) as n from ${ledger.view} as l where account = any($1::text[])`,
+        `select count(distinct reference) as n from ${ledger.view} as l where account = any($1::text[]) and amount_minor <> 0`,
         [ledger.cashAccounts],
       );
       return { judged: Number(cash?.n ?? 0), violations: [] };
     }
     const rows = await ledger.query<Record<string, unknown> & { reference: string }>(
       `select txn_id, account, amount_minor, currency, reference from ${ledger.view} as l
-        where reference = any($1::text[]) and account = any($2::text[]) order by reference, txn_id, account`,
+        where reference = any($1::text[]) and account = any($2::text[]) and amount_minor <> 0 order by reference, txn_id, account`,
       [offending.map((o) => o.reference), ledger.cashAccounts],
     );
     const byReference = groupBy(rows, (r) => r.reference);
