@@ -1,4 +1,4 @@
-import { keptFaultLines, violationsByInvariant } from './details.ts';
+import { keptFaultLines, shrunkFromText, violationsByInvariant } from './details.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
 
@@ -52,6 +52,8 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   for (const e of r.counterexample.excused ?? []) lines.push(`    ${p.yellow('excused:')} effect ${e.reference}: ${e.reason}`);
   // The upstream faults it kept (the delivery edits are in the line above).
   for (const f of keptFaultLines(r.counterexample).slice(1)) lines.push(`    ${p.yellow(f)}`);
+  const from = shrunkFromText(r);
+  if (from !== undefined) lines.push(`    ${from}`);
   if (r.hint !== undefined) lines.push(`    ${p.yellow('hint:')} ${r.hint}`);
   lines.push(`    replay: ${p.bold(r.replayCommand)}`);
   if (r.savedTo) lines.push(`    saved:  ${r.savedTo}`);

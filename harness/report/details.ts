@@ -37,3 +37,20 @@ export function keptFaultLines(ce: FailedCounterexample): string[] {
   }
   return lines;
 }
+
+/**
+ * For a failure of the clean replay that was shrunk: what it was before (the whole tape, every
+ * entity) and what it broke there, so a wrong effect model that misses every refund still reads
+ * as "every", though the schedule shown has one. Undefined for other failures.
+ */
+export function shrunkFromText(r: ScenarioResult & { status: 'failed' }): string | undefined {
+  const from = r.shrunkFrom;
+  if (from === undefined) return undefined;
+  const counts = new Map<string, number>();
+  for (const v of from.violations) counts.set(v.invariant, (counts.get(v.invariant) ?? 0) + 1);
+  const broke = [...counts].map(([name, n]) => (n === 1 ? name : `${name} ×${n}`)).join(', ');
+  return (
+    `found on the clean replay of the whole tape (${from.groups} entities, ${from.steps} steps), where it broke ${broke}; ` +
+    `shrunk to ${r.counterexample.draw.groups.length} ${r.counterexample.draw.groups.length === 1 ? 'entity' : 'entities'}, ${r.counterexample.steps.length} ${r.counterexample.steps.length === 1 ? 'step' : 'steps'}`
+  );
+}

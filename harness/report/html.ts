@@ -1,4 +1,4 @@
-import { keptFaultLines, reportedInvariants, violationsByInvariant } from './details.ts';
+import { keptFaultLines, reportedInvariants, shrunkFromText, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
@@ -84,10 +84,11 @@ function failureSection(report: RunReport, r: ScenarioResult & { status: 'failed
     id: `tl${i}`,
     ...(ce.upstreamCalls ? { upstream: ce.upstreamCalls } : {}),
   });
+  const shrunkFrom = shrunkFromText(r);
   return `<section class="failure" id="${anchor(i)}"><h2>✗ ${html(r.scenario)}</h2>
 <p class="meta">seed ${html(r.seed)} · path ${html(r.path === '' ? '(none: the clean replay failed)' : r.path)} · ${html(r.schedules)} schedules · ${html(r.invariantChecks)} invariant checks · ${secondsOfMs(r.durationMs)} on ${html(r.database)}</p>
 <h3>Broken invariants</h3><ul class="broken">${list}</ul>
-<h3>Shrunk schedule (${ce.steps.length} steps)</h3>
+<h3>Shrunk schedule (${ce.steps.length} steps)</h3>${shrunkFrom === undefined ? '' : `<p class="meta">${html(shrunkFrom)}</p>`}
 <div class="legend"><span><i style="background:#334"></i>first delivery</span><span><i style="background:#c25e00"></i>duplicate</span><span><i style="background:#6b3fa0"></i>redelivery (provider retry)</span><span><i style="background:#b3261e"></i>✕ ack lost / error</span><span><i style="background:#c99a00"></i>par: concurrent group</span></div>
 <div class="scroll">${svg}</div>
 <details><summary>Steps as text, faults kept</summary><pre>${html(ce.steps.join('\n'))}\n\n${html(keptFaultLines(ce).join('\n'))}</pre></details>

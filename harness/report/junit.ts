@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { keptFaultLines, reportedInvariants, violationsByInvariant } from './details.ts';
+import { keptFaultLines, shrunkFromText, reportedInvariants, violationsByInvariant } from './details.ts';
 import { xmlAttr, xmlText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, type RunReport, type ScenarioResult, type Violation } from './model.ts';
@@ -22,6 +22,8 @@ export function failureText(r: ScenarioResult & { status: 'failed' }, violations
   lines.push('', `shrunk schedule (${r.counterexample.steps.length} steps, edits ${JSON.stringify(r.counterexample.draw.edits)}):`);
   for (const s of r.counterexample.steps) lines.push(`  ${s}`);
   lines.push('', 'faults kept:', ...keptFaultLines(r.counterexample).map((f) => `  ${f}`));
+  const from = shrunkFromText(r);
+  if (from !== undefined) lines.push('', from);
   if (r.hint !== undefined) lines.push('', `hint: ${r.hint}`);
   lines.push('', `seed ${r.seed}, path "${r.path}"`, `replay: ${r.replayCommand}`);
   if (r.savedTo) lines.push(`saved:  ${r.savedTo}`);

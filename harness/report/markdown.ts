@@ -1,4 +1,4 @@
-import { keptFaultLines, reportedInvariants, violationsByInvariant } from './details.ts';
+import { keptFaultLines, shrunkFromText, reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, notApplicableNames, runScopeText, VERDICTS, type DiffRecord, type RunReport, type Verdict } from './model.ts';
@@ -89,6 +89,8 @@ export function renderSummaryMarkdown(report: RunReport): string {
       if (violations.length > MAX_MESSAGES) out.push(`  - … ${violations.length - MAX_MESSAGES} more`);
     }
     if (held.length > 0) out.push('', `Held: ${held.map(mdCode).join(', ')}`);
+    const from = shrunkFromText(r);
+    if (from !== undefined) out.push('', mdText(`${from[0]!.toUpperCase()}${from.slice(1)}.`));
     if (r.hint !== undefined) out.push('', `Hint: ${mdText(r.hint)}`);
     out.push('', `Shrunk schedule (${ce.steps.length} steps):`, '', mdCodeBlock(ce.steps.join('\n')), '');
     out.push('Faults kept:', '', mdCodeBlock(keptFaultLines(ce).join('\n')), '');

@@ -148,6 +148,7 @@ const counterexample = z
       groups: z.array(z.string()),
       edits: z.array(faultEdit),
       extensions: z.record(z.string(), z.unknown()).optional().describe("Each scenario extension's drawn data, by extension name."),
+      exchanges: z.array(z.number().int().nonnegative()).optional().describe('Only these exchanges of the chosen groups (tape indexes): a failure of the clean replay shrunk by step.'),
     }),
     schedule,
     steps: z.array(z.string()).describe('One readable line per step.'),
@@ -196,6 +197,10 @@ const scenarioResult = z
         replayCommand: z.string().min(1),
         savedTo: z.string().optional().describe('Where the shrunk schedule was saved (JSON).'),
         hint: z.string().optional().describe('What the failure likely means beyond its violations, e.g. state left outside PostgreSQL that the reset does not clear.'),
+        shrunkFrom: z
+          .strictObject({ groups: z.number().int().nonnegative(), steps: z.number().int().nonnegative(), violations: z.array(violation) })
+          .optional()
+          .describe('A failure of the clean replay, shrunk: how many entities (groups) and steps it had before, and the violations it had there.'),
       })
       .meta({ id: 'failedResult' }),
     z

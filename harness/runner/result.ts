@@ -9,6 +9,11 @@ import type { NotApplicable } from './applicability.ts';
 export interface ScheduleDraw {
   groups: string[];
   edits: FaultEdit[];
+  /**
+   * Only these exchanges of the chosen groups (tape indexes), in tape order: a failure of the clean
+   * replay shrunk by step. Absent: every exchange of the groups.
+   */
+  exchanges?: number[];
   /** Each scenario extension's drawn data, by extension name (absent when there are none). */
   extensions?: Record<string, unknown>;
 }
@@ -87,5 +92,7 @@ export type ScenarioResult =
       savedTo?: string;
       /** What the failure likely means beyond its violations (a clean replay failing after a schedule passed: state the reset did not clear). */
       hint?: string;
+      /** A failure of the clean replay, shrunk: how many entities (groups) and steps it had before, and what it broke there. */
+      shrunkFrom?: { groups: number; steps: number; violations: Violation[] };
     })
   | (ResultBase & { status: 'errored'; error: { code: IdemgateErrorCode; message: string } });

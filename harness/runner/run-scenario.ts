@@ -29,6 +29,7 @@ import { maskDeep } from '../_internals/mask.ts';
 import { checkTargetSupportsFaults } from './crash-target.ts';
 import { atSchedule, healthOf, isTargetDown, watchTarget, type TargetDownError } from './target-health.ts';
 import { formatMinor } from '../providers/currency.ts';
+import { minimise } from './minimise.ts';
 
 export interface RunOptions {
   /** Overrides the scenario's run count. */
@@ -142,7 +143,8 @@ export const unmodelledOf = (prepared: PreparedTape): string[] =>
 /** The schedule a draw stands for: the chosen groups' exchanges in tape order, then the fault edits. */
 export function scheduleFor(prepared: PreparedTape, draw: ScheduleDraw): Schedule {
   const chosen = new Set(draw.groups);
-  const exchanges = prepared.groups.flatMap((g, i) => (chosen.has(g) ? [i] : []));
+  const only = draw.exchanges === undefined ? undefined : new Set(draw.exchanges);
+  const exchanges = prepared.groups.flatMap((g, i) => (chosen.has(g) && (only === undefined || only.has(i)) ? [i] : []));
   const base: Schedule = { steps: exchanges.map((exchange) => ({ kind: 'send', delivery: { exchange } })) };
   return applyEdits(base, draw.edits);
 }
@@ -386,6 +388,55 @@ export function replayCommand(scenario: string, seed: number, path: string): str
  * Runs one scenario as a fast-check property over schedule draws and returns its result.
  * Never throws for a violation; set-up errors come back as `errored`.
  */
+/** At most this many replays shrink a failure of the clean replay (a bound by work, not by time). */
+const MAX_CLEAN_SHRINK_REPLAYS = 200;
+
+/** A shrink budget: stop when asked to, after `budgetMs` (absent: no time limit) or `maxReplays` questions. */
+function budget(budgetMs: number | undefined, maxReplays: number, stopped: () => boolean): () => boolean {
+  const deadline = budgetMs === undefined ? Infinity : performance.now() + budgetMs;
+  let asked = 0;
+  return () => !stopped() && performance.now() < deadline && asked++ < maxReplays;
+}
+
+interface Found {
+  draw: ScheduleDraw;
+  schedule: Schedule;
+  executed: ExecutedSchedule;
+}
+
+/**
+ * A failure of the clean replay (no fault: the tape itself, an incident's traffic) shrunk as a
+ * faulted schedule would be: first the fewest entities (groups), then the fewest of their
+ * exchanges, each candidate a clean replay of what is left that must still break an invariant the
+ * failure broke. `draw.exchanges` records the exchanges kept, so the result replays as data.
+ */
+async function shrinkCleanFailure(
+  run: ScenarioRunContext,
+  found: Found,
+  o: { more: () => boolean; retries: number; counted: (executed: ExecutedSchedule) => boolean; scheduleNumber: () => number },
+): Promise<Found> {
+  const broken = new Set(found.executed.violations.map((v) => v.invariant));
+  let smallest = found;
+  const fails = async (draw: ScheduleDraw): Promise<boolean> => {
+    const schedule = scheduleFor(run.prepared, draw);
+    for (let attempt = 0; attempt <= o.retries; attempt++) {
+      const executed = await executeSchedule(run, schedule, {}, undefined).catch((e: unknown) => {
+        throw isTargetDown(e) ? atSchedule(e, o.scheduleNumber()) : e;
+      });
+      if (o.counted(executed) && executed.violations.some((v) => broken.has(v.invariant))) {
+        if (schedule.steps.length < smallest.schedule.steps.length) smallest = { draw, schedule, executed };
+        return true;
+      }
+    }
+    return false;
+  };
+  const groups = await minimise(found.draw.groups, (g) => fails({ groups: g, edits: [] }), o.more);
+  const chosen = new Set(groups);
+  const exchanges = run.prepared.groups.flatMap((g, i) => (chosen.has(g) ? [i] : []));
+  await minimise(exchanges, (x) => fails({ groups, edits: [], exchanges: x }), o.more);
+  return smallest;
+}
+
 export async function runScenario(session: Session, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
@@ -428,19 +479,38 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       ...(executed.excused.length > 0 ? { excused: executed.excused } : {}),
     });
 
+    let firstFailureSeen = false;
+    let firstFailureAt = 0;
+    /** Counts an executed schedule and tells whether it failed. */
+    const counted = (executed: ExecutedSchedule): boolean => {
+      schedules++;
+      invariantChecks += executed.checked;
+      excusedEffects += executed.excused.length;
+      tally.add(executed);
+      const failed = executed.violations.length > 0;
+      options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
+      return failed;
+    };
     // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
     const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
     const cleanRun = await executeSchedule(run, clean, {}, undefined).catch((e: unknown) => {
       throw isTargetDown(e) ? atSchedule(e, 1) : e;
     });
     throwIfStopped();
-    schedules++;
-    invariantChecks += cleanRun.checked;
-    excusedEffects += cleanRun.excused.length;
-    tally.add(cleanRun);
-    if (cleanRun.violations.length > 0) {
-      const counterexample = counterexampleOf({ groups: allGroups, edits: [] }, clean, cleanRun);
-      return await failed(0, '', counterexample, passedIn.has(session) ? leftoverStateHint(session) : undefined);
+    if (counted(cleanRun)) {
+      // Said before shrinking: a shrink candidate that passes would make any session look used.
+      const hint = passedIn.has(session) ? leftoverStateHint(session) : undefined;
+      firstFailureSeen = true;
+      const shrunk = await shrinkCleanFailure(run, { draw: { groups: allGroups, edits: [] }, schedule: clean, executed: cleanRun }, {
+        more: budget(options.shrinkBudgetMs, MAX_CLEAN_SHRINK_REPLAYS, stopped),
+        retries: options.shrinkRetries ?? 0,
+        counted,
+        scheduleNumber: () => schedules + 1,
+      });
+      throwIfStopped();
+      const counterexample = counterexampleOf(shrunk.draw, shrunk.schedule, shrunk.executed);
+      const shrunkFrom = shrunk.schedule === clean ? undefined : { groups: allGroups.length, steps: clean.steps.length, violations: cleanRun.violations };
+      return await failed(0, '', counterexample, hint, shrunkFrom);
     }
     const baselineRows = session.ledger === undefined ? [] : await session.ledger.rows();
 
@@ -460,18 +530,6 @@ export async function runScenario(session: Session, scenario: Scenario, options:
         : fc.record({ groups: groupsArb, edits: editsArb, extensions: fc.record(extensionArbs) });
 
     const failures = new Map<string, Counterexample>();
-    let firstFailureSeen = false;
-    let firstFailureAt = 0;
-    /** Counts an executed schedule and tells whether it failed. */
-    const counted = (executed: ExecutedSchedule): boolean => {
-      schedules++;
-      invariantChecks += executed.checked;
-      excusedEffects += executed.excused.length;
-      tally.add(executed);
-      const failed = executed.violations.length > 0;
-      options.onSchedule?.({ done: schedules, failed, shrinking: firstFailureSeen });
-      return failed;
-    };
     // A target found down ends the exploration: the remaining candidates pass without a replay,
     // and the result is errored (no shrinking against a dead target, no replay command).
     let targetDown: TargetDownError | undefined;
@@ -581,7 +639,13 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   }
 
   /** Every failure, the clean replay's included, is reported the same way and saved when asked. */
-  async function failed(runs: number, path: string, counterexample: Counterexample, hint?: string): Promise<ScenarioResult> {
+  async function failed(
+    runs: number,
+    path: string,
+    counterexample: Counterexample,
+    hint?: string,
+    shrunkFrom?: { groups: number; steps: number; violations: Violation[] },
+  ): Promise<ScenarioResult> {
     const result: ScenarioResult & { status: 'failed' } = {
       ...base,
       status: 'failed',
@@ -590,6 +654,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       counterexample,
       replayCommand: replayCommand(scenario.name, seed, path),
       ...(hint === undefined ? {} : { hint }),
+      ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
       durationMs: performance.now() - started,
       schedules,
       invariantChecks,

@@ -211,7 +211,7 @@ describe('a service that books revenue from checkout.session.completed', () => {
     if (result.status !== 'failed') return;
     expect(result.path).toBe('');
     expect(
-      result.counterexample.violations
+      result.shrunkFrom!.violations
         .filter((v) => v.invariant === 'exactly-once-effect')
         .map((v) => v.message.split(' is ')[0])
         .sort(),

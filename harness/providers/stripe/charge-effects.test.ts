@@ -198,7 +198,8 @@ describe('a service that books refunds from charge.refunded', () => {
     if (result.status !== 'failed') return;
     expect(result.path).toBe('');
     expect(
-      result.counterexample.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message),
+      // What the whole clean replay broke (the counterexample is shrunk to one refund).
+      result.shrunkFrom!.violations.filter((v) => v.invariant === 'exactly-once-effect').map((v) => v.message),
     ).toEqual([
       'effect for reference re_A1a is missing: no transaction moves cash on (till)',
       'effect for reference re_A1b is missing: no transaction moves cash on (till)',
@@ -243,7 +244,7 @@ describe('a service that books payments from charge.succeeded (the generated str
     const byDefault = await runScenario(await open2(undefined), chargesScenario, { seed: 3, tape: charges });
     expect(byDefault.status).toBe('failed');
     if (byDefault.status !== 'failed') return;
-    const missing = byDefault.counterexample.violations
+    const missing = byDefault.shrunkFrom!.violations
       .filter((v) => v.invariant === 'exactly-once-effect')
       .map((v) => v.message);
     expect(missing.length).toBe(18);

@@ -149,7 +149,7 @@ describe('a subscription service without money, judged by state invariants only'
     if (result.status !== 'failed') return;
     expect(result.path).toBe('');
     expect(
-      result.counterexample.violations
+      result.shrunkFrom!.violations
         .map((v) => v.message)
         .filter((m) => m.includes('has no stored status'))
         .sort(),
