@@ -7,7 +7,7 @@ import { countSkip, emptySource, endpointFor, importInvalid, isoAt, parseTimesta
 const MYT_MINUTES = 8 * 60;
 
 /** A field name where a field may start: line start, or after a separator (space, comma, `&`, `;`, `?`, a quote or bracket). */
-const FIELD = /(^|[\s,&;?"'{(|])(fpx_[A-Za-z]+)\s*[=:]\s*/g;
+const FIELD = /(?<=^|[\s,&;?=:"'{(|])(fpx_[A-Za-z]+)[ \t]*[=:]/g;
 
 /** A log line's leading time (after an optional `[`): `2026-03-16T10:22:57.123+08:00`, `2026-03-16 10:22:57,123`. */
 const LEADING_TIME = /^\s*\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}(?::?\d{2})?))?)(?![\d:])/;
@@ -29,7 +29,7 @@ const decodeForm = (value: string): string => {
 export function fpxFieldsOf(line: string): Record<string, string> {
   const found: { name: string; start: number; valueStart: number }[] = [];
   for (const m of line.matchAll(FIELD)) {
-    found.push({ name: m[2]!, start: m.index + m[1]!.length, valueStart: m.index + m[0].length });
+    found.push({ name: m[1]!, start: m.index, valueStart: m.index + m[0].length });
   }
   const fields: Record<string, string> = {};
   const formEncoded = found.length > 1 && line.slice(found[0]!.valueStart, found[1]!.start).trimEnd().endsWith('&');

@@ -126,7 +126,7 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
     try {
       adapters.set(delivery.provider, resolve(delivery.provider));
     } catch (e) {
-      throw importInvalid(delivery.origin, (e as Error).message, e);
+      throw importInvalid(delivery.origin, (e as Error).message);
     }
   }
   if (source.deliveries.length === 0) {
@@ -179,7 +179,7 @@ function rethrowAt(e: unknown, deliveries: readonly ImportedDelivery[]): unknown
   const line = (e.details as { line: number }).line;
   const delivery = deliveries[line - 2];
   if (delivery === undefined) return e;
-  return importInvalid(delivery.origin, `cannot be written as a tape exchange: ${e.message.replace(/^\S+:\d+: /, '')}`, e);
+  return importInvalid(delivery.origin, `cannot be written as a tape exchange: ${e.message.replace(/^\S+:\d+: /, '')}`);
 }
 
 /** Every exchange read by its adapter; identities counted, and two bodies under one identity refused where the provider never sends that. */
@@ -200,7 +200,7 @@ function checkTape(
       event = interpret(i);
     } catch (e) {
       if (!(e instanceof IdemgateError)) throw e;
-      throw importInvalid(delivery.origin, `${withoutTapeLocation(e.message)} (idemgate could not replay it)`, e);
+      throw importInvalid(delivery.origin, `${withoutTapeLocation(e.message)} (idemgate could not replay it)`);
     }
     byProvider[delivery.provider] = (byProvider[delivery.provider] ?? 0) + 1;
     if (event.unmodelled !== undefined) unmodelled[event.unmodelled] = (unmodelled[event.unmodelled] ?? 0) + 1;
@@ -250,7 +250,8 @@ export function formatImportSummary(s: ImportSummary): string {
     `duplicates kept ${number(s.duplicatesKept)}`,
     ...(s.overlapsDropped === 0 ? [] : [`overlapping list copies dropped ${number(s.overlapsDropped)}`]),
     ...(unmodelled === 0 ? [] : [`unmodelled ${number(unmodelled)} (${Object.keys(s.unmodelled).slice(0, 3).join('; ')}${Object.keys(s.unmodelled).length > 3 ? '; …' : ''})`]),
-    `span ${s.first} … ${s.last} (${spanText(s.first, s.last)})`,
+    // One zone for both ends, whatever offsets the inputs had.
+    `span ${new Date(s.first).toISOString()} … ${new Date(s.last).toISOString()} (${spanText(s.first, s.last)})`,
   ];
   return [parts.join('; '), ...s.notes.map((n) => `note: ${n}`)].join('\n');
 }

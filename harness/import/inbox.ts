@@ -46,7 +46,7 @@ function csvRows(file: string, text: string): { rows: Row[]; columns: string[] }
     const line = (e as { lines?: number }).lines ?? 1;
     const code = (e as { code?: string }).code;
     const what = code === 'CSV_QUOTE_NOT_CLOSED' ? 'truncated: a quoted field is never closed' : 'not valid CSV';
-    throw importInvalid({ file, line }, `${what} (${(e as Error).message})`, e);
+    throw importInvalid({ file, line }, `${what} (${(e as Error).message})`);
   }
   const rows = records.map(({ record, raw, info }) => {
     // info.lines is the line a record ends on; a quoted body may span several.
@@ -69,7 +69,7 @@ function jsonlRows(file: string, text: string): Row[] {
       value = JSON.parse(line);
     } catch (e) {
       const last = lines.slice(index + 1).every((l) => l.trim() === '');
-      throw importInvalid(origin, `${last ? 'truncated: the last line is not complete JSON' : 'not valid JSON'} (${(e as Error).message})`, e);
+      throw importInvalid(origin, `${last ? 'truncated: the last line is not complete JSON' : 'not valid JSON'} (${(e as Error).message})`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw importInvalid(origin, 'a JSONL row must be a JSON object');
     rows.push({ values: value as Record<string, unknown>, origin });
@@ -87,7 +87,7 @@ function headersOf(value: unknown, origin: Origin, column: string): Record<strin
     try {
       parsed = JSON.parse(value);
     } catch (e) {
-      throw importInvalid(origin, `column ${column}: headers are not a JSON object (${(e as Error).message})`, e);
+      throw importInvalid(origin, `column ${column}: headers are not a JSON object (${(e as Error).message})`);
     }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw importInvalid(origin, `column ${column}: headers are not a JSON object`);

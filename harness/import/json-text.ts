@@ -117,8 +117,7 @@ export function splitJsonValues(file: string, text: string, itemPath: readonly s
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       valueStarts(i);
       const array = c === OPEN_ARRAY;
-      stack.push({ array, key: undefined, awaitingKey: !array, items: false });
-      if (array) stack[stack.length - 1]!.items = isItemArray();
+      stack.push({ array, key: undefined, awaitingKey: !array, items: array && isItemArray() });
       continue;
     }
     if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -148,6 +147,19 @@ export function splitJsonValues(file: string, text: string, itemPath: readonly s
 }
 
 /**
+ * Where in `text` JSON.parse failed: V8 says "at position N", or quotes the text around the error
+ * (`..."<10 characters before><the error>…" is not valid JSON`), which is found again in the text.
+ */
+function errorPosition(message: string, text: string): number {
+  const position = /position (\d+)/.exec(message);
+  if (position !== null) return Number(position[1]);
+  const context = /, (\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (context === null) return 0;
+  const found = text.indexOf(context[2]!);
+  return found < 0 ? 0 : found + (context[1] === undefined ? 0 : 10);
+}
+
+/**
  * JSON.parse of one span; a syntax error names the line it is on (V8 says "at position N", or
  * "(line L column C)" on newer Node).
  */
@@ -157,12 +169,9 @@ export function parseSpan(file: string, text: string, span: JsonSpan): unknown {
     return JSON.parse(slice);
   } catch (e) {
     const message = (e as Error).message;
-    const position = /position (\d+)/.exec(message);
+    const at = errorPosition(message, slice);
     let line = span.line;
-    if (position !== null) {
-      const upTo = slice.slice(0, Number(position[1]));
-      for (let k = 0; k < upTo.length; k++) if (upTo.charCodeAt(k) === NEWLINE) line++;
-    }
-    throw importInvalid({ file, line }, `not valid JSON (${message})`, e);
+    for (let k = 0; k < at; k++) if (slice.charCodeAt(k) === NEWLINE) line++;
+    throw importInvalid({ file, line }, `not valid JSON (${message})`);
   }
 }
