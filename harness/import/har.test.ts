@@ -70,6 +70,7 @@ describe('import har', () => {
     const cut = join(dir, 'cut.har');
     writeFileSync(cut, text.slice(0, 2000));
     const truncated = await importTraffic({ kind: 'har', files: [cut], out: join(dir, 'y.jsonl') }).catch((e: unknown) => e);
-    expect(isIdemgateError(truncated, 'TAPE_INVALID') && truncated.message).toMatch(/cut\.har:1: truncated/);
+    expect(isIdemgateError(truncated, 'TAPE_INVALID') && truncated.details.line).toBe(entryLines[1]);
+    expect(isIdemgateError(truncated, 'TAPE_INVALID') && truncated.message).toMatch(/cut\.har:\d+: truncated: the element of log\.entries that starts here does not end \(the file ends at line \d+/);
   });
 });

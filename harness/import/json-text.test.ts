@@ -30,9 +30,11 @@ describe('splitJsonValues', () => {
 
   it('names the line a truncated value starts on, whether the file ends inside a string or between brackets', () => {
     expect(thrown(() => splitJsonValues('t.jsonl', '{"a":1}\n{"b":2}\n{"c":"cut'))).toMatchObject({ line: 3 });
-    const cut = thrown(() => splitJsonValues('page.json', '{\n "data": [\n  {"id": 1},\n  {"id": 2'));
-    expect(cut.line).toBe(1);
-    expect(cut.message).toMatch(/^page\.json:1: truncated: the JSON value that starts here does not end \(the file ends at line 4/);
+    const cut = thrown(() => splitJsonValues('page.json', '{\n "data": [\n  {"id": 1},\n  {"id": 2', ['data']));
+    expect(cut.line).toBe(4);
+    expect(cut.message).toBe('page.json:4: truncated: the element of data that starts here does not end (the file ends at line 4, 3 bracket(s) still open; the JSON value it is in starts at line 1)');
+    const between = thrown(() => splitJsonValues('page.json', '{\n "data": [\n  {"id": 1},\n', ['data']));
+    expect(between.message).toMatch(/^page\.json:1: truncated: the JSON value that starts here does not end \(the file ends at line 4, 2 bracket\(s\) still open\)/);
   });
 
   it('names the line of a syntax error inside a value, and a bracket that closes nothing', () => {

@@ -71,6 +71,18 @@ export function splitJsonValues(file: string, text: string, itemPath: readonly s
     }
     return true;
   };
+  /** The file ends inside a value: inside a list or a HAR, the element it ends in is the line to look at. */
+  const truncated = (where: string) => {
+    const valueLine = current?.line ?? line;
+    const cutItem = current?.itemLines.at(-1);
+    if (cutItem !== undefined && stack.length > itemPath.length + 1) {
+      return importInvalid(
+        { file, line: cutItem },
+        `truncated: the element of ${itemPath.join('.')} that starts here does not end (the file ends ${where}; the JSON value it is in starts at line ${valueLine})`,
+      );
+    }
+    return importInvalid({ file, line: valueLine }, `truncated: the JSON value that starts here does not end (the file ends ${where})`);
+  };
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -97,9 +109,7 @@ export function splitJsonValues(file: string, text: string, itemPath: readonly s
         else if (d === QUOTE) break;
         else if (d === NEWLINE) line++;
       }
-      if (j >= n) {
-        throw importInvalid({ file, line: current?.line ?? startLine }, `truncated: the file ends inside a string (started line ${startLine}) of the JSON value that starts here`);
-      }
+      if (j >= n) throw truncated(`inside a string that starts at line ${startLine}`);
       if (top !== undefined && !top.array && top.awaitingKey) {
         top.key = text.slice(i + 1, j);
         top.awaitingKey = false;
@@ -137,12 +147,7 @@ export function splitJsonValues(file: string, text: string, itemPath: readonly s
     scalarStart = i;
   }
   endScalar(n);
-  if (stack.length > 0 && current !== undefined) {
-    throw importInvalid(
-      { file, line: current.line },
-      `truncated: the JSON value that starts here does not end (the file ends at line ${line}, ${stack.length} bracket(s) still open)`,
-    );
-  }
+  if (stack.length > 0) throw truncated(`at line ${line}, ${stack.length} bracket(s) still open`);
   return spans;
 }
 

@@ -92,9 +92,10 @@ describe('import stripe-events', () => {
 
   it('names the file and line of a truncated page, an empty file, a value that is not an event, and an event without created', async () => {
     const page = JSON.stringify({ object: 'list', data: [event('evt_1', 1_773_600_000), event('evt_2', 1_773_600_001)], has_more: false }, null, 2);
-    const cut = await importError([file('cut.json', page.slice(0, page.length - 40))]);
-    expect(cut.line).toBe(1);
-    expect(cut.message).toMatch(/truncated/);
+    const cut = await importError([file('cut.json', page.slice(0, page.length - 60))]);
+    // The second event, on line 14 of the page, is the one cut.
+    expect(cut.line).toBe(page.split('\n').findIndex((l, i) => i > 3 && l === '    {') + 1);
+    expect(cut.message).toMatch(/truncated: the element of data that starts here does not end/);
 
     const lastLineCut = JSON.stringify(event('evt_1', 1_773_600_000));
     expect(await importError([file('listen.jsonl', `${lastLineCut}\n${lastLineCut.slice(0, 30)}`)])).toMatchObject({ line: 2 });
