@@ -10,11 +10,11 @@ import { parseOffset } from '../import/source.ts';
 export const IMPORT_HELP = `idemgate import — turn traffic recorded during an incident into a tape
 
 Usage:
-  idemgate import stripe-events FILE... --out TAPE [--config FILE] [--name N]
-  idemgate import har FILE... --out TAPE [--config FILE] [--name N]
+  idemgate import stripe-events FILE... --out TAPE [--config FILE] [--name N] [--upstream FILE]
+  idemgate import har FILE... --out TAPE [--config FILE] [--name N] [--upstream FILE]
   idemgate import inbox FILE... --out TAPE [--provider P | --provider-column C] [--body-column C]
-                  [--headers-column C] [--received-at-column C] [--config FILE] [--name N]
-  idemgate import fpx-log FILE... --out TAPE [--log-offset +08:00] [--config FILE] [--name N]
+                  [--headers-column C] [--received-at-column C] [--config FILE] [--name N] [--upstream FILE]
+  idemgate import fpx-log FILE... --out TAPE [--log-offset +08:00] [--config FILE] [--name N] [--upstream FILE]
 
 Kinds:
   stripe-events  Events API list JSON (one page or many; \`stripe events list\` prints the same) and
@@ -37,6 +37,8 @@ Options:
   --headers-column C         inbox: the request headers as a JSON object (default: headers, if present)
   --received-at-column C     inbox: when it arrived, ISO 8601 with an offset or Unix time (default: received_at)
   --log-offset Z|+HH:MM      fpx-log: the zone of log timestamps written without one
+  --upstream FILE            a JSON object of what the providers' APIs answered, for the tape header's
+                             upstream ({"shopee":{"escrow":{"<ordersn>":{…}}}}: a COMPLETED push needs it)
 
 A bad input (truncated JSON, a row without a body, an unknown provider, one event id with two
 bodies, an event its adapter cannot read) exits 2 naming the input's file:line.`;
@@ -51,6 +53,7 @@ const OPTIONS = {
   'headers-column': { type: 'string' },
   'received-at-column': { type: 'string' },
   'log-offset': { type: 'string' },
+  upstream: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -122,6 +125,7 @@ export async function importCommand(argv: string[]): Promise<number> {
         provider: values.provider,
       },
       logOffsetMinutes,
+      upstreamFile: values.upstream,
     });
     console.log(formatImportSummary(summary));
     return 0;

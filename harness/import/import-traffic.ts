@@ -9,6 +9,7 @@ import { readTape } from '../tape/read.ts';
 import { TAPE_FORMAT, TAPE_VERSION, type ExchangeInput, type TapeHeader } from '../tape/schema.ts';
 import { writeTape } from '../tape/write.ts';
 import { readFpxLog } from './fpx-log.ts';
+import { parseSpan, splitJsonValues } from './json-text.ts';
 import { readHar } from './har.ts';
 import { readInbox, type InboxColumns } from './inbox.ts';
 import { DEFAULT_ENDPOINTS, importInvalid, isoAt, type ImportTarget, type ImportedDelivery, type InputFile, type Origin, type SourceResult } from './source.ts';
@@ -39,6 +40,11 @@ export interface ImportOptions {
   columns?: InboxColumns | undefined;
   /** `fpx-log`: the zone of log timestamps written without one, in minutes east of UTC. */
   logOffsetMinutes?: number | undefined;
+  /**
+   * A JSON file of what the providers' APIs answered during the incident, for the tape header's
+   * `upstream` (`{"shopee":{"escrow":{"<ordersn>":{…}}}}`): a Shopee COMPLETED push needs its escrow.
+   */
+  upstreamFile?: string | undefined;
 }
 
 export interface ImportSummary {
@@ -148,6 +154,7 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
     ...(d.durationMs === undefined ? {} : { durationMs: d.durationMs }),
     ...(d.response === undefined ? {} : { response: d.response }),
   }));
+  const upstream = options.upstreamFile === undefined ? undefined : await readUpstream(options.upstreamFile);
   const header: TapeHeader = {
     format: TAPE_FORMAT,
     version: TAPE_VERSION,
@@ -155,6 +162,7 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
     description: `imported by idemgate import ${options.kind} from ${options.files.map((f) => basename(f)).join(', ')}`,
     createdAt: isoAt(Date.now()),
     source: { kind: 'import', detail: `${options.kind}: ${options.files.join(', ')}` },
+    ...(upstream === undefined ? {} : { upstream }),
   };
 
   const temporary = `${options.out}.importing-${process.pid}`;
@@ -171,6 +179,18 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
   } finally {
     await rm(temporary, { force: true });
   }
+}
+
+/** The `upstream` JSON object for the tape header; anything else is an error naming the file. */
+async function readUpstream(file: string): Promise<Record<string, unknown>> {
+  const [input] = await readInputs([file]);
+  const spans = splitJsonValues(file, input!.text);
+  if (spans.length !== 1) throw importInvalid({ file, line: spans[1]?.line ?? 1 }, 'expected one JSON object: what the providers\' APIs answered, by provider');
+  const value = parseSpan(file, input!.text, spans[0]!);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw importInvalid({ file, line: spans[0]!.line }, 'expected a JSON object: what the providers\' APIs answered, by provider ({"shopee":{"escrow":{…}}})');
+  }
+  return value as Record<string, unknown>;
 }
 
 /** An error about the written tape's line or seq, named by the input delivery it came from. */

@@ -85,3 +85,22 @@ describe('import inbox', () => {
     expect(error.message).toMatch(/typo\.csv:3: provider "shoppe" is not one the config knows; did you mean shopee\? \(known: shopee, stripe\)/);
   });
 });
+
+describe('import inbox: the upstream answers a provider needs', () => {
+  it('refuses a Shopee COMPLETED push without its escrow detail, and imports it with --upstream', async () => {
+    // Arrange: a COMPLETED push from the Shopee fixture tape, and the escrow details its header recorded.
+    const lines = readFileSync(join(import.meta.dirname, '../../fixtures/tapes/shopee.jsonl'), 'utf8').split('\n');
+    const completed = lines.map((l, i) => ({ l, i })).find(({ l, i }) => i > 0 && l.includes('\\"status\\":\\"COMPLETED\\"'))!;
+    const push = JSON.parse(completed.l) as { body: string; recordedAt: string };
+    const rows = write('completed.jsonl', `${JSON.stringify({ provider: 'shopee', payload: push.body, received_at: push.recordedAt })}\n`);
+    const upstream = write('upstream.json', JSON.stringify((JSON.parse(lines[0]!) as { upstream: unknown }).upstream, null, 2));
+
+    // Act and assert: without it the adapter cannot say what the push books, at import time.
+    expect((await failure({ files: [rows], columns: columns() })).message).toMatch(/completed\.jsonl:1: shopee: order \S+ reached COMPLETED but the tape header has no header\.upstream\.shopee\.escrow/);
+    const to = out();
+    await importTraffic({ kind: 'inbox', files: [rows], out: to, columns: columns(), upstreamFile: upstream });
+    expect((await readTape(to)).header.upstream).toEqual((JSON.parse(lines[0]!) as { upstream: unknown }).upstream);
+    const notObject = write('upstream-list.json', '[1]');
+    expect((await failure({ files: [rows], columns: columns(), upstreamFile: notObject })).message).toMatch(/upstream-list\.json:1: expected a JSON object/);
+  });
+});
