@@ -42,7 +42,8 @@ Commands:
   init           In your service's repo: infer and write idemgate.config.ts, a sample scenario,
                  test keys, tapes and a GitHub Actions workflow.
   fpx-file       Write the FPX reconciliation file a tape's approved payments settle in on a date.
-  import         Turn traffic recorded during an incident (Stripe events, HAR, an inbox export, FPX logs) into a tape.
+  import         Turn an incident's traffic (Stripe events, HAR files, an inbox export, FPX logs)
+                 into a tape.
   help [COMMAND] This overview, or a command's help.
   --version      The installed idemgate's version.
 
