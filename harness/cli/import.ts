@@ -22,7 +22,7 @@ Kinds:
                  one after another); ordered by created, one exchange per event, unsigned.
   har            HAR 1.2 files (browser devtools, proxies): the entries sent to a configured
                  endpoint (target.endpoints), with the service's answers; other entries are skipped.
-  inbox          The service's stored webhooks: a CSV or JSONL export of its inbox table.
+  inbox          The service's stored webhooks: a CSV, JSONL or JSON array export of its inbox table.
   fpx-log        Log lines holding FPX AC messages (form encoded or key=value pairs, after any prefix).
 
 Options:

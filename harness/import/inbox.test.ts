@@ -58,6 +58,18 @@ describe('import inbox', () => {
     expect(tape.exchanges.map((e) => e.recordedAt)).toEqual(['2026-03-16T02:22:57.000+00:00', '2026-03-16T02:22:58.000+00:00']);
   });
 
+  it('reads a JSON array export, naming the line of a bad row', async () => {
+    const rows = readFileSync(testdata('inbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const to = out();
+    await importTraffic({ kind: 'inbox', files: [write('rows.json', JSON.stringify(rows, null, 2))], out: to, columns: columns({ provider: 'stripe' }) });
+    expect((await readTape(to)).exchanges.map((e) => e.body)).toEqual(fixtureBodies('stripe.jsonl'));
+
+    const text = JSON.stringify([rows[0], { ...rows[1], received_at: 'soon' }], null, 2);
+    const error = await failure({ files: [write('bad-rows.json', text)], columns: columns({ provider: 'stripe' }) });
+    expect(error.line).toBe(text.split('\n').findIndex((l, i) => i > 1 && l === '  {') + 1);
+    expect(error.message).toMatch(/received_at: "soon" is not an ISO 8601 time/);
+  });
+
   it('names a missing column with the closest one, a time without a zone, bad headers, a cut-off last line and an unclosed quote', async () => {
     const csv = readFileSync(testdata('inbox.csv'), 'utf8');
     expect((await failure({ files: [testdata('inbox.csv')], columns: columns({ body: 'paylod' }) })).message).toMatch(

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { didYouMean } from '../_internals/suggest.ts';
+import { parseSpan, splitJsonValues } from './json-text.ts';
 import {
   defaultContentType,
   emptySource,
@@ -57,6 +58,19 @@ function csvRows(file: string, text: string): { rows: Row[]; columns: string[] }
   return { rows, columns: records[0]?.info.columns.map((c) => c.name) ?? [] };
 }
 
+/** A JSON array of row objects (`json_agg`, most admin tools' "export as JSON"), each with the line it starts on. */
+function jsonArrayRows(file: string, text: string): Row[] {
+  const spans = splitJsonValues(file, text, []);
+  if (spans.length !== 1) throw importInvalid({ file, line: spans[1]?.line ?? 1 }, 'expected one JSON array of rows');
+  const span = spans[0]!;
+  const rows = parseSpan(file, text, span) as unknown[];
+  return rows.map((value, k) => {
+    const origin = { file, line: span.itemLines[k] ?? span.line };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw importInvalid(origin, 'a row must be a JSON object');
+    return { values: value as Record<string, unknown>, origin };
+  });
+}
+
 function jsonlRows(file: string, text: string): Row[] {
   const rows: Row[] = [];
   const lines = text.split('\n');
@@ -102,8 +116,8 @@ function headersOf(value: unknown, origin: Origin, column: string): Record<strin
 }
 
 /**
- * The service's own stored webhooks: a CSV (RFC 4180, a header row) or JSONL export of its inbox
- * table. Columns are named by `columns`; a body is kept byte for byte when it is text, and a JSON
+ * The service's own stored webhooks: a CSV (RFC 4180, a header row), JSONL or JSON array export
+ * of its inbox table. Columns are named by `columns`; a body is kept byte for byte when it is text, and a JSON
  * object (JSONL) is written as the provider sends it (Stripe pretty-prints with two spaces, the
  * others send compact JSON). Each row is a delivery: a row twice is a redelivery the service
  * stored twice.
@@ -113,7 +127,8 @@ export function readInbox(inputs: readonly InputFile[], target: ImportTarget, co
   let index = 0;
   for (const { file, text } of inputs) {
     let rows: Row[];
-    if (isJsonl(file, text)) rows = jsonlRows(file, text);
+    if (/^\s*\[/.test(text)) rows = jsonArrayRows(file, text);
+    else if (isJsonl(file, text)) rows = jsonlRows(file, text);
     else {
       const csv = csvRows(file, text);
       rows = csv.rows;
