@@ -41,6 +41,10 @@ describe('idemgate import (CLI)', () => {
     expect(await run(['fpx-log', testdata('fpx-direct-ac.log'), '--out', join(dir, 'f.jsonl'), '--log-offset', 'MYT'])).toMatchObject({ exit: 2, err: expect.stringContaining('--log-offset must be Z or +HH:MM') as unknown });
     const bad = await run(['fpx-log', testdata('fpx-direct-ac.log'), '--out', join(dir, 'f.jsonl'), '--config', resolve(import.meta.dirname, '../../idemgate.config.ts')]);
     expect(bad).toMatchObject({ exit: 2, err: expect.stringMatching(/^idemgate: \[TAPE_INVALID\] .*fpx-direct-ac\.log:4: /) as unknown });
+    expect(await run(['fpx-log', testdata('fpx-direct-ac.log'), '--log-offset', 'Z', '--out', join(dir, 'no-such-folder', 'f.jsonl')])).toMatchObject({
+      exit: 2,
+      err: expect.stringContaining(`idemgate: [USAGE] cannot write the tape ${join(dir, 'no-such-folder', 'f.jsonl')}: ENOENT`) as unknown,
+    });
     expect(await run(['--help'])).toMatchObject({ exit: 0, out: expect.stringContaining('idemgate import stripe-events FILE... --out TAPE') as unknown });
   });
 

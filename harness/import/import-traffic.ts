@@ -168,13 +168,16 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
   const temporary = `${options.out}.importing-${process.pid}`;
   try {
     await writeTape(temporary, { header, exchanges }).catch((e: unknown) => {
-      throw rethrowAt(e, deliveries);
+      if (e instanceof IdemgateError) throw rethrowAt(e, deliveries);
+      throw new IdemgateError('USAGE', `cannot write the tape ${options.out}: ${(e as Error).message}`);
     });
     const tape = await readTape(temporary).catch((e: unknown) => {
       throw rethrowAt(e, deliveries);
     });
     const summary = checkTape(tape.exchanges.length, deliveries, (i) => adapters.get(deliveries[i]!.provider)!.interpret(tape.exchanges[i]!, { ...tape, file: options.out }), tape.exchanges.map((e) => e.body));
-    await rename(temporary, options.out);
+    await rename(temporary, options.out).catch((e: unknown) => {
+      throw new IdemgateError('USAGE', `cannot write the tape ${options.out}: ${(e as Error).message}`);
+    });
     return { out: options.out, ...summary, skipped: source.skipped, overlapsDropped: source.overlapsDropped, notes: source.notes };
   } finally {
     await rm(temporary, { force: true });
