@@ -174,7 +174,15 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
     const tape = await readTape(temporary).catch((e: unknown) => {
       throw rethrowAt(e, deliveries);
     });
-    const summary = checkTape(tape.exchanges.length, deliveries, (i) => adapters.get(deliveries[i]!.provider)!.interpret(tape.exchanges[i]!, { ...tape, file: options.out }), tape.exchanges.map((e) => e.body));
+    const written = { ...tape, file: options.out };
+    const summary = checkTape(tape.exchanges.length, deliveries, (i) => adapters.get(deliveries[i]!.provider)!.interpret(tape.exchanges[i]!, written), tape.exchanges.map((e) => e.body));
+    // writeTape masks what looks like a credential, in bodies too: say so rather than leave bytes changed unnoticed.
+    const masked = deliveries.flatMap((d, i) => (tape.exchanges[i]!.body === d.body ? [] : [`${d.origin.file}:${d.origin.line}`]));
+    if (masked.length > 0) {
+      source.notes.push(
+        `${masked.length} bod${masked.length === 1 ? 'y had' : 'ies had'} a credential-looking value masked (***) by writeTape, so not byte for byte as received: ${masked.slice(0, 3).join(', ')}${masked.length > 3 ? ', …' : ''}`,
+      );
+    }
     await rename(temporary, options.out).catch((e: unknown) => {
       throw new IdemgateError('USAGE', `cannot write the tape ${options.out}: ${(e as Error).message}`);
     });

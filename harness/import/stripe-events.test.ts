@@ -113,6 +113,13 @@ describe('import stripe-events', () => {
     expect(error.message).toMatch(/bad\.jsonl:2: stripe: .*\(idemgate could not replay it\)$/);
   });
 
+  it('notes a body writeTape masked a credential-looking value in', async () => {
+    const withSecret = { ...event('evt_s', 1_773_600_000), data: { object: { id: 'cus_1', object: 'customer', metadata: { signature: 'abcdef123456' } } } };
+    const listen = file('secret.jsonl', `${JSON.stringify(event('evt_a', 1_773_500_000))}\n${JSON.stringify(withSecret)}\n`);
+    const summary = await importTraffic({ kind: 'stripe-events', files: [listen], out: out() });
+    expect(summary.notes).toEqual([`1 body had a credential-looking value masked (***) by writeTape, so not byte for byte as received: ${listen}:2`]);
+  });
+
   it('notes when no list page says has_more: false', async () => {
     const page = file('page.json', JSON.stringify({ object: 'list', data: [event('evt_1', 1_773_600_000)], has_more: true }));
     const summary = await importTraffic({ kind: 'stripe-events', files: [page], out: out() });
