@@ -55,6 +55,14 @@ describe('import har', () => {
     expect(summary.skipped).toEqual({ 'HAR entries on no endpoint': 3 });
   });
 
+  it('says which endpoints it looked for when no entry was sent to one', async () => {
+    const config = { target: { start: { kind: 'url', url: 'http://127.0.0.1:1' }, endpoints: { shopee: '/shopee/push' } }, providers: { shopee: {} } };
+    const error = await importTraffic({ kind: 'har', files: [HAR], out: join(dir, 'none.jsonl'), config: config as never }).catch((e: unknown) => e);
+    expect(isIdemgateError(error, 'TAPE_INVALID') && error.message).toMatch(
+      /incident\.har:1: no deliveries to import in .*incident\.har \(skipped: 5 HAR entries on no endpoint; endpoints: shopee \/shopee\/push\)$/,
+    );
+  });
+
   it('names the line of a bad entry, and of a HAR cut short', async () => {
     const har = JSON.parse(readFileSync(HAR, 'utf8')) as { log: { entries: { startedDateTime: string }[] } };
     har.log.entries[2]!.startedDateTime = 'yesterday';

@@ -71,7 +71,9 @@ function importTarget(config: ImportOptions['config']): ImportTarget {
     ...Object.keys(config.adapters ?? {}),
     ...Object.keys(config.clientApis ?? {}),
   ]);
-  return { endpoints: config.target.endpoints ?? {}, known: [...known] };
+  // A config without endpoints replays to the recorded paths: the reference service's paths stand in for its providers.
+  const endpoints = config.target.endpoints ?? Object.fromEntries(Object.entries(DEFAULT_ENDPOINTS).filter(([p]) => known.has(p)));
+  return { endpoints, known: [...known] };
 }
 
 async function readInputs(files: readonly string[]): Promise<InputFile[]> {
@@ -105,7 +107,7 @@ const withoutTapeLocation = (message: string): string => message.replace(/^\S+ s
 
 /**
  * Turns traffic found after an incident into a tape: reads every input, orders the deliveries by
- * time (ties keep the inputs' order), numbers them, writes the tape with writeTape (credentials
+ * time (ties in the order the provider made them, as each source knows it), numbers them, writes the tape with writeTape (credentials
  * masked), reads it back with readTape and reads every exchange through its provider's adapter, so
  * a delivery idemgate could not replay is reported now, naming the input's file and line. The
  * tape appears under `out` only once all of that passed; on any error nothing is written.
@@ -137,7 +139,8 @@ export async function importTraffic(options: ImportOptions): Promise<ImportSumma
   }
   if (source.deliveries.length === 0) {
     const skipped = Object.entries(source.skipped).map(([what, n]) => `${n} ${what}`).join(', ');
-    throw importInvalid({ file: options.files[0]!, line: 1 }, `no deliveries to import in ${options.files.join(', ')}${skipped === '' ? '' : ` (skipped: ${skipped})`}`);
+    const endpoints = options.kind === 'har' ? `; endpoints: ${Object.entries(target.endpoints).map(([p, path]) => `${p} ${path}`).join(', ') || 'none'}` : '';
+    throw importInvalid({ file: options.files[0]!, line: 1 }, `no deliveries to import in ${options.files.join(', ')}${skipped === '' ? '' : ` (skipped: ${skipped}${endpoints})`}`);
   }
 
   // Array.prototype.sort is stable; the tie key keeps each source's own order of equal times.
