@@ -15,7 +15,7 @@ interface Occurrence {
 
 /** An event as Stripe sends it: an `evt_` id, a type, a `created` Unix time. */
 function checkEvent(value: unknown, origin: Origin): Record<string, unknown> {
-  if (!isRecord(value)) throw importInvalid(origin, `not a Stripe event: expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  if (!isRecord(value)) throw importInvalid(origin, `not a Stripe event: expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
   const { id, type, created, object } = value;
   if (object !== undefined && object !== 'event') throw importInvalid(origin, `not a Stripe event: object is ${JSON.stringify(object)}, expected "event" (or a list of events)`);
   if (typeof id !== 'string' || id === '') throw importInvalid(origin, 'Stripe event without an id');
