@@ -42,6 +42,8 @@ Commands:
   init           In your service's repo: infer and write idemgate.config.ts, a sample scenario,
                  test keys, tapes and a GitHub Actions workflow.
   fpx-file       Write the FPX reconciliation file a tape's approved payments settle in on a date.
+  import         Turn an incident's traffic (Stripe events, HAR files, an inbox export, FPX logs)
+                 into a tape.
   help [COMMAND] This overview, or a command's help.
   --version      The installed idemgate's version.
 
@@ -156,6 +158,10 @@ const MODULE_COMMANDS: Readonly<Record<string, () => Promise<{ command: (argv: s
   'merge-reports': async () => {
     const m = await import('./merge-reports.ts');
     return { command: m.mergeReportsCommand, help: m.MERGE_REPORTS_HELP };
+  },
+  import: async () => {
+    const m = await import('./import.ts');
+    return { command: m.importCommand, help: m.IMPORT_HELP };
   },
 };
 
