@@ -19,6 +19,7 @@ const LAYERS = [
   ['targets', '^harness/targets/'],
   ['simulator', '^harness/simulator/'],
   ['config', '^harness/(config\\.ts|config-schema\\.ts|mutate/config\\.ts)$'],
+  ['import', '^harness/import/'],
   ['runner', '^harness/runner/'],
   ['features', '^harness/(upstream|recon|fpx-enquiry|client-api)/'],
   ['mutate', '^harness/mutate/(?!config\\.ts$)'],

@@ -79,6 +79,19 @@ describe('import stripe-events', () => {
     expect(ids).toEqual(['evt_z', 'evt_x', 'evt_y', 'evt_q', 'evt_p']);
   });
 
+  it('takes pages fetched at different times, whose pending_webhooks differ, as one event', async () => {
+    const early = { ...event('evt_1', 1_773_600_000), pending_webhooks: 2 };
+    const late = { ...early, pending_webhooks: 0 };
+    const pageA = file('page-a.json', JSON.stringify({ object: 'list', data: [early], has_more: true }));
+    const pageB = file('page-b.json', JSON.stringify({ object: 'list', data: [late, event('evt_0', 1_773_500_000)], has_more: false }));
+    const to = out();
+
+    const summary = await importTraffic({ kind: 'stripe-events', files: [pageA, pageB], out: to });
+
+    expect((await readTape(to)).exchanges.map((e) => (JSON.parse(e.body) as { id: string }).id)).toEqual(['evt_0', 'evt_1']);
+    expect(summary).toMatchObject({ overlapsDropped: 1 });
+  });
+
   it('refuses one event id with two bodies, naming both places', async () => {
     const first = file('page-1.json', JSON.stringify({ object: 'list', data: [event('evt_1', 1_773_600_000)], has_more: false }, null, 2));
     const edited = { ...event('evt_1', 1_773_600_000), type: 'customer.updated' };

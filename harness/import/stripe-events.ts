@@ -6,6 +6,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 interface Occurrence {
   event: Record<string, unknown>;
   body: string;
+  /** The event without `pending_webhooks`, which changes between fetches of one event: what two copies must agree on. */
+  content: string;
   origin: Origin;
   /** Read from an Events API list (the event exists) rather than a delivery stream (it was delivered). */
   listed: boolean;
@@ -47,7 +49,10 @@ export function readStripeEvents(inputs: readonly InputFile[], target: ImportTar
   let lastPages = 0;
   const add = (value: unknown, origin: Origin, listed: boolean): void => {
     const event = checkEvent(value, origin);
-    const occurrence: Occurrence = { event, body: JSON.stringify(event, null, 2), origin, listed, index: order.length };
+    // pending_webhooks counts the deliveries still owed when the page was fetched: two pages fetched
+    // at different times show one event with different counts, which is not another body.
+    const { pending_webhooks: _, ...content } = event;
+    const occurrence: Occurrence = { event, body: JSON.stringify(event, null, 2), content: JSON.stringify(content), origin, listed, index: order.length };
     order.push(occurrence);
     const id = event['id'] as string;
     const same = byId.get(id);
@@ -77,7 +82,7 @@ export function readStripeEvents(inputs: readonly InputFile[], target: ImportTar
   for (const occurrence of order) {
     const copies = byId.get(occurrence.event['id'] as string)!;
     // Each id's copies are compared once, when its first copy comes up.
-    const differing = copies[0] === occurrence && copies.length > 1 ? copies.find((c) => c.body !== occurrence.body) : undefined;
+    const differing = copies[0] === occurrence && copies.length > 1 ? copies.find((c) => c.content !== occurrence.content) : undefined;
     if (differing !== undefined) {
       throw importInvalid(
         differing.origin,
