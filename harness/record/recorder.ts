@@ -267,11 +267,29 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
       targetDown = true;
     }
     const durationMs = Math.round((clock.now() - t0) * 10) / 10;
+    // The line is written before the provider gets the answer: whatever a provider saw answered is on the tape.
+    try {
+      record(req, body, { status, headers: responseHeaders, body: responseBody }, arrived, durationMs);
+    } catch (e) {
+      // The service has acted on it: its answer still goes back to the provider.
+      log(`idemgate record: ${method} ${path.split('?')[0]} answered ${status} but not recorded: ${(e as Error).message}`);
+    }
     if (!res.destroyed) {
       res.writeHead(status, { ...responseHeaders, 'content-length': String(responseBody.length) });
       res.end(method === 'HEAD' ? undefined : responseBody);
     }
+  }
 
+  function record(
+    req: http.IncomingMessage,
+    body: Buffer,
+    answer: { status: number; headers: HeaderValues; body: Buffer },
+    arrived: Date,
+    durationMs: number,
+  ): void {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const requestHeaders = headersOf(req.headers, HOP_BY_HOP);
     const provider = RECORDABLE_METHODS.has(method) ? providerOf(path, req.headers, options.endpoints) : undefined;
     if (provider === undefined) {
       const key = `${method} ${path.split('?')[0]}`;
@@ -294,9 +312,9 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
       recordedAt: isoWithOffset(arrived),
       durationMs,
       response: {
-        status,
-        headers: redactor.headers(headersOf(responseHeaders, NOT_RECORDED)),
-        body: redactor.body(responseBody, headerText(responseHeaders, 'content-type')).toString('utf8'),
+        status: answer.status,
+        headers: redactor.headers(headersOf(answer.headers, NOT_RECORDED)),
+        body: redactor.body(answer.body, headerText(answer.headers, 'content-type')).toString('utf8'),
       },
     };
     tape.append(exchange);
