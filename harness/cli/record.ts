@@ -180,7 +180,8 @@ async function recordUntilStopped(
     log: (line) => console.error(line),
     ...(o.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: Math.max(o.requestTimeoutMs, 30_000) }),
   });
-  const shown = relative(process.cwd(), out) || out;
+  const near = relative(process.cwd(), out);
+  const shown = near === '' || near.startsWith('..') ? out : near;
   console.log(`idemgate record: ${recorder.url} → ${to}, writing ${shown} (Ctrl-C stops)`);
   for (const [provider, path] of Object.entries(o.endpoints)) console.log(`  ${provider.padEnd(16)} ${recorder.url}${path}`);
   if (recorder.upstreamUrl !== undefined) {
