@@ -62,7 +62,8 @@ describe('idemgate record (CLI)', () => {
     config = join(dir, 'idemgate.config.ts');
     writeFileSync(
       config,
-      "export default { target: { start: { kind: 'url', baseUrl: 'http://127.0.0.1:9' }, endpoints: { stripe: '/webhooks/stripe' } }, providers: {} };\n",
+      "export default { target: { start: { kind: 'url', baseUrl: 'http://127.0.0.1:9' }, endpoints: { stripe: '/webhooks/stripe' } }, providers: {},\n" +
+        "  record: { redact: { headers: ['x-customer-id'] } } };\n",
     );
     service = createServer((req, res) => {
       req.resume();
@@ -80,7 +81,7 @@ describe('idemgate record (CLI)', () => {
   const deliver = async (url: string): Promise<number> => {
     const answer = await request(`${url}/webhooks/stripe`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00', 'x-customer-id': 'cust-4711' },
       body: JSON.stringify({ id: 'evt_cli_1', object: 'event', type: 'payment_intent.created', created: 1, data: { object: { id: 'pi_1', object: 'payment_intent', amount: 100, currency: 'myr', status: 'requires_payment_method' } } }),
     });
     await answer.body.text();
@@ -103,6 +104,9 @@ describe('idemgate record (CLI)', () => {
       ['stripe', 200, '***'],
       ['stripe', 200, '***'],
     ]);
+    // The config's record.redact applies: one pseudonym for the one customer.
+    expect(tape.exchanges[0]!.headers['x-customer-id']).toMatch(/^anon-[0-9a-f]{12}$/);
+    expect(tape.exchanges[1]!.headers['x-customer-id']).toBe(tape.exchanges[0]!.headers['x-customer-id']);
   });
 
   it('with no delivery recorded says there is nothing to replay, leaves no file and exits 2', async () => {
@@ -127,6 +131,15 @@ describe('idemgate record (CLI)', () => {
     const tape = await readTape(out);
     expect(tape.exchanges).toHaveLength(1);
     expect(tape.header.upstream).toBeUndefined();
+  });
+
+  it('is in the overview, and its --help lists its own flags', () => {
+    const overview = spawnSync(process.execPath, [bin], { cwd: dir, encoding: 'utf8', timeout: BOUND_MS });
+    const help = spawnSync(process.execPath, [bin, 'help', 'record'], { cwd: dir, encoding: 'utf8', timeout: BOUND_MS });
+
+    expect(overview.stdout).toMatch(/^  record\s+Record a service's webhook traffic/m);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^idemgate record —[\s\S]*--to URL[\s\S]*--upstream-to API=URL/);
   });
 
   it('exits 2 with a message a user can act on: bad --to, port in use, no config, unknown flag, existing tape', async () => {
