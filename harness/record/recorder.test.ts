@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +199,47 @@ describe('idemgate record when the service is down', () => {
       expect(tape.exchanges[0]!.response?.headers['x-idemgate-record']).toMatch(/^target unreachable: ECONNREFUSED/);
     } finally {
       await recorder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('idemgate record between a curl-like client and a service that compresses', () => {
+  it('passes Expect: 100-continue, sends the compressed bytes on and records the answer decoded and redacted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idemgate-record-gzip-'));
+    const service = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"received":true,"email":"ali@example.my"}')));
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const recorder = await createRecorder({
+      to: `http://127.0.0.1:${(service.address() as AddressInfo).port}`,
+      listen: { host: '127.0.0.1', port: 0 },
+      out: join(dir, 'gzip.jsonl'),
+      endpoints,
+      redactor: createRedactor({ key: randomBytes(32) }),
+    });
+    try {
+      const body = JSON.stringify({ id: 'evt_gzip', object: 'event', type: 'customer.created', created: 1, data: { object: { id: 'cus_1', object: 'customer' } } });
+      const answer = await new Promise<{ status: number; encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+        const req = httpRequest(`${recorder.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', expect: '100-continue', 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.on('continue', () => req.end(body));
+      });
+      const summary = await recorder.close();
+
+      expect(answer).toMatchObject({ status: 200, encoding: 'gzip' });
+      const tape = await readTape(summary.file!);
+      const response = tape.exchanges[0]!.response!;
+      expect(response.headers['content-encoding']).toBeUndefined();
+      expect(JSON.parse(response.body)).toMatchObject({ received: true, email: expect.stringMatching(/@pseudonym\.invalid$/) as unknown });
+    } finally {
+      await recorder.close();
+      await closeServer(service);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Agent, Pool, type Dispatcher } from 'undici';
 import { IdemgateError } from '../errors.ts';
 import type { ProviderApi, RecordedApiCall } from '../providers/api.ts';
@@ -79,8 +80,11 @@ export function isoWithOffset(date: Date): string {
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-/** Connection-level headers a proxy does not pass on (RFC 9110 §7.6.1), and lengths it recomputes. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length']);
+/**
+ * Connection-level headers a proxy does not pass on (RFC 9110 §7.6.1), and lengths it recomputes.
+ * `expect`: node's server has already answered 100-continue, and undici refuses the header.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'expect']);
 /** Not written to the tape: the proxy's own or the transport's, not the delivery's. */
 const NOT_RECORDED = new Set([...HOP_BY_HOP, 'host', 'date']);
 const RECORDABLE_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -95,6 +99,22 @@ const headerText = (headers: HeaderValues, name: string): string | undefined => 
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
+
+/**
+ * An answer as it is recorded: a compressed body (the provider asked for gzip) decoded, so that it
+ * can be redacted and read; the bytes sent on are the ones received.
+ */
+function decoded(headers: HeaderValues, body: Buffer): { headers: HeaderValues; body: Buffer } {
+  const encoding = headerText(headers, 'content-encoding')?.trim().toLowerCase();
+  const decode = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync : encoding === 'deflate' ? inflateSync : encoding === 'br' ? brotliDecompressSync : undefined;
+  if (decode === undefined || body.length === 0) return { headers, body };
+  try {
+    const { 'content-encoding': _, ...rest } = headers;
+    return { headers: rest, body: decode(body) };
+  } catch {
+    return { headers, body };
+  }
+}
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -269,7 +289,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     const durationMs = Math.round((clock.now() - t0) * 10) / 10;
     // The line is written before the provider gets the answer: whatever a provider saw answered is on the tape.
     try {
-      record(req, body, { status, headers: responseHeaders, body: responseBody }, arrived, durationMs);
+      record(req, body, { status, ...decoded(responseHeaders, responseBody) }, arrived, durationMs);
     } catch (e) {
       // The service has acted on it: its answer still goes back to the provider.
       log(`idemgate record: ${method} ${path.split('?')[0]} answered ${status} but not recorded: ${(e as Error).message}`);
@@ -374,7 +394,8 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
       res.writeHead(status, { ...responseHeaders, 'content-length': String(responseBody.length) });
       res.end(responseBody);
     }
-    const answerText = redactor.body(responseBody, headerText(responseHeaders, 'content-type'));
+    const answer = decoded(responseHeaders, responseBody);
+    const answerText = redactor.body(answer.body, headerText(answer.headers, 'content-type'));
     const answerUtf8 = answerText.toString('utf8');
     calls.push({
       api: chosen.name,
