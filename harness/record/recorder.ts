@@ -157,13 +157,25 @@ const errorCode = (e: unknown): string => {
 };
 
 /** Merges each API's `fromRecording` fragment into the header's `upstream`, one level deep. */
-function upstreamSection(targets: readonly UpstreamTarget[], calls: readonly (RecordedApiCall & { api: string })[]): Record<string, unknown> | undefined {
+function upstreamSection(
+  targets: readonly UpstreamTarget[],
+  calls: readonly (RecordedApiCall & { api: string })[],
+  log: (line: string) => void,
+): Record<string, unknown> | undefined {
   if (calls.length === 0) return undefined;
   const section: Record<string, unknown> = {};
   for (const target of targets) {
     const mine = calls.filter((c) => c.api === target.name);
     if (mine.length === 0 || target.api?.fromRecording === undefined) continue;
-    for (const [key, value] of Object.entries(target.api.fromRecording(mine))) {
+    let fragment: Record<string, unknown>;
+    try {
+      fragment = target.api.fromRecording(mine);
+    } catch (e) {
+      // The deliveries are on the tape already; a hook that fails costs only its own section.
+      log(`idemgate record: the ${target.name} API's fromRecording failed (${(e as Error).message}): its calls are kept raw in upstream.recordedCalls only`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(fragment)) {
       const before = section[key];
       const bothObjects = [before, value].every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
       section[key] = bothObjects ? { ...(before as object), ...(value as object) } : value;
@@ -435,7 +447,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
         for (const server of servers) server.closeIdleConnections();
         await deliveries.settled();
         await cleanup();
-        const upstream = upstreamSection(targets, calls);
+        const upstream = upstreamSection(targets, calls, log);
         const written = tape.finish(upstream === undefined ? {} : { upstream });
         return {
           file: written ? options.out : undefined,
