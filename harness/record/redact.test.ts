@@ -97,6 +97,9 @@ describe('createRedactor', () => {
     expect(out).not.toContain('1234567890');
     expect(out).not.toContain('900101-14-5678');
     expect(out.split('&')[0]).toBe('fpx_msgType=AC');
+    // The same fields answered as text/html (an FPX AE answer) are redacted too.
+    expect(redact.body(Buffer.from(fpx), 'text/html').toString('utf8')).toBe(out);
+    expect(redact.body(Buffer.from('OK'), 'text/plain').toString('utf8')).toBe('OK');
   });
 
   it('redacts a redirect query string (Billplz x_signature) and an upstream query (Shopee sign, access_token)', () => {

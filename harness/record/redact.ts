@@ -224,7 +224,8 @@ export function createRedactor(options: RedactionOptions): Redactor {
         const redacted = redactJsonText(text);
         if (redacted !== undefined) return Buffer.from(redacted, 'utf8');
       }
-      if (type.includes('x-www-form-urlencoded') || (type === '' && looksLikeForm(text.trim())) || (type.startsWith('text/plain') && looksLikeForm(text.trim()))) {
+      // Some providers answer form data as text/plain or text/html (an FPX AE answer): judged by its look.
+      if (type.includes('x-www-form-urlencoded') || looksLikeForm(text.trim())) {
         return Buffer.from(redactForm(text), 'utf8');
       }
       return bytes;
