@@ -6,6 +6,7 @@ import { IdemgateError } from './errors.ts';
 import { entityMappingSchema, ledgerMappingSchema } from './invariants/ledger-mapping.ts';
 import { issueLines } from './invariants/table-mapping.ts';
 import { mutationConfigSchema } from './mutate/config.ts';
+import { recordConfigSchema } from './record/config.ts';
 import type { ProviderApi } from './providers/api.ts';
 import type { QuiescenceContext, QuietAnswer } from './quiescence/types.ts';
 import type { Provider } from './providers/provider.ts';
@@ -234,6 +235,7 @@ export const idemgateConfigSchema = z.object({
   scenarios: z.string().optional(),
   reportsDir: z.string().optional(),
   mutation: mutationConfigSchema.optional(),
+  record: recordConfigSchema.optional(),
 });
 
 type _TargetStartMatchesSchema = Assert<Same<z.infer<typeof targetStartSchema>, TargetStart>>;

@@ -3,11 +3,13 @@ import type { EntityMapping, LedgerMapping } from './invariants/ledger-mapping.t
 import type { ProviderApi } from './providers/api.ts';
 import type { ClientApiConfig } from './providers/client-api/provider.ts';
 import type { MutationConfig } from './mutate/config.ts';
+import type { RecordConfig } from './record/config.ts';
 import type { Provider, ProviderSecrets, ProviderSettings } from './providers/provider.ts';
 import type { TargetConfig } from './targets/types.ts';
 
 export type { RunningTarget, TargetConfig, TargetContext, TargetHealth, TargetStart } from './targets/types.ts';
 export type { MutationConfig, MutationOperatorName } from './mutate/config.ts';
+export type { RecordConfig } from './record/config.ts';
 export type { HttpStore, RedisStore, TargetStore } from './stores/types.ts';
 export type { QuiescenceConfig, QuiescenceContext, QuiescenceProbe, QuietAnswer } from './quiescence/types.ts';
 
@@ -70,6 +72,8 @@ export interface IdemgateConfig {
   reportsDir?: string;
   /** How `idemgate mutate` copies, mutates and starts the target. */
   mutation?: MutationConfig;
+  /** What `idemgate record` redacts, its pseudonym key's variable, and the real provider APIs it forwards to. */
+  record?: RecordConfig;
 }
 
 /**

@@ -42,6 +42,7 @@ Commands:
   init           In your service's repo: infer and write idemgate.config.ts, a sample scenario,
                  test keys, tapes and a GitHub Actions workflow.
   fpx-file       Write the FPX reconciliation file a tape's approved payments settle in on a date.
+  record         Record a service's webhook traffic (and its provider API calls) into a tape, as a proxy.
   import         Turn an incident's traffic (Stripe events, HAR files, an inbox export, FPX logs)
                  into a tape.
   help [COMMAND] This overview, or a command's help.
@@ -154,6 +155,10 @@ const MODULE_COMMANDS: Readonly<Record<string, () => Promise<{ command: (argv: s
   doctor: async () => {
     const m = await import('./doctor.ts');
     return { command: m.doctorCommand, help: m.DOCTOR_HELP };
+  },
+  record: async () => {
+    const m = await import('./record.ts');
+    return { command: m.recordCommand, help: m.RECORD_HELP };
   },
   'merge-reports': async () => {
     const m = await import('./merge-reports.ts');

@@ -53,6 +53,25 @@ export interface ProviderApiContext {
   heldMs(request: Request): number;
 }
 
+/**
+ * One call a service made to a real provider API through `idemgate record`'s upstream listener,
+ * and the answer, already redacted (secrets masked, personal data pseudonymised).
+ */
+export interface RecordedApiCall {
+  method: string;
+  /** The path relative to the API's base URL, without the query (`/api/v2/payment/get_escrow_detail`). */
+  path: string;
+  query: Record<string, string>;
+  /** The request body as text; empty for GETs. */
+  requestBody: string;
+  status: number;
+  /** The answer's body as text (`base64:` and the bytes when it is not UTF-8). */
+  body: string;
+  /** When the call arrived (ISO 8601 with offset). */
+  recordedAt: string;
+  durationMs: number;
+}
+
 /** A running simulated API: its msw handlers and what it remembers. */
 export interface ProviderApiInstance<S> {
   handlers: RequestHandler[];
@@ -88,6 +107,12 @@ export interface ProviderApi<S = unknown> {
    */
   readonly holdsRequests?: boolean;
   create(ctx: ProviderApiContext): ProviderApiInstance<S>;
+  /**
+   * What a recording's calls to the real API make of the tape header's `upstream` section, so that
+   * `create` serves them at replay, e.g. `{ shopee: { escrow: { <ordersn>: … } } }` (keys are
+   * `header.upstream`'s, merged one level deep). Absent: only the raw calls are kept.
+   */
+  fromRecording?(calls: readonly RecordedApiCall[]): Record<string, unknown>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { IdemgateError } from '../../errors.ts';
 import type { Tape } from '../../tape/schema.ts';
-import { defineProviderApi } from '../api.ts';
+import { defineProviderApi, type RecordedApiCall } from '../api.ts';
 import type { ProviderSecrets } from '../provider.ts';
 import { shopeeShopOf, type ShopeeShop } from './shop.ts';
 
@@ -271,6 +271,46 @@ function pickShopeeSecrets(given: ProviderSecrets | undefined): Partial<ShopeeAp
   return picked;
 }
 
+const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/**
+ * What a recording's calls to the real Shopee Open API give the tape header: each successful
+ * get_escrow_detail's `response` by its order_sn (`upstream.shopee.escrow`), and the shop's
+ * region and currency from get_order_detail, which `shopeeShopOf` reads. Refused calls are left out.
+ *
+ * @example
+ * shopeeFromRecording([{ method: 'GET', path: ESCROW_DETAIL_PATH, query: { order_sn: 'X' }, status: 200, body: '{"error":"","response":{…}}', … }]);
+ * // { shopee: { escrow: { X: { … } } } }
+ */
+export function shopeeFromRecording(calls: readonly RecordedApiCall[]): Record<string, unknown> {
+  const escrow: Record<string, unknown> = {};
+  const shop: { region?: string; currency?: string } = {};
+  for (const call of calls) {
+    if (call.status !== 200) continue;
+    let answer: Record<string, unknown> | undefined;
+    try {
+      answer = asRecord(JSON.parse(call.body));
+    } catch {
+      continue;
+    }
+    if (answer === undefined || (answer['error'] ?? '') !== '') continue;
+    const response = asRecord(answer['response']);
+    if (response === undefined) continue;
+    if (call.path.endsWith(ESCROW_DETAIL_PATH)) {
+      const orderSn = typeof response['order_sn'] === 'string' ? response['order_sn'] : call.query['order_sn'];
+      if (orderSn !== undefined && orderSn !== '') escrow[orderSn] = response;
+    } else if (call.path.endsWith(ORDER_DETAIL_PATH) && Array.isArray(response['order_list'])) {
+      for (const order of response['order_list'].map(asRecord)) {
+        if (typeof order?.['region'] === 'string') shop.region ??= order['region'];
+        if (typeof order?.['currency'] === 'string') shop.currency ??= order['currency'];
+      }
+    }
+  }
+  if (Object.keys(escrow).length === 0 && shop.region === undefined && shop.currency === undefined) return {};
+  return { shopee: { ...shop, escrow } };
+}
+
 /** Shopee's error envelope. */
 const shopeeError = (error: string, message: string) => ({
   request_id: randomBytes(16).toString('hex'),
@@ -300,6 +340,7 @@ export const shopeeApi = defineProviderApi({
     serverError: () => shopeeError('error_server', 'Internal server error.'),
     unauthorized: () => shopeeError('error_auth', 'Invalid access_token.'),
   },
+  fromRecording: shopeeFromRecording,
   create: ({ tape, secrets, now }) => {
     const log: ShopeeApiCall[] = [];
     const escrow = tape === undefined ? {} : shopeeEscrowOf(tape);
