@@ -20,6 +20,7 @@ const LAYERS = [
   ['simulator', '^harness/simulator/'],
   ['config', '^harness/(config\\.ts|config-schema\\.ts|mutate/config\\.ts)$'],
   ['import', '^harness/import/'],
+  ['record', '^harness/record/'],
   ['runner', '^harness/runner/'],
   ['features', '^harness/(upstream|recon|fpx-enquiry|client-api)/'],
   ['mutate', '^harness/mutate/(?!config\\.ts$)'],
