@@ -10,6 +10,7 @@
  */
 export { openSession, sessionDatabase, type Session, type SessionOptions } from './runner/session.ts';
 export { loadScenarioTape, prepareTape, runScenario, type PreparedTape, type RunOptions } from './runner/run-scenario.ts';
+export { reproduce, type Reproduction, type ReproduceOptions } from './runner/reproduce.ts';
 export { runSuite, type SuiteOptions, type SuiteRun } from './runner/suite.ts';
 export { findConfigFile, loadConfig } from './runner/load.ts';
 export { brokenInvariants, runWithoutGuard, type WithoutGuardOptions } from './mutate/without-guard.ts';

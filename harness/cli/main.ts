@@ -45,6 +45,8 @@ Commands:
   record         Record a service's webhook traffic (and its provider API calls) into a tape, as a proxy.
   import         Turn an incident's traffic (Stripe events, HAR files, an inbox export, FPX logs)
                  into a tape.
+  emit-test      Pin a saved failure (reports/failures/<scenario>.json) as a self-contained vitest
+                 file, and as a curl script.
   help [COMMAND] This overview, or a command's help.
   --version      The installed idemgate's version.
 
@@ -159,6 +161,10 @@ const MODULE_COMMANDS: Readonly<Record<string, () => Promise<{ command: (argv: s
   record: async () => {
     const m = await import('./record.ts');
     return { command: m.recordCommand, help: m.RECORD_HELP };
+  },
+  'emit-test': async () => {
+    const m = await import('./emit-test.ts');
+    return { command: m.emitTestCommand, help: m.EMIT_TEST_HELP };
   },
   'merge-reports': async () => {
     const m = await import('./merge-reports.ts');

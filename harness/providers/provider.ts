@@ -212,6 +212,14 @@ export interface Provider {
   vary?(exchange: Exchange, variant: RequestVariant, signed: SignedRequest): SignedRequest;
   /** How the sender retries an unacknowledged request. Absent: redelivered with no wait, as before. */
   retry?: RetryTiming;
+  /**
+   * For a stand-alone reproduction script (`idemgate emit-test --curl`): a signature that expires
+   * (Stripe's `t=` within 300 s) computed in POSIX sh with openssl when the script runs — the header
+   * it goes in, and a command printing its value from the body's file (a ready shell word, e.g.
+   * `"$dir/3.body"`) and the test secrets.
+   * Absent: the signature made when the script is written stays valid.
+   */
+  shellSignature?: { header: string; command(bodyFile: string, secrets: ProviderSecrets): string };
 }
 
 export const defineProvider = <P extends Provider>(provider: P): P => provider;

@@ -66,7 +66,7 @@ const step = z
   ])
   .meta({ id: 'step' });
 
-const schedule = z.strictObject({ steps: z.array(step) });
+export const scheduleSchema = z.strictObject({ steps: z.array(step) });
 
 const faultEdit = z
   .discriminatedUnion('kind', [
@@ -150,7 +150,7 @@ const counterexample = z
       extensions: z.record(z.string(), z.unknown()).optional().describe("Each scenario extension's drawn data, by extension name."),
       exchanges: z.array(z.number().int().nonnegative()).optional().describe('Only these exchanges of the chosen groups (tape indexes): a failure of the clean replay shrunk by step.'),
     }),
-    schedule,
+    schedule: scheduleSchema,
     steps: z.array(z.string()).describe('One readable line per step.'),
     violations: z.array(violation),
     deliveries: z.array(deliveryOutcome),
@@ -354,7 +354,7 @@ type Expect<T extends true> = T;
 // Compile-time: the types other folders own agree with the schema (a mismatch fails `tsc`).
 export type _SchemaAgreesWithTypes = [
   Expect<Agree<z.infer<typeof delivery>, Delivery>>,
-  Expect<Agree<z.infer<typeof schedule>, Schedule>>,
+  Expect<Agree<z.infer<typeof scheduleSchema>, Schedule>>,
   Expect<Agree<z.infer<typeof faultEdit>, FaultEdit>>,
   Expect<Agree<z.infer<typeof violation>, Violation>>,
   Expect<Agree<z.infer<typeof deliveryOutcome>, DeliveryOutcome>>,

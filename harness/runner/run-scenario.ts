@@ -384,10 +384,6 @@ export function replayCommand(scenario: string, seed: number, path: string): str
   return path === '' ? base : `${base} --path "${path}"`;
 }
 
-/**
- * Runs one scenario as a fast-check property over schedule draws and returns its result.
- * Never throws for a violation; set-up errors come back as `errored`.
- */
 /** At most this many replays shrink a failure of the clean replay (a bound by work, not by time). */
 const MAX_CLEAN_SHRINK_REPLAYS = 200;
 
@@ -437,6 +433,10 @@ async function shrinkCleanFailure(
   return smallest;
 }
 
+/**
+ * Runs one scenario as a fast-check property over schedule draws and returns its result.
+ * Never throws for a violation; set-up errors come back as `errored`.
+ */
 export async function runScenario(session: Session, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;

@@ -12,8 +12,12 @@ export async function migrateNaive(db: Database): Promise<void> {
     dr bigint not null default 0, cr bigint not null default 0, ccy text not null, ext_ref text)`);
 }
 
-/** `answer`: the body of every 200 (default `{}`), e.g. one echoing a secret, as a careless service does. */
-export async function startNaive(db: Database, answer = '{}'): Promise<RunningTarget> {
+/**
+ * `answer`: the body of every 200 (default `{}`), e.g. one echoing a secret, as a careless service does.
+ * `dedupe`: the service once fixed — an event id it has seen is acknowledged and not booked again.
+ */
+export async function startNaive(db: Database, answer = '{}', options: { dedupe?: boolean } = {}): Promise<RunningTarget> {
+  if (options.dedupe === true) await db.exec('create table if not exists seen_events (id text primary key)');
   let batch = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -21,12 +25,17 @@ export async function startNaive(db: Database, answer = '{}'): Promise<RunningTa
     req.on('end', () => {
       void (async () => {
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          id: string;
           type: string;
           data: {
             object: { id: string; amount: number; amount_received?: number; status: string };
             previous_attributes?: Record<string, unknown>;
           };
         };
+        if (options.dedupe === true) {
+          const fresh = await db.query<{ id: string }>('insert into seen_events (id) values ($1) on conflict do nothing returning id', [event.id]);
+          if (fresh.length === 0) return void res.writeHead(200).end(answer);
+        }
         const o = event.data.object;
         const post = async (ref: string, amount: number, cash: 'dr' | 'cr'): Promise<void> => {
           const b = `b${++batch}`;

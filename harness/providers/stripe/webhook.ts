@@ -5,6 +5,7 @@ import type { Exchange, Tape } from '../../tape/schema.ts';
 import { defineProvider, type Provider, type ProviderEvent, type ProviderSettings } from '../provider.ts';
 import { badExchange, is2xx, isRecord, jsonObjectBody, replayHeaders, requireSecret } from '../_internals/exchange.ts';
 import { signatureHeader } from './signature.ts';
+import { shellQuote } from '../../_internals/shell.ts';
 
 const NAME = 'stripe';
 
@@ -350,6 +351,12 @@ export function createStripeWebhook(effects: StripeEffects = effectsSchema.parse
     },
     acknowledged: (response) => is2xx(response.status),
     configure,
+    // `t=<now>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as signatureHeader makes it, at the script's run time.
+    shellSignature: {
+      header: 'stripe-signature',
+      command: (bodyFile, secrets) =>
+        `t=$(date +%s); printf 't=%s,v1=%s' "$t" "$({ printf '%s.' "$t"; cat ${bodyFile}; } | openssl dgst -sha256 -hmac ${shellQuote(secrets['endpointSecret'] ?? '')} | sed 's/^.*= //')"`,
+    },
   });
 }
 
