@@ -68,17 +68,9 @@ export interface SessionOptions {
 
 let sessions = 0;
 
-/** The target with its harness-owned workers: a dead worker is the target's death, and they stop with it. */
+/** The target with its harness-owned workers: a dead worker is the target's death. The session's clean-up stops them. */
 function withWorkers(target: RunningTarget, workers: RunningWorkers, health: NonNullable<RunningTarget['health']>): RunningTarget {
-  return {
-    ...target,
-    workers,
-    health: async (options) => (await workers.dead()) ?? health(options),
-    stop: async () => {
-      await workers.stop();
-      await target.stop();
-    },
-  };
+  return { ...target, workers, health: async (options) => (await workers.dead()) ?? health(options) };
 }
 
 /** A session id unique on this machine for as long as it matters: process, worker thread, counter, random. */
