@@ -49,8 +49,10 @@ export function shrunkFromText(r: ScenarioResult & { status: 'failed' }): string
   const counts = new Map<string, number>();
   for (const v of from.violations) counts.set(v.invariant, (counts.get(v.invariant) ?? 0) + 1);
   const broke = [...counts].map(([name, n]) => (n === 1 ? name : `${name} ×${n}`)).join(', ');
+  const entities = (n: number): string => `${n} ${n === 1 ? 'entity' : 'entities'}`;
+  const steps = (n: number): string => `${n} ${n === 1 ? 'step' : 'steps'}`;
   return (
-    `found on the clean replay of the whole tape (${from.groups} entities, ${from.steps} steps), where it broke ${broke}; ` +
-    `shrunk to ${r.counterexample.draw.groups.length} ${r.counterexample.draw.groups.length === 1 ? 'entity' : 'entities'}, ${r.counterexample.steps.length} ${r.counterexample.steps.length === 1 ? 'step' : 'steps'}`
+    `found on the clean replay of the whole tape (${entities(from.groups)}, ${steps(from.steps)}), where it broke ${broke}; ` +
+    `shrunk to ${entities(r.counterexample.draw.groups.length)}, ${steps(r.counterexample.steps.length)}`
   );
 }
