@@ -127,6 +127,7 @@ const deliveryOutcome = z
     durationMs: ms,
     variant: requestVariant.optional(),
     waitedMs: ms.optional().describe("Real ms waited before sending it (a retry's scaled backoff)."),
+    gapMs: ms.optional().describe("Real ms of recorded gap waited before its step (recorded timing; on an exchange's first delivery only)."),
   })
   .meta({ id: 'deliveryOutcome' });
 
