@@ -48,7 +48,8 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
     if (violations.length > 5) lines.push(`      … ${violations.length - 5} more violations`);
   }
   const steps = r.counterexample.steps;
-  lines.push(`    shrunk schedule (${steps.length} steps, edits: ${JSON.stringify(r.counterexample.draw.edits)}):`);
+  // An exact replay is not shrunk: its schedule is the tape as recorded.
+  lines.push(`    ${r.exact === true ? 'schedule as recorded' : 'shrunk schedule'} (${steps.length} steps, edits: ${JSON.stringify(r.counterexample.draw.edits)}):`);
   for (const s of steps) lines.push(`      ${s}`);
   for (const e of r.counterexample.excused ?? []) lines.push(`    ${p.yellow('excused:')} effect ${e.reference}: ${e.reason}`);
   // The upstream faults it kept (the delivery edits are in the line above).

@@ -38,6 +38,8 @@ describe('the replay against its recording, in every report', () => {
     expect(lines).toContain(`      ${CHANGED}`);
     expect(lines).toContain(`      ${ACK_CHANGED}`);
     expect(formatResult({ ...failedResult(), answers: exactReplay().answers! }).join('\n')).toContain(CHANGED);
+    // An exact replay's failure is the tape as recorded, never shrunk.
+    expect(formatResult({ ...failedResult(), exact: true })).toContain('    schedule as recorded (5 steps, edits: [{"kind":"concurrent-duplicates","at":1,"width":3},{"kind":"lost-ack","at":2,"abortAfterMs":40,"redeliverAfter":0}]):');
   });
 
   it('lists the first ten and counts the rest', () => {
