@@ -18,6 +18,8 @@ export { openDatabase, type OpenDatabaseOptions } from './db/open.ts';
 export { listenOnLoopback } from './targets/listen.ts';
 export { resolveDatabase, type DatabaseChoice, type DatabaseRequest } from './db/resolve.ts';
 export { createReplayer, replaySchedule, systemClock, type Clock, type DeliveryOutcome, type Replayer, type ReplayOptions } from './replay/index.ts';
+export { recordedTiming, type RecordedTiming } from './replay/timing.ts';
+export type { AnswerComparison, AnswerDifference } from './replay/answers.ts';
 export { createUpstream, serveHandlers, type RunningUpstream, type ServedHandlers } from './simulator/index.ts';
 export { buildExpectations, createEntityReader, createLedgerReader } from './invariants/index.ts';
 export { fact, factsOf, noFacts, type Fact } from './invariants/facts.ts';

@@ -17,6 +17,7 @@ import { CLIENT_API_TAPE } from '../providers/client-api/template.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { parseShard, shardLabel, shardOf, type Shard } from '../runner/shard.ts';
 import { exitCodeFor, summarise, type ExitCode } from '../runner/verdict.ts';
+import { recordedTiming, type RecordedTiming } from '../replay/timing.ts';
 
 const TOOL_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -56,6 +57,13 @@ const RUN_FLAGS = `  --scenario NAME   run only this scenario (repeatable)
   --runs N          schedules per scenario (default: each scenario's own, usually 100)
   --seed N          fast-check seed (printed on every failure)
   --path P          fast-check path of a counterexample: with --seed, replays exactly that schedule
+  --timing MODE     recorded: wait the recorded gap (from each exchange's recordedAt) before each
+                    exchange's first delivery, in every schedule; none (the default): back to back
+  --speed N         with recorded timing, divide every gap by N (10 = ten times faster; 0.5 = half
+                    speed); must be positive
+  --max-gap S       with recorded timing, wait at most S seconds per gap (default 60)
+  --exact           replay each scenario's tape once as recorded: the clean replay only, no faults,
+                    at recorded timing unless --timing none; not with --runs, --seed or --path
   --shard I/N       run only shard I of N (1-based): every N-th scenario of the selection from the
                     I-th, each exactly as in the unsharded run; merge the shards with merge-reports
   --config FILE     config file (default: idemgate.config.ts in this folder or a parent)
@@ -78,7 +86,7 @@ CI=true keeps the output quiet (no progress bar, no colours).`;
 const RUN_HELP = `idemgate run — run scenarios against the configured target and write the reports
 
 Usage:
-  idemgate run [--scenario NAME]... [--runs N] [--seed N] [--path P] [--shard I/N] [--config FILE] [--pglite] [--workers N] [--reports DIR]
+  idemgate run [--scenario NAME]... [--runs N] [--seed N] [--path P] [--timing recorded|none] [--speed N] [--max-gap S] [--exact] [--shard I/N] [--config FILE] [--pglite] [--workers N] [--reports DIR]
 
 Options:
 ${RUN_FLAGS}
@@ -122,6 +130,10 @@ const RUN_OPTIONS = {
   workers: { type: 'string' },
   reports: { type: 'string' },
   shard: { type: 'string' },
+  timing: { type: 'string' },
+  speed: { type: 'string' },
+  'max-gap': { type: 'string' },
+  exact: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 const GATE_OPTIONS = { ...RUN_OPTIONS, mutate: { type: 'boolean' }, signoff: { type: 'boolean' }, base: { type: 'string' } } as const;
@@ -396,6 +408,36 @@ function defaultReportsDir(args: readonly string[]): string | undefined {
 
 const isFile = (path: string): boolean => existsSync(path) && !statSync(path).isDirectory();
 
+/** A positive number of a flag, or USAGE. */
+function positive(name: string, v: string | undefined, hint = ''): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new IdemgateError('USAGE', `--${name} must be a positive number, got "${v}"${hint}`);
+  return n;
+}
+
+/** --timing, --speed, --max-gap and --exact, checked against each other and the flags they contradict. */
+function replayPace(values: SuiteValues): { timing?: RecordedTiming; exact: boolean } {
+  const exact = values.exact === true;
+  if (values.timing !== undefined && values.timing !== 'recorded' && values.timing !== 'none') {
+    throw new IdemgateError('USAGE', `--timing must be recorded or none, got "${values.timing}"`);
+  }
+  if (exact) {
+    const contradicts = (['runs', 'seed', 'path', 'mutate', 'base', 'signoff'] as const).filter((f) => values[f] !== undefined && values[f] !== false);
+    if (contradicts.length > 0) {
+      throw new IdemgateError('USAGE', `--exact replays the tape once, clean: it draws no schedule and injects no fault, so ${contradicts.map((f) => `--${f}`).join(', ')} cannot apply (drop ${contradicts.length === 1 ? 'it' : 'them'}, or drop --exact to explore faults)`);
+    }
+  }
+  const speed = positive('speed', values.speed, ' (10 = ten times faster); for no waits at all use --timing none');
+  const maxGap = positive('max-gap', values['max-gap'], ' of seconds');
+  const recorded = values.timing === 'recorded' || (exact && values.timing === undefined);
+  if (!recorded && (speed !== undefined || maxGap !== undefined)) {
+    throw new IdemgateError('USAGE', `--${speed !== undefined ? 'speed' : 'max-gap'} scales the recorded gaps: it needs --timing recorded (or --exact)${values.timing === 'none' ? ', not --timing none' : ''}`);
+  }
+  if (!recorded) return { exact };
+  return { exact, timing: recordedTiming({ ...(speed === undefined ? {} : { speed }), ...(maxGap === undefined ? {} : { maxGapMs: maxGap * 1000 }) }) };
+}
+
 async function suiteCommand(command: SuiteCommand, args: string[], where: { reportsDir?: string }, signal?: AbortSignal): Promise<number> {
   const values = parseSuiteArgs(command, args);
   if (values.help) {
@@ -413,6 +455,8 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
   if (shard !== undefined && values.signoff && seed === undefined) {
     throw new IdemgateError('USAGE', '--signoff with --shard needs --seed: every shard of a sign-off must pin the same seed');
   }
+
+  const pace = replayPace(values);
 
   const configFile = resolve(values.config ?? findConfigFile());
   where.reportsDir = resolve(dirname(configFile), values.reports ?? 'reports');
@@ -436,7 +480,7 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
   if (values.signoff && seed === undefined) seed = (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const p = painterFor(process.stdout);
   const scope = shard === undefined ? '' : `shard ${shardLabel(shard)}: ${mine.length} of `;
-  console.log(`idemgate ${command}: ${scope}${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}`);
+  console.log(`idemgate ${command}: ${scope}${scenarios.length} scenario(s)${seed === undefined ? '' : `, seed ${seed}`}${pace.exact ? ', exact replay (the clean replay only, no faults)' : ''}`);
   // gate --base: a removed guard fails here, before any scenario runs.
   let gateBase: GateBase | undefined;
   if (values.base !== undefined) {
@@ -474,6 +518,8 @@ async function suiteCommand(command: SuiteCommand, args: string[], where: { repo
     reportsDir,
     progress: createProgress(process.stdout, p),
     ...(signal === undefined ? {} : { signal }),
+    ...(pace.timing === undefined ? {} : { timing: pace.timing }),
+    ...(pace.exact ? { exact: true } : {}),
   });
   // A signal after the last scenario (during the matrix or the reports) still makes the run interrupted.
   const markInterrupted = (): void => {

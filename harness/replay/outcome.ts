@@ -21,4 +21,6 @@ export interface DeliveryOutcome {
   variant?: RequestVariant;
   /** Real milliseconds waited before sending it (a retry's scaled backoff or delay). */
   waitedMs?: number;
+  /** Real milliseconds of recorded gap waited before its step (recorded timing; on an exchange's first delivery only). */
+  gapMs?: number;
 }

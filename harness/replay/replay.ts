@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { backoffMs, sweepJitter } from './backoff.ts';
 import { sendRequest, type HttpResult } from './deliver.ts';
 import type { DeliveryOutcome } from './outcome.ts';
+import { gapWaitMs, recordedGaps, type RecordedTiming } from './timing.ts';
 
 export interface ReplayOptions {
   tape: Tape;
@@ -48,6 +49,11 @@ export interface ReplayOptions {
   quiesce?: () => Promise<unknown>;
   /** Real wait per ms of a delivery's `delayMs` (a provider's retry back-off). Default 0: not waited. */
   timeScale?: number;
+  /**
+   * Replay as recorded: wait the recorded gap before each exchange's first delivery (see
+   * `RecordedTiming`), on `clock`. Absent: no gaps, deliveries back to back.
+   */
+  timing?: RecordedTiming;
   /**
    * What the replayer's own waits (back-offs, settling after aborts, in-flight polling) and its
    * request timings use. Default: the system clock. Signatures use `now` instead.
@@ -148,6 +154,9 @@ export function createReplayer(options: ReplayOptions): Replayer {
     const attempts = new Map<number, number>();
     const acknowledged = new Set<number>();
     const outcomes: Sent[] = [];
+    // Recorded timing: each exchange's gap, waited before the step that sends it first.
+    const gaps = opts.timing === undefined ? undefined : recordedGaps(tape, plan.exchanges);
+    const gapOf = new Map<number, number>();
 
     const cancelled = () => {
       signal?.throwIfAborted();
@@ -232,6 +241,7 @@ export function createReplayer(options: ReplayOptions): Replayer {
         durationMs,
         ...(delivery.variant === undefined ? {} : { variant: delivery.variant }),
         ...(waitMs > 0 ? { waitedMs: waitMs } : {}),
+        ...(attempt === 1 && (gapOf.get(delivery.exchange) ?? 0) > 0 ? { gapMs: gapOf.get(delivery.exchange)! } : {}),
       });
       // A variant's answer is not the answer to the recorded request.
       if (sent.acknowledged && delivery.variant === undefined) acknowledged.add(delivery.exchange);
@@ -296,8 +306,29 @@ export function createReplayer(options: ReplayOptions): Replayer {
     };
 
     const sentOnly = (xs: readonly (Sent | undefined)[]): Sent[] => xs.filter((x): x is Sent => x !== undefined);
+    /** Waits the recorded gaps of the exchanges a step sends for the first time (their sum, for a concurrent group). */
+    const waitGaps = async (step: Schedule['steps'][number]): Promise<void> => {
+      if (gaps === undefined || opts.timing === undefined) return;
+      let ms = 0;
+      for (const exchange of step.kind === 'send' ? [step.delivery.exchange] : step.deliveries.map((d) => d.exchange)) {
+        if (gapOf.has(exchange)) continue;
+        const gap = gapWaitMs(gaps.get(exchange) ?? 0, opts.timing);
+        gapOf.set(exchange, gap);
+        ms += gap;
+      }
+      if (ms === 0) return;
+      const stops = [signal, opts.stop].filter((s): s is AbortSignal => s !== undefined);
+      try {
+        await clock.sleep(ms, stops.length === 0 ? undefined : AbortSignal.any(stops));
+      } catch (e) {
+        cancelled();
+        throw e;
+      }
+    };
+
     for (const [index, step] of schedule.steps.entries()) {
       cancelled();
+      await waitGaps(step);
       if (step.kind === 'send') {
         outcomes.push(...sentOnly([await deliver(step.delivery, index, 'schedule', pool(1))]));
         const chain = step.delivery.backoff;
@@ -444,7 +475,7 @@ function prepare(
 function toOutcome(
   http: HttpResult,
   provider: Provider,
-  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs' | 'variant' | 'waitedMs'>,
+  base: Pick<DeliveryOutcome, 'step' | 'exchange' | 'attempt' | 'origin' | 'startedAtMs' | 'durationMs' | 'variant' | 'waitedMs' | 'gapMs'>,
 ): Sent {
   const common = { ...base, provider: provider.name, connectFailed: false };
   switch (http.result) {

@@ -1,4 +1,4 @@
-import { keptFaultLines, shrunkFromText, violationsByInvariant } from './details.ts';
+import { answerDifferenceLines, keptFaultLines, replayModeText, shrunkFromText, violationsByInvariant } from './details.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, VERDICTS, type RunSummary, type ScenarioResult } from './model.ts';
 
@@ -27,6 +27,7 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
     ...(r.excusedEffects === undefined
       ? []
       : [`    ${p.yellow('excused:')} ${r.excusedEffects} expected effect(s) over the schedules: an upstream refused what the target needed, and it ends work a refusal stopped`]),
+    ...infoLines(r, p),
   ];
   if (r.status === 'passed') {
     // Passed on nothing: every invariant was not applicable, so no tick.
@@ -34,7 +35,7 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
     return [judgedNothing ? `${p.yellow('–')} ${head}: nothing to judge` : `${p.green('✓')} ${head}`, ...notApplicable];
   }
   if (r.status === 'errored') {
-    return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${harnessErrorText(r.error)}`];
+    return [`${p.yellow('!')} ${head}`, `    ${p.yellow('harness error')} ${harnessErrorText(r.error)}`, ...infoLines(r, p)];
   }
   const lines = [`${p.red('✗')} ${p.bold(head)}`, ...notApplicable];
   for (const [name, violations] of violationsByInvariant(r.counterexample.violations)) {
@@ -47,7 +48,8 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
     if (violations.length > 5) lines.push(`      … ${violations.length - 5} more violations`);
   }
   const steps = r.counterexample.steps;
-  lines.push(`    shrunk schedule (${steps.length} steps, edits: ${JSON.stringify(r.counterexample.draw.edits)}):`);
+  // An exact replay is not shrunk: its schedule is the tape as recorded.
+  lines.push(`    ${r.exact === true ? 'schedule as recorded' : 'shrunk schedule'} (${steps.length} steps, edits: ${JSON.stringify(r.counterexample.draw.edits)}):`);
   for (const s of steps) lines.push(`      ${s}`);
   for (const e of r.counterexample.excused ?? []) lines.push(`    ${p.yellow('excused:')} effect ${e.reference}: ${e.reason}`);
   // The upstream faults it kept (the delivery edits are in the line above).
@@ -58,6 +60,16 @@ export function formatResult(r: ScenarioResult, p: Painter = plain): string[] {
   lines.push(`    replay: ${p.bold(r.replayCommand)}`);
   if (r.savedTo) lines.push(`    saved:  ${r.savedTo}`);
   return lines;
+}
+
+/** How it was replayed, and the recorded answers that changed: said for any result, never a verdict. */
+function infoLines(r: ScenarioResult, p: Painter): string[] {
+  const mode = replayModeText(r);
+  const answers = answerDifferenceLines(r);
+  return [
+    ...(mode === undefined ? [] : [`    ${p.dim(mode)}`]),
+    ...(answers === undefined ? [] : [`    ${p.yellow(`${answers.head}:`)}`, ...answers.lines.map((l) => `      ${l}`)]),
+  ];
 }
 
 const TONE_PAINT = { good: 'green', bad: 'red', warn: 'yellow' } as const;

@@ -1,4 +1,4 @@
-import type { ScenarioResult, Violation } from './model.ts';
+import { describeAnswerDifference, describeTimingPlan, type ScenarioResult, type Violation } from './model.ts';
 
 /** Violations grouped by invariant, in the order they were found: the one grouping every report uses. */
 export function violationsByInvariant(violations: readonly Violation[]): Map<string, Violation[]> {
@@ -55,4 +55,27 @@ export function shrunkFromText(r: ScenarioResult & { status: 'failed' }): string
     `found on the clean replay of the whole tape (${entities(from.groups)}, ${steps(from.steps)}), where it broke ${broke}; ` +
     `shrunk to ${entities(r.counterexample.draw.groups.length)}, ${steps(r.counterexample.steps.length)}`
   );
+}
+
+/** Answer differences listed by name in a report; the rest are counted. */
+export const MAX_ANSWER_LINES = 10;
+
+/**
+ * The recorded answers the clean replay answered otherwise, as every report shows them: a heading
+ * and one line per difference (at most MAX_ANSWER_LINES, then a count). Information, not a
+ * violation. Undefined when nothing differs or nothing was compared.
+ */
+export function answerDifferenceLines(r: ScenarioResult): { head: string; lines: string[] } | undefined {
+  const answers = r.answers;
+  if (answers === undefined || answers.differences.length === 0) return undefined;
+  const n = answers.differences.length;
+  const lines = answers.differences.slice(0, MAX_ANSWER_LINES).map(describeAnswerDifference);
+  if (n > MAX_ANSWER_LINES) lines.push(`… ${n - MAX_ANSWER_LINES} more`);
+  return { head: `recorded answers: ${n} of ${answers.compared} differ in the clean replay (information, not a violation)`, lines };
+}
+
+/** How the scenario was replayed when not as usual: `exact replay`, the recorded timing's plan. Undefined otherwise. */
+export function replayModeText(r: ScenarioResult): string | undefined {
+  const parts = [...(r.exact === true ? ['exact replay: the clean replay only, no faults'] : []), ...(r.timing === undefined ? [] : [describeTimingPlan(r.timing)])];
+  return parts.length === 0 ? undefined : parts.join('; ');
 }

@@ -1,4 +1,4 @@
-import { keptFaultLines, reportedInvariants, shrunkFromText, violationsByInvariant } from './details.ts';
+import { answerDifferenceLines, keptFaultLines, replayModeText, reportedInvariants, shrunkFromText, violationsByInvariant } from './details.ts';
 import { html } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { ledgerDiff } from './ledger-diff.ts';
@@ -98,6 +98,15 @@ ${evidence ? `<h3>Evidence</h3>${evidence}` : ''}
 ${r.savedTo ? `<p class="meta">Shrunk schedule saved to <code>${html(r.savedTo)}</code></p>` : ''}</section>`;
 }
 
+/** How a scenario was replayed and the recorded answers its clean replay changed: information, shown for any status. */
+function replaySection(r: RunReport['results'][number]): string {
+  const mode = replayModeText(r);
+  const answers = answerDifferenceLines(r);
+  if (mode === undefined && answers === undefined) return '';
+  const list = answers === undefined ? '' : `<h3>${html(answers.head)}</h3><ul class="answers">${answers.lines.map((l) => `<li><code>${html(l)}</code></li>`).join('')}</ul>`;
+  return `<section class="replay-info"><h2>${html(r.scenario)}: the replay against its recording</h2>${mode === undefined ? '' : `<p class="meta">${html(mode)}</p>`}${list}</section>`;
+}
+
 /** index.html: one self-contained page (inline CSS and JS, no network) that explains the run. */
 export function renderHtml(report: RunReport): string {
   const s = report.summary;
@@ -118,6 +127,7 @@ export function renderHtml(report: RunReport): string {
       return '';
     })
     .join('\n');
+  const replayInfo = report.results.map(replaySection).filter((x) => x !== '').join('\n');
   const scope = runScopeText(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -132,6 +142,7 @@ ${scope === undefined ? '' : `<p class="meta" id="scope">${html(scope)}</p>\n`}<
 ${rows}
 </tbody></table>
 ${details}
+${replayInfo}
 </main><script>${SCRIPT}</script></body></html>
 `;
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { keptFaultLines, shrunkFromText, reportedInvariants, violationsByInvariant } from './details.ts';
+import { answerDifferenceLines, keptFaultLines, replayModeText, shrunkFromText, reportedInvariants, violationsByInvariant } from './details.ts';
 import { xmlAttr, xmlText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, type RunReport, type ScenarioResult, type Violation } from './model.ts';
@@ -84,7 +84,17 @@ function properties(r: ScenarioResult, report: RunReport): [string, string][] {
   ];
   if (r.status !== 'errored') props.push(['runs', String(r.runs)]);
   if (r.status === 'failed') props.push(['path', r.path], ['replayCommand', r.replayCommand]);
+  if (r.exact === true) props.push(['exact', 'true']);
+  if (r.timing !== undefined) props.push(['timing', `recorded ×${r.timing.speed}, at most ${r.timing.maxGapMs} ms per gap`]);
+  if (r.answers !== undefined) props.push(['answersCompared', String(r.answers.compared)], ['answersDiffering', String(r.answers.differences.length)]);
   return props;
+}
+
+/** What a suite's `<system-out>` says: how it was replayed and the recorded answers that changed (never a failure). */
+function systemOut(r: ScenarioResult): string {
+  const mode = replayModeText(r);
+  const answers = answerDifferenceLines(r);
+  return [...(mode === undefined ? [] : [mode]), ...(answers === undefined ? [] : [`${answers.head}:`, ...answers.lines.map((l) => `  ${l}`)])].join('\n');
 }
 
 /**
@@ -115,7 +125,7 @@ export function renderJunit(report: RunReport, host: string = hostname() || 'loc
       ...props,
       '    </properties>',
       ...cases.map((c) => testcase(r.scenario, c)),
-      '    <system-out></system-out>',
+      `    <system-out>${xmlText(systemOut(r))}</system-out>`,
       '    <system-err></system-err>',
       '  </testsuite>',
     ].join('\n');

@@ -1,4 +1,4 @@
-import { keptFaultLines, shrunkFromText, reportedInvariants, violationsByInvariant } from './details.ts';
+import { answerDifferenceLines, keptFaultLines, replayModeText, shrunkFromText, reportedInvariants, violationsByInvariant } from './details.ts';
 import { mdCell, mdCode, mdCodeBlock, mdText } from './escape.ts';
 import { secondsOfMs } from '../_internals/format.ts';
 import { harnessErrorText, notApplicableNames, runScopeText, VERDICTS, type DiffRecord, type RunReport, type Verdict } from './model.ts';
@@ -70,6 +70,12 @@ export function renderSummaryMarkdown(report: RunReport): string {
     if (r.notApplicable.length === 0) continue;
     const list = r.notApplicable.map((n) => `${mdCode(n.invariant)} (${mdText(n.reason)})`).join(', ');
     out.push(`Not applicable in ${mdText(r.scenario)}: ${list}. Nothing to judge: not counted as held.`, '');
+  }
+  for (const r of report.results) {
+    const mode = replayModeText(r);
+    if (mode !== undefined) out.push(`${mdText(r.scenario)}: ${mdText(mode)}.`, '');
+    const answers = answerDifferenceLines(r);
+    if (answers !== undefined) out.push(`${mdText(r.scenario)}, ${mdText(answers.head)}:`, '', mdCodeBlock(answers.lines.join('\n')), '');
   }
   for (const r of report.results) {
     if (r.status === 'errored') {

@@ -13,6 +13,8 @@ import type { diffSchema, mergedSchema, runReportSchema, shardSchema, signoffSch
 export type { Violation } from '../invariants/invariant.ts';
 export { cleanReplayDiffRows, LEDGER_MATCHES_CLEAN_REPLAY, type CleanReplayDiffRow } from '../invariants/ledger-matches-clean-replay.ts';
 export type { DeliveryOutcome } from '../replay/outcome.ts';
+export { describeAnswerDifference, type AnswerDifference } from '../replay/answers.ts';
+export { describeTimingPlan, type TimingPlan } from '../replay/timing.ts';
 export type { Delivery } from '../schedule/schedule.ts';
 export type { Counterexample, ScenarioResult } from '../runner/result.ts';
 export type { NotApplicable } from '../runner/applicability.ts';

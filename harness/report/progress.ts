@@ -1,5 +1,5 @@
 import { formatResult, type Painter } from './console.ts';
-import type { Scenario, ScenarioResult, SuiteProgress, WorkerPlan } from './model.ts';
+import { describeTimingPlan, type Scenario, type ScenarioResult, type SuiteProgress, type TimingPlan, type WorkerPlan } from './model.ts';
 
 const BAR = 24;
 
@@ -37,6 +37,11 @@ export function createProgress(stream: NodeJS.WriteStream, painter: Painter, liv
       const threads = plan.count - 1;
       const how = threads === 0 ? 'one after another on this session' : `on this session and ${threads} worker thread${threads === 1 ? '' : 's'}, each with its own target and database`;
       stream.write(`schedules run ${how}${plan.reason === undefined ? '' : ` (${plan.reason})`}\n`);
+    },
+    timing(scenario: Scenario, plan: TimingPlan) {
+      clear();
+      stream.write(`${scenario.name}: ${describeTimingPlan(plan)}\n`);
+      if (live) stream.write(`${scenario.name} …`);
     },
     end(result: ScenarioResult) {
       clear();

@@ -127,6 +127,7 @@ const deliveryOutcome = z
     durationMs: ms,
     variant: requestVariant.optional(),
     waitedMs: ms.optional().describe("Real ms waited before sending it (a retry's scaled backoff)."),
+    gapMs: ms.optional().describe("Real ms of recorded gap waited before its step (recorded timing; on an exchange's first delivery only)."),
   })
   .meta({ id: 'deliveryOutcome' });
 
@@ -169,6 +170,37 @@ const unmodelledList = z
   .array(z.string().min(1))
   .describe("What of the tape the provider adapters do not model (an unknown event type or status), each named once: replayed with no expected effect or status. Absent when everything is modelled.");
 
+const answerComparison = z
+  .strictObject({
+    compared: count.describe('Exchanges with a recorded answer that the clean replay delivered.'),
+    differences: z.array(
+      z
+        .strictObject({
+          exchange: count.describe("Index into the tape's exchanges."),
+          label: z.string().describe('`#12 stripe evt_…`.'),
+          recorded: z.strictObject({ status: httpStatus, body: z.string().optional().describe('Shown when the status is the same (the provider reads the bodies differently).') }),
+          replayed: z.strictObject({
+            result: z.enum(['answered', 'aborted', 'timeout', 'error']),
+            status: httpStatus.optional(),
+            body: z.string().optional(),
+            error: z.string().optional(),
+          }),
+        })
+        .meta({ id: 'answerDifference' }),
+    ),
+  })
+  .describe("The tape's recorded answers set against the clean replay's first answer to each exchange: those whose status differs, or whose body the provider reads differently. Information, not a violation.");
+
+const timingPlanSchema = z
+  .strictObject({
+    speed: z.number().positive().describe('Every recorded gap divided by this.'),
+    maxGapMs: ms.describe('No single wait longer than this.'),
+    waitMs: ms.describe("The clean replay's waits in all (real ms)."),
+    recordedMs: ms.describe('Recorded ms between the first and the last exchange.'),
+    capped: count.describe('Gaps cut to maxGapMs.'),
+  })
+  .describe("Recorded timing: the recorded gap before each exchange's first delivery, scaled and capped; the clean replay's plan.");
+
 const resultBase = {
   scenario: z.string().min(1),
   database,
@@ -182,6 +214,9 @@ const resultBase = {
   seed: z.int().describe('fast-check seed; with path it replays the counterexample.'),
   unmodelled: unmodelledList.optional(),
   excusedEffects: count.optional().describe('Expected effects excused over all schedules (an upstream refused what the target needed); absent when none.'),
+  answers: answerComparison.optional(),
+  exact: z.literal(true).optional().describe('Only the clean replay ran (--exact): one schedule, no faults.'),
+  timing: timingPlanSchema.optional(),
 };
 
 const scenarioResult = z

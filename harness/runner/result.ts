@@ -3,6 +3,8 @@ import type { FaultEdit } from '../faults/edits.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import type { Violation } from '../invariants/invariant.ts';
 import type { DeliveryOutcome } from '../replay/outcome.ts';
+import type { AnswerComparison } from '../replay/answers.ts';
+import type { TimingPlan } from '../replay/timing.ts';
 import type { NotApplicable } from './applicability.ts';
 
 /** The data fast-check draws for one schedule: which entities, which fault edits. */
@@ -78,6 +80,12 @@ interface ResultBase {
   unmodelled?: string[];
   /** Expected effects excused over all schedules (an upstream refused what the target needed, see `Excuse`); absent when none. */
   excusedEffects?: number;
+  /** The tape's recorded answers set against the clean replay's (information, not a verdict); absent when the tape recorded none or no clean replay ran. */
+  answers?: AnswerComparison;
+  /** Only the clean replay ran (`--exact`): one schedule, no faults. */
+  exact?: true;
+  /** The clean replay's waits under recorded timing; absent when deliveries were sent back to back. */
+  timing?: TimingPlan;
 }
 
 export type ScenarioResult =

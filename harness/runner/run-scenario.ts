@@ -10,6 +10,8 @@ import type { Invariant, InvariantContext, LedgerRow, Violation } from '../invar
 import type { Provider, ProviderEvent } from '../providers/provider.ts';
 import { adapterResolver } from '../providers/registry.ts';
 import { createReplayer, type Replayer } from '../replay/replay.ts';
+import { compareAnswers } from '../replay/answers.ts';
+import { DEFAULT_MAX_GAP_MS, timingPlan, type RecordedTiming } from '../replay/timing.ts';
 import { describeSchedule, type Schedule } from '../schedule/schedule.ts';
 import type { IdemgateConfig } from '../config.ts';
 import { CLIENT_API_TAPE, clientApiTape } from '../providers/client-api/template.ts';
@@ -72,6 +74,14 @@ export interface RunOptions {
    * starts after it, and the scenario is reported `errored` with code INTERRUPTED.
    */
   signal?: AbortSignal;
+  /**
+   * Replay every schedule at the tape's own pace (`recordedTiming({ speed })`): the recorded gap
+   * before each exchange's first delivery, on the replayer's clock. Absent: back to back. The
+   * schedules then all run on this session (no workers).
+   */
+  timing?: RecordedTiming;
+  /** Replay the tape once, clean (no faults, no draws, no shrinking): the verdict is that replay's invariants. */
+  exact?: boolean;
 }
 
 /** The error a scenario stopped by `signal` is reported with ("interrupted by SIGINT"). */
@@ -196,6 +206,8 @@ export interface ScenarioRunContext {
   invariants: readonly Invariant[];
   extensions: readonly ScenarioExtension[];
   replayer: Replayer;
+  /** Recorded timing for every schedule of the run (`RunOptions.timing`). */
+  timing?: RecordedTiming;
 }
 
 /**
@@ -322,7 +334,7 @@ async function replayWatched(run: ScenarioRunContext, schedule: Schedule): Promi
   });
   let deliveries: ExecutedSchedule['deliveries'];
   try {
-    deliveries = await replayer.replay(schedule, { stop: watch.signal, onOutcome: watch.onOutcome });
+    deliveries = await replayer.replay(schedule, { stop: watch.signal, onOutcome: watch.onOutcome, ...(run.timing === undefined ? {} : { timing: run.timing }) });
   } catch (e) {
     // A replay that threw (a refused first connection, or stopped by the watch) may be a target that
     // died. One refused from the start and not a child that exited stays TARGET_UNREACHABLE.
@@ -441,11 +453,12 @@ export async function runScenario(session: Session, scenario: Scenario, options:
   const started = performance.now();
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const invariants = invariantsOf(scenario);
-  const base: { scenario: string; database: ScenarioResult['database']; invariants: string[]; seed: number; unmodelled?: string[] } = {
+  const base: Pick<ScenarioResult, 'scenario' | 'database' | 'invariants' | 'seed' | 'unmodelled' | 'answers' | 'exact' | 'timing'> = {
     scenario: scenario.name,
     database: session.database.kind,
     invariants: invariants.map((i) => i.name),
     seed,
+    ...(options.exact === true ? { exact: true as const } : {}),
   };
   let schedules = 0;
   let invariantChecks = 0;
@@ -466,7 +479,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     const unmodelled = unmodelledOf(prepared);
     if (unmodelled.length > 0) base.unmodelled = unmodelled;
     replayer = replayerFor(session, prepared.tape);
-    const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer };
+    const run: ScenarioRunContext = { session, prepared, invariants, extensions: scenario.extensions, replayer, ...(options.timing === undefined ? {} : { timing: options.timing }) };
     const allGroups = unique(prepared.groups);
     const label = stepLabel(prepared);
     const counterexampleOf = (draw: ScheduleDraw, schedule: Schedule, executed: ExecutedSchedule): Counterexample => ({
@@ -493,10 +506,18 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     };
     // The clean replay: the oracle for the differential check, and a sanity check of the target itself.
     const clean = scheduleFor(prepared, { groups: allGroups, edits: [] });
+    if (options.timing !== undefined) base.timing = timingPlan(prepared.tape, clean, options.timing);
     const cleanRun = await executeSchedule(run, clean, {}, undefined).catch((e: unknown) => {
       throw isTargetDown(e) ? atSchedule(e, 1) : e;
     });
     throwIfStopped();
+    const answers = compareAnswers(prepared.tape, cleanRun.deliveries, adapterResolver(session.config), (x) => `#${prepared.tape.exchanges[x]!.seq} ${prepared.events[x]!.provider} ${prepared.events[x]!.identity}`);
+    if (answers !== undefined) base.answers = answers;
+    if (options.exact === true) {
+      // One schedule, as recorded: a failure is reported as it happened, unshrunk.
+      const draw = { groups: allGroups, edits: [] };
+      return counted(cleanRun) ? await failed(0, '', counterexampleOf(draw, clean, cleanRun)) : finish({ status: 'passed', runs: 0 });
+    }
     if (counted(cleanRun)) {
       // Said before shrinking: a shrink candidate that passes would make any session look used.
       const hint = passedIn.has(session) ? leftoverStateHint(session) : undefined;
@@ -570,7 +591,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     // With workers, the schedules are explored in parallel first; the lowest failing draw is then
     // replayed here by its fast-check path and shrunk, exactly as the sequential run would.
     let foundByWorkers: { index: number; counterexample: Counterexample } | undefined;
-    if (options.workers !== undefined && options.workers.size > 0 && path === undefined) {
+    if (options.workers !== undefined && options.workers.size > 0 && path === undefined && options.timing === undefined) {
       const draws = await drawsOf(drawArb, runs, seed);
       const pool = options.workers;
       await pool.prepare(scenario.name, baselineRows);
@@ -652,7 +673,7 @@ export async function runScenario(session: Session, scenario: Scenario, options:
       runs,
       path,
       counterexample,
-      replayCommand: replayCommand(scenario.name, seed, path),
+      replayCommand: options.exact === true ? `npx idemgate run --scenario ${scenario.name} --exact${timingFlags(options.timing, true)}` : replayCommand(scenario.name, seed, path) + timingFlags(options.timing, false),
       ...(hint === undefined ? {} : { hint }),
       ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
       durationMs: performance.now() - started,
@@ -664,6 +685,14 @@ export async function runScenario(session: Session, scenario: Scenario, options:
     if (options.reportsDir) result.savedTo = await saveCounterexample(options.reportsDir, result);
     return result;
   }
+}
+
+/** The flags that replay a run's timing again (`--exact` replays at recorded timing unless told `--timing none`). */
+function timingFlags(timing: RecordedTiming | undefined, exact: boolean): string {
+  if (timing === undefined) return exact ? ' --timing none' : '';
+  const speed = timing.speed === 1 ? '' : ` --speed ${timing.speed}`;
+  const cap = timing.maxGapMs === DEFAULT_MAX_GAP_MS ? '' : ` --max-gap ${timing.maxGapMs / 1000}`;
+  return `${exact ? '' : ' --timing recorded'}${speed}${cap}`;
 }
 
 /** Writes the shrunk schedule as JSON under `<reportsDir>/failures/`, returning its path relative to cwd. */

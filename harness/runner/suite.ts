@@ -8,6 +8,8 @@ import { crashConfigFor } from './crash-target.ts';
 import { openSession, sessionDatabase, type Session } from './session.ts';
 import { openWorkerPool, type WorkerPool } from './workers/pool.ts';
 import { summarise, type RunSummary } from './verdict.ts';
+import { timingPlan, type RecordedTiming, type TimingPlan } from '../replay/timing.ts';
+import { cleanSchedule } from '../schedule/schedule.ts';
 
 export interface SuiteOptions {
   config: IdemgateConfig;
@@ -32,6 +34,10 @@ export interface SuiteOptions {
    * finished are `errored` with code INTERRUPTED and the verdict is `interrupted`.
    */
   signal?: AbortSignal;
+  /** Recorded timing for every schedule (`RunOptions.timing`): the scenarios then run on this session only. */
+  timing?: RecordedTiming;
+  /** Only each scenario's clean replay (`RunOptions.exact`). */
+  exact?: boolean;
 }
 
 /** How many executors a suite uses, and why not more. */
@@ -63,6 +69,8 @@ export interface SuiteProgress {
   end(result: ScenarioResult): void;
   /** How many executors run the schedules (once, before the first scenario). */
   workers?(plan: WorkerPlan): void;
+  /** Under recorded timing, what the scenario's clean replay will wait, before it starts. */
+  timing?(scenario: Scenario, plan: TimingPlan): void;
 }
 
 /** A whole run as data: what the reports are built from (`runReport` in report/model.ts). */
@@ -115,7 +123,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     // Scenarios that kill the target, when this one cannot be killed: a child-process target of their own.
     let crashSession: Session | undefined;
     try {
-      const plan = options.workers === undefined || options.path !== undefined ? { count: 1 } : workersFor(config, options.workers.count, scenarios.reduce((n, s) => n + (options.runs ?? s.runs), 0));
+      const plan = options.workers === undefined || options.path !== undefined || options.timing !== undefined || options.exact === true ? { count: 1 } : workersFor(config, options.workers.count, scenarios.reduce((n, s) => n + (options.runs ?? s.runs), 0));
       if (plan.count > 1 && options.workers !== undefined) {
         pool = await openWorkerPool({
           configFile: options.workers.configFile,
@@ -129,6 +137,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
         if (options.signal?.aborted === true) throw interruptedError(options.signal);
         const runs = options.runs ?? scenario.runs;
         options.progress?.start(scenario, runs);
+        if (options.timing !== undefined) options.progress?.timing?.(scenario, timingPlan(tapes[i]!, cleanSchedule(tapes[i]!.exchanges.length), options.timing));
         const crashConfig = crashConfigFor(config, scenario);
         if (crashConfig !== undefined) crashSession ??= await openSession({ config: crashConfig, rootDir, tapes, ...sessionChoice });
         const runOptions: RunOptions = {
@@ -141,6 +150,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
           // The workers' targets are started from the config's own start: not this scenario's.
           ...(pool === undefined || crashConfig !== undefined ? {} : { workers: pool }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(options.timing === undefined ? {} : { timing: options.timing }),
+          ...(options.exact === true ? { exact: true } : {}),
         };
         const result = await runScenario(crashConfig === undefined ? session : crashSession!, scenario, runOptions);
         results.push(result);
