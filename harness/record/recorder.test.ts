@@ -20,6 +20,11 @@ import { createUpstream, type RunningUpstream } from '../simulator/serve.ts';
 import { readTape } from '../tape/read.ts';
 import type { Exchange, Tape } from '../tape/schema.ts';
 import { createRecorder, type Recorder } from './recorder.ts';
+import { deliveryFaults } from '../faults/index.ts';
+import { formatResult } from '../report/console.ts';
+import { runScenario } from '../runner/run-scenario.ts';
+import { defineScenario } from '../runner/scenario.ts';
+import { openSession } from '../runner/session.ts';
 import { createRedactor } from './redact.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -163,6 +168,20 @@ describe('idemgate record in front of the reference service', () => {
       await replayer.close();
       await closeServer(fresh);
       await simulated.close();
+    }
+  });
+
+  it('replayed --exact by the engine against the reference service, reproduces every recorded answer and its books hold', async () => {
+    const scenario = defineScenario({ name: 'recorded-incident', tapes: [join(dir, 'incident.jsonl')], faults: deliveryFaults() });
+    const session = await openSession({ config, rootDir: root, tapes: [tape] });
+    try {
+      const result = await runScenario(session, scenario, { exact: true, tape });
+      expect(result.status, formatResult(result).join('\n')).toBe('passed');
+      expect(result.schedules).toBe(1);
+      expect(result.answers?.compared).toBe(tape.exchanges.length);
+      expect(result.answers?.differences).toEqual([]);
+    } finally {
+      await session.close();
     }
   });
 });
