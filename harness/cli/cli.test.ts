@@ -1,11 +1,23 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeMutationProject, makeProject, runCli as idemgate, STRIPE_TAPE as tape } from './testdata/project.ts';
+import { makeMutationProject, makeProject, STRIPE_TAPE as tape } from './testdata/project.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
+const bin = join(repo, 'harness/cli/bin.js');
+
+function idemgate(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', CI: 'true', ...env },
+    timeout: 120_000,
+  });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
 
 describe('idemgate run (CLI)', () => {
   let dir: string;
@@ -14,9 +26,9 @@ describe('idemgate run (CLI)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 1 on a target without idempotency guards, naming the invariant, the shrunk schedule and the replay command', async () => {
+  it('exits 1 on a target without idempotency guards, naming the invariant, the shrunk schedule and the replay command', () => {
     const config = makeProject(join(dir, 'naive'), { target: "{ kind: 'in-process', start: ({ database }) => startNaive(database) }" });
-    const first = await idemgate(['run', '--config', config, '--runs', '50', '--seed', '42', '--pglite']);
+    const first = idemgate(['run', '--config', config, '--runs', '50', '--seed', '42', '--pglite']);
     expect(first.status, first.out).toBe(1);
     expect(first.out).toContain('broken invariant: exactly-once-effect');
     expect(first.out).toMatch(/shrunk schedule \(\d+ steps/);
@@ -25,7 +37,7 @@ describe('idemgate run (CLI)', () => {
     const steps = (s: string): string => s.slice(s.indexOf('shrunk schedule'), s.indexOf('replay:'));
 
     // The printed command replays exactly the shrunk schedule.
-    const again = await idemgate(['run', '--config', config, '--seed', '42', '--path', replay![2]!, '--pglite']);
+    const again = idemgate(['run', '--config', config, '--seed', '42', '--path', replay![2]!, '--pglite']);
     expect(again.status, again.out).toBe(1);
     expect(steps(again.out)).toBe(steps(first.out));
 
@@ -40,7 +52,7 @@ describe('idemgate run (CLI)', () => {
     expect(saved.violations.map((v) => v.invariant)).toContain('exactly-once-effect');
   });
 
-  it('replays an event no adapter models and names it once as unmodelled in the console, summary.md and results.json', async () => {
+  it('replays an event no adapter models and names it once as unmodelled in the console, summary.md and results.json', () => {
     const lines = readFileSync(tape, 'utf8').split('\n');
     const exchange = JSON.parse(lines[2]!) as { seq: number; body: string };
     const customer = (id: string) =>
@@ -53,7 +65,7 @@ describe('idemgate run (CLI)', () => {
       tape: exotic,
       faults: '[]',
     });
-    const r = await idemgate(['run', '--config', config, '--runs', '3', '--seed', '1', '--pglite']);
+    const r = idemgate(['run', '--config', config, '--runs', '3', '--seed', '1', '--pglite']);
     expect(r.status, r.out).toBe(0);
     expect(r.out.match(/customer\.created/g), r.out).toHaveLength(1);
     expect(r.out).toContain('unmodelled (replayed with no expected effect or status): stripe event type customer.created');
@@ -64,9 +76,9 @@ describe('idemgate run (CLI)', () => {
     expect(results.results[0]!.unmodelled).toEqual(['stripe event type customer.created']);
   });
 
-  it('exits 2 and names the URL when the target is unreachable', async () => {
+  it('exits 2 and names the URL when the target is unreachable', () => {
     const config = makeProject(join(dir, 'down'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
-    const r = await idemgate(['run', '--config', config, '--runs', '5', '--pglite']);
+    const r = idemgate(['run', '--config', config, '--runs', '5', '--pglite']);
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain('http://127.0.0.1:9');
     // Never reached at all: unreachable, not a target that stopped answering mid-run.
@@ -74,7 +86,7 @@ describe('idemgate run (CLI)', () => {
     expect(r.out).not.toMatch(/PASSED/);
   });
 
-  it('exits 2 and names file and line for a malformed tape', async () => {
+  it('exits 2 and names file and line for a malformed tape', () => {
     const bad = join(dir, 'bad.jsonl');
     const lines = readFileSync(tape, 'utf8').split('\n');
     lines[3] = '{"seq": 3, "provider": "stripe", "method": "POST"';
@@ -83,28 +95,28 @@ describe('idemgate run (CLI)', () => {
       target: "{ kind: 'in-process', start: ({ database }) => startNaive(database) }",
       tape: bad,
     });
-    const r = await idemgate(['run', '--config', config, '--runs', '5', '--pglite']);
+    const r = idemgate(['run', '--config', config, '--runs', '5', '--pglite']);
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain(`${bad}:4:`);
   });
 
-  it('names an unknown provider with its tape file and seq before anything starts', async () => {
+  it('names an unknown provider with its tape file and seq before anything starts', () => {
     const lines = readFileSync(tape, 'utf8').split('\n');
     const bad = join(dir, 'unknown-provider.jsonl');
     writeFileSync(bad, [lines[0], lines[1]!.replace('"provider":"stripe"', '"provider":"stripee"'), ...lines.slice(2)].join('\n'));
     // Nothing listens at the target's URL: had the target been started first, this would be TARGET_UNHEALTHY.
     const config = makeProject(join(dir, 'unknown-provider'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9', healthPath: '/health' }", tape: bad });
-    const r = await idemgate(['run', '--config', config, '--runs', '2', '--pglite']);
+    const r = idemgate(['run', '--config', config, '--runs', '2', '--pglite']);
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain(`[PROVIDER_UNKNOWN] ${bad} seq 1: unknown provider "stripee"; did you mean stripe?`);
     expect(r.out).not.toContain('TARGET_UNHEALTHY');
   });
 
-  it('exits 2 on an unknown scenario and on bad flags', async () => {
+  it('exits 2 on an unknown scenario and on bad flags', () => {
     const config = makeProject(join(dir, 'usage'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
-    expect((await idemgate(['run', '--config', config, '--scenario', 'nope'])).out).toContain('unknown scenario nope');
-    expect((await idemgate(['run', '--config', config, '--runs', 'many'])).status).toBe(2);
-    expect((await idemgate(['run', '--config', config, '--path', '1:2'])).status).toBe(2);
+    expect(idemgate(['run', '--config', config, '--scenario', 'nope']).out).toContain('unknown scenario nope');
+    expect(idemgate(['run', '--config', config, '--runs', 'many']).status).toBe(2);
+    expect(idemgate(['run', '--config', config, '--path', '1:2']).status).toBe(2);
   });
 });
 
@@ -121,9 +133,9 @@ describe('idemgate gate (CLI)', () => {
   const schema = JSON.parse(readFileSync(join(repo, 'harness/report/schema/results.schema.json'), 'utf8')) as object;
   const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
-  it('exits 0 when every invariant holds, and a sign-off pins commit, seed and tape hashes', async () => {
+  it('exits 0 when every invariant holds, and a sign-off pins commit, seed and tape hashes', () => {
     const config = makeProject(join(dir, 'pass'), { target: naive, faults: '[]' });
-    const r = await idemgate(['gate', '--config', config, '--runs', '5', '--pglite', '--signoff']);
+    const r = idemgate(['gate', '--config', config, '--runs', '5', '--pglite', '--signoff']);
     expect(r.status, r.out).toBe(0);
     const doc = results('pass');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -132,15 +144,15 @@ describe('idemgate gate (CLI)', () => {
     expect(Object.values(doc.signoff?.tapes ?? {})).toHaveLength(1);
     expect(doc.signoff?.rerun).toBe(`npx idemgate gate --signoff --seed ${doc.signoff?.seed} --runs 5`);
     // The same sign-off re-run gives the same suite hash.
-    const again = await idemgate(['gate', '--config', config, '--runs', '5', '--pglite', '--signoff', '--seed', String(doc.signoff?.seed)]);
+    const again = idemgate(['gate', '--config', config, '--runs', '5', '--pglite', '--signoff', '--seed', String(doc.signoff?.seed)]);
     expect(again.status, again.out).toBe(0);
     expect(results('pass').signoff?.suiteHash).toBe(doc.signoff?.suiteHash);
   });
 
-  it('exits 1 when an invariant breaks, with failing reports; --pglite runs on PGlite whatever DATABASE_URL says', async () => {
+  it('exits 1 when an invariant breaks, with failing reports; --pglite runs on PGlite whatever DATABASE_URL says', () => {
     const config = makeProject(join(dir, 'fail'), { target: naive });
     // Nothing listens there: a run that opened DATABASE_URL despite --pglite would exit 2.
-    const r = await idemgate(['gate', '--config', config, '--runs', '30', '--seed', '7', '--pglite'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:9/unreachable' });
+    const r = idemgate(['gate', '--config', config, '--runs', '30', '--seed', '7', '--pglite'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:9/unreachable' });
     expect(r.status, r.out).toBe(1);
     const doc = results('fail');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -149,10 +161,9 @@ describe('idemgate gate (CLI)', () => {
     expect(readFileSync(join(dir, 'fail', 'reports', 'junit.xml'), 'utf8')).toContain('<failure');
   });
 
-  it('exits 2 when the harness cannot run, and the reports say errored, never green', async () => {
-    // Never healthy: a 1 s start timeout stands for the default 10 s (the outcome is the same exit 2).
-    const config = makeProject(join(dir, 'down'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9', healthPath: '/health', startTimeoutMs: 1000 }" });
-    const r = await idemgate(['gate', '--config', config, '--runs', '5', '--pglite']);
+  it('exits 2 when the harness cannot run, and the reports say errored, never green', () => {
+    const config = makeProject(join(dir, 'down'), { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9', healthPath: '/health' }" });
+    const r = idemgate(['gate', '--config', config, '--runs', '5', '--pglite']);
     expect(r.status, r.out).toBe(2);
     const doc = results('down');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -160,26 +171,20 @@ describe('idemgate gate (CLI)', () => {
     expect(readFileSync(join(dir, 'down', 'reports', 'summary.md'), 'utf8')).not.toMatch(/PASSED/);
   });
 
-  it('every exit 2 replaces an earlier green report with an errored one naming the cause', async () => {
+  it('every exit 2 replaces an earlier green report with an errored one naming the cause', () => {
     const config = makeProject(join(dir, 'stale'), { target: naive, faults: '[]' });
     const verdict = (): { verdict: string; cause: string } => {
       const doc = results('stale') as unknown as { summary: { verdict: string }; results: { error?: { message: string } }[] };
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
       return { verdict: doc.summary.verdict, cause: doc.results[0]?.error?.message ?? '' };
     };
-    // One green gate; before each later exit 2 its reports are put back as it wrote them, where
-    // another green gate run would only write the same reports again.
-    const reports = join(dir, 'stale', 'reports');
-    const first = await idemgate(['gate', '--config', config, '--runs', '3', '--pglite']);
-    expect(first.status, first.out).toBe(0);
-    expect(verdict().verdict).toBe('passed');
-    cpSync(reports, join(dir, 'stale', 'green-reports'), { recursive: true });
     const green = (): void => {
-      rmSync(reports, { recursive: true, force: true });
-      cpSync(join(dir, 'stale', 'green-reports'), reports, { recursive: true });
+      const r = idemgate(['gate', '--config', config, '--runs', '3', '--pglite']);
+      expect(r.status, r.out).toBe(0);
       expect(verdict().verdict).toBe('passed');
     };
-    const unknown = await idemgate(['gate', '--config', config, '--scenario', 'naive-strip', '--pglite']);
+    green();
+    const unknown = idemgate(['gate', '--config', config, '--scenario', 'naive-strip', '--pglite']);
     expect(unknown.status, unknown.out).toBe(2);
     expect(verdict()).toEqual({ verdict: 'errored', cause: expect.stringContaining('unknown scenario naive-strip') as string });
     expect(readFileSync(join(dir, 'stale', 'reports', 'junit.xml'), 'utf8')).toContain('<error');
@@ -187,28 +192,28 @@ describe('idemgate gate (CLI)', () => {
     green();
     const text = readFileSync(config, 'utf8');
     writeFileSync(config, text.replace('export default defineConfig({', 'export default defineConfig({{'));
-    const broken = await idemgate(['gate', '--config', config, '--pglite']);
+    const broken = idemgate(['gate', '--config', config, '--pglite']);
     writeFileSync(config, text);
     expect(broken.status, broken.out).toBe(2);
     expect(verdict()).toEqual({ verdict: 'errored', cause: expect.stringContaining('cannot load') as string });
 
     green();
-    const bad = await idemgate(['gate', '--config', config, '--runs', 'many']);
+    const bad = idemgate(['gate', '--config', config, '--runs', 'many']);
     expect(bad.status, bad.out).toBe(2);
     expect(verdict().verdict).toBe('errored');
 
     // --reports naming a file: a clear message at once, no stack trace.
     writeFileSync(join(dir, 'stale', 'a-file'), 'x');
-    const file = await idemgate(['gate', '--config', config, '--pglite', '--reports', join(dir, 'stale', 'a-file')]);
+    const file = idemgate(['gate', '--config', config, '--pglite', '--reports', join(dir, 'stale', 'a-file')]);
     expect(file.status, file.out).toBe(2);
     expect(file.out).toContain('is a file: pass --reports with a folder');
     expect(file.out).not.toMatch(/EEXIST|\n\s+at /);
   });
 
-  it('exits 2 when nothing ran', async () => {
+  it('exits 2 when nothing ran', () => {
     const config = makeProject(join(dir, 'empty'), { target: naive });
     rmSync(join(dir, 'empty', 'scenarios', 'naive.test.ts'));
-    const r = await idemgate(['gate', '--config', config, '--pglite']);
+    const r = idemgate(['gate', '--config', config, '--pglite']);
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain('NOTHING RAN');
   });
@@ -224,7 +229,7 @@ describe('idemgate gate --mutate (CLI)', () => {
   });
   afterAll(() => { if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); });
 
-  it('runs the scenarios, then the mutation matrix, and exits 0 when every guard is caught', async () => {
+  it('runs the scenarios, then the mutation matrix, and exits 0 when every guard is caught', () => {
     // A tiny service in plain JavaScript with one marked guard: event dedupe in its own table.
     makeMutationProject(
       dir,
@@ -256,7 +261,7 @@ createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `,
     );
-    const r = await idemgate(['gate', '--mutate', '--config', join(dir, 'idemgate.config.ts'), '--seed', '3', '--pglite']);
+    const r = idemgate(['gate', '--mutate', '--config', join(dir, 'idemgate.config.ts'), '--seed', '3', '--pglite']);
     expect(r.status, r.out).toBe(0);
     expect(r.out).toMatch(/event-dedupe\s+marked\s+server\.mjs:\d+\s+killed\s+credited-amount/);
     const matrix = JSON.parse(readFileSync(join(dir, 'reports', 'mutation.json'), 'utf8')) as { mutants: { id: string; status: string }[] };
@@ -280,9 +285,9 @@ describe('a service with no money ledger (CLI)', () => {
     'ledger-matches-clean-replay',
   ];
 
-  it('shows the money invariants as not applicable in the console, results.json, summary.md, index.html and junit.xml', async () => {
+  it('shows the money invariants as not applicable in the console, results.json, summary.md, index.html and junit.xml', () => {
     const config = makeProject(join(dir, 'plain'), { target: naive, faults: '[]', ledger: false });
-    const r = await idemgate(['run', '--config', config, '--runs', '3', '--seed', '1', '--pglite']);
+    const r = idemgate(['run', '--config', config, '--runs', '3', '--seed', '1', '--pglite']);
     // deliveries-acknowledged judged every delivery: the run passes on what it could check.
     expect(r.status, r.out).toBe(0);
     for (const name of MONEY) expect(r.out).toContain(`not applicable: ${name} (no ledger mapping in the config)`);
@@ -316,12 +321,12 @@ describe('a service with no money ledger (CLI)', () => {
     );
   });
 
-  it('exits 2 saying nothing was checked when every invariant of the run was not applicable', async () => {
+  it('exits 2 saying nothing was checked when every invariant of the run was not applicable', () => {
     const scenarios = `import { balancedTransactions, defineScenario, exactlyOnceEffect } from ${JSON.stringify(join(repo, 'harness/index.ts'))};
 export const money = defineScenario({ name: 'money-only', tapes: [${JSON.stringify(tape)}], faults: [], runs: 3, invariants: [balancedTransactions, exactlyOnceEffect] });
 `;
     const config = makeProject(join(dir, 'nothing'), { target: naive, ledger: false, scenarios });
-    const r = await idemgate(['gate', '--config', config, '--pglite']);
+    const r = idemgate(['gate', '--config', config, '--pglite']);
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain('NOTHING CHECKED');
     expect(r.out).toContain('nothing was checked');
@@ -332,67 +337,61 @@ export const money = defineScenario({ name: 'money-only', tapes: [${JSON.stringi
 });
 
 describe('CLI manners', () => {
-  it('bare idemgate prints the overview of the commands and exits 0 without running anything', async () => {
-    const r = await idemgate([]);
+  it('bare idemgate prints the overview of the commands and exits 0 without running anything', () => {
+    const r = idemgate([]);
     expect(r.status, r.out).toBe(0);
     for (const command of ['run', 'gate', 'list', 'mutate', 'merge-reports', 'init', 'fpx-file']) expect(r.out).toMatch(new RegExp(`^  ${command}\\s`, 'm'));
     expect(r.out).not.toContain('scenario(s)');
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version', () => {
     const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
-    for (const r of await Promise.all(['--version', '-v'].map((flag) => idemgate([flag])))) {
+    for (const flag of ['--version', '-v']) {
+      const r = idemgate([flag]);
       expect(r.status, r.out).toBe(0);
       expect(r.out.trim()).toBe(version);
     }
   });
 
-  it('each command has its own --help listing its own flags', async () => {
-    const help = async (args: string[]): Promise<string> => {
-      const r = await idemgate(args);
+  it('each command has its own --help listing its own flags', () => {
+    const help = (args: string[]): string => {
+      const r = idemgate(args);
       expect(r.status, r.out).toBe(0);
       return r.out;
     };
-    const [run, gate, list, helpRun, mutate, init, fpxFile, mergeReports] = await Promise.all(
-      [['run', '--help'], ['gate', '--help'], ['list', '-h'], ['help', 'run'], ['mutate', '--help'], ['init', '--help'], ['fpx-file', '--help'], ['merge-reports', '--help']].map(help),
-    );
+    const run = help(['run', '--help']);
     expect(run).toMatch(/^idemgate run —/);
     expect(run).toContain('--workers N');
     expect(run).not.toContain('--mutate');
-    expect(gate).toMatch(/^idemgate gate —[\s\S]*--mutate[\s\S]*--signoff[\s\S]*--workers N/);
-    expect(list).toMatch(/^idemgate list —[\s\S]*--shard I\/N/);
-    expect(helpRun).toBe(run);
-    expect(mutate).toContain('--timeout-kills');
-    expect(init).toContain('--shards N');
-    expect(fpxFile).toContain('--shape regular|holiday');
-    expect(mergeReports).toMatch(/^idemgate merge-reports DIR/);
+    expect(help(['gate', '--help'])).toMatch(/^idemgate gate —[\s\S]*--mutate[\s\S]*--signoff[\s\S]*--workers N/);
+    expect(help(['list', '-h'])).toMatch(/^idemgate list —[\s\S]*--shard I\/N/);
+    expect(help(['help', 'run'])).toBe(run);
+    expect(help(['mutate', '--help'])).toContain('--timeout-kills');
+    expect(help(['init', '--help'])).toContain('--shards N');
+    expect(help(['fpx-file', '--help'])).toContain('--shape regular|holiday');
+    expect(help(['merge-reports', '--help'])).toMatch(/^idemgate merge-reports DIR/);
   });
 
-  it('suggests the closest command, flag or scenario and exits 2', async () => {
-    const [command, flag, job, forse, mutate, none] = await Promise.all([
-      idemgate(['rnu']),
-      idemgate(['run', '--runz', '5']),
-      idemgate(['mutate', '--job', '2']),
-      idemgate(['init', '--forse']),
-      idemgate(['run', '--mutate']),
-      idemgate(['deploy']),
-    ]);
+  it('suggests the closest command, flag or scenario and exits 2', () => {
+    const command = idemgate(['rnu']);
     expect(command.status, command.out).toBe(2);
     expect(command.out).toContain('unknown command "rnu"; did you mean run?');
+    const flag = idemgate(['run', '--runz', '5']);
     expect(flag.status, flag.out).toBe(2);
     expect(flag.out).toContain('unknown option --runz for idemgate run; did you mean --runs?');
-    expect(job.out).toContain('did you mean --jobs?');
-    expect(forse.out).toContain('did you mean --force?');
-    expect(mutate.out).toContain('--mutate belongs to idemgate gate');
+    expect(idemgate(['mutate', '--job', '2']).out).toContain('did you mean --jobs?');
+    expect(idemgate(['init', '--forse']).out).toContain('did you mean --force?');
+    expect(idemgate(['run', '--mutate']).out).toContain('--mutate belongs to idemgate gate');
+    const none = idemgate(['deploy']);
     expect(none.status).toBe(2);
     expect(none.out).not.toContain('did you mean');
   });
 
-  it('suggests the closest scenario name', async () => {
+  it('suggests the closest scenario name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'idemgate-manners-'));
     try {
       const config = makeProject(dir, { target: "{ kind: 'url', baseUrl: 'http://127.0.0.1:9' }" });
-      const r = await idemgate(['run', '--config', config, '--scenario', 'naive-strip']);
+      const r = idemgate(['run', '--config', config, '--scenario', 'naive-strip']);
       expect(r.status, r.out).toBe(2);
       expect(r.out).toContain('unknown scenario naive-strip (did you mean naive-stripe?); known: naive-stripe');
     } finally {

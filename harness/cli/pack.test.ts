@@ -63,9 +63,7 @@ afterAll(async () => {
   if (work !== '') await rm(work, { recursive: true, force: true });
 });
 
-// npm's and pnpm's installs (each into its own copy of the service) mostly wait on the disk and
-// the registry cache: run at once, they overlap.
-describe.concurrent('the packed package', () => {
+describe('the packed package', () => {
   it('holds compiled JavaScript with type declarations for every entry point, and no TypeScript source', async () => {
     const listed = await sh('tar', ['-tzf', tarball], work);
     const files = new Set(listed.output.trim().split('\n').map((f) => f.replace(/^package\//, '')));

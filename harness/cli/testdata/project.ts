@@ -49,10 +49,10 @@ export const naive = defineScenario({
 /**
  * The CLI as a user runs it (`node harness/cli/bin.js …`), asynchronously so several can run at
  * once: exit code and everything printed. Without vitest's variables: the CLI imports
- * scenarios/*.test.ts, where scenarioTest must not register a vitest test. `env` is added last.
+ * scenarios/*.test.ts, where scenarioTest must not register a vitest test.
  */
-export function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', CI: 'true', ...extraEnv };
+export function runCli(args: string[]): Promise<{ status: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', CI: 'true' };
   delete env.VITEST;
   delete env.NODE_OPTIONS;
   return new Promise((done, fail) => {
