@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,23 +9,12 @@ import { factsKey } from '../invariants/facts.ts';
 import { defineExtension } from './extension.ts';
 import { defineScenario } from './scenario.ts';
 import { openSession, type Session } from './session.ts';
-import { listenOnLoopback } from '../targets/listen.ts';
+import { answeringTarget } from './_testing/answering-target.ts';
 
 const rootDir = resolve(import.meta.dirname, '../..');
 // A target that is wrong without any fault: it refuses every delivery and books nothing.
 const config = defineConfig({
-  target: {
-    start: {
-      kind: 'in-process',
-      start: async () => {
-        const server = createServer((req, res) => {
-          req.resume();
-          req.on('end', () => res.writeHead(500).end('down'));
-        });
-        return listenOnLoopback(server);
-      },
-    },
-  },
+  target: { start: answeringTarget(() => ({ status: 500, body: 'down' })) },
   providers: { stripe: { endpointSecret: 'whsec_clean_failure' } },
   database: { migrate: (db) => db.exec('create table journal (txn text, acct text, amt bigint, ccy text, ref text)') },
   ledger: {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConfig } from '../config.ts';
@@ -8,7 +7,7 @@ import { stepExchanges } from '../schedule/schedule.ts';
 import { loadScenarioTape, runScenario } from './run-scenario.ts';
 import { defineScenario } from './scenario.ts';
 import { openSession, type Session } from './session.ts';
-import { listenOnLoopback } from '../targets/listen.ts';
+import { answeringTarget } from './_testing/answering-target.ts';
 
 const rootDir = resolve(import.meta.dirname, '../..');
 const TAPE = 'fixtures/tapes/stripe.jsonl';
@@ -21,20 +20,7 @@ const refusedId = (JSON.parse(tape.exchanges[refused]!.body) as { id: string }).
 // event for ever (an incident's poison message) and 200 to everything else.
 const config = defineConfig({
   target: {
-    start: {
-      kind: 'in-process',
-      start: async () => {
-        const server = createServer((req, res) => {
-          const chunks: Buffer[] = [];
-          req.on('data', (c: Buffer) => chunks.push(c));
-          req.on('end', () => {
-            const poison = Buffer.concat(chunks).toString('utf8').includes(refusedId);
-            res.writeHead(poison ? 500 : 200).end(poison ? 'boom' : '{"received":true}');
-          });
-        });
-        return listenOnLoopback(server);
-      },
-    },
+    start: answeringTarget((body) => (body.includes(refusedId) ? { status: 500, body: 'boom' } : { status: 200, body: '{"received":true}' })),
   },
   providers: { stripe: { endpointSecret: 'whsec_clean_shrink' } },
 });

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defineConfig } from '../config.ts';
@@ -6,7 +5,7 @@ import { sequentialDuplicates } from '../faults/index.ts';
 import { deliveriesAcknowledged } from '../invariants/index.ts';
 import { describeAnswerDifference } from '../replay/answers.ts';
 import { recordedTiming } from '../replay/timing.ts';
-import { listenOnLoopback } from '../targets/listen.ts';
+import { answeringTarget } from './_testing/answering-target.ts';
 import { loadScenarioTape, runScenario } from './run-scenario.ts';
 import { defineScenario } from './scenario.ts';
 import { openSession, type Session } from './session.ts';
@@ -20,21 +19,10 @@ let answerFor12: { status: number; body: string };
 let requests = 0;
 const config = defineConfig({
   target: {
-    start: {
-      kind: 'in-process',
-      start: async () => {
-        const server = createServer((req, res) => {
-          const chunks: Buffer[] = [];
-          req.on('data', (c: Buffer) => chunks.push(c));
-          req.on('end', () => {
-            requests++;
-            const answer = Buffer.concat(chunks).toString('utf8').includes(SEQ_12) ? answerFor12 : { status: 200, body: '{"received":true}' };
-            res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
-          });
-        });
-        return listenOnLoopback(server);
-      },
-    },
+    start: answeringTarget((body) => {
+      requests++;
+      return body.includes(SEQ_12) ? answerFor12 : { status: 200, body: '{"received":true}' };
+    }),
   },
   providers: { stripe: { endpointSecret: 'whsec_exact_replay' } },
 });
