@@ -4,7 +4,7 @@ import { maskDeep } from '../_internals/mask.ts';
 import { IdemgateError } from '../errors.ts';
 import type { Provider, ProviderSecrets } from '../providers/provider.ts';
 import type { Reproduction } from '../runner/reproduce.ts';
-import type { Delivery, Schedule, Step } from '../schedule/schedule.ts';
+import { stepExchanges, type Delivery, type Schedule, type Step } from '../schedule/schedule.ts';
 import { exchangeSchema, type Exchange, type Tape } from '../tape/schema.ts';
 import { scheduleSchema } from './results-schema.ts';
 
@@ -37,15 +37,13 @@ export function parseSavedFailure(file: string, text: string): SavedFailure {
   return parsed.data;
 }
 
-const exchangesOf = (step: Step): Delivery[] => (step.kind === 'send' ? [step.delivery] : step.deliveries);
-
 /**
  * The failure as data a test replays: the tape's exchanges the schedule delivers (numbered 0… in
  * tape order, the header's upstream answers kept) and the schedule renumbered to them. Masked like
  * every file idemgate writes.
  */
 export function reproductionOf(failure: SavedFailure, tape: Tape): Reproduction {
-  const used = [...new Set(failure.schedule.steps.flatMap((s) => exchangesOf(s).map((d) => d.exchange)))].sort((a, b) => a - b);
+  const used = [...new Set(failure.schedule.steps.flatMap(stepExchanges))].sort((a, b) => a - b);
   const missing = used.find((i) => tape.exchanges[i] === undefined);
   if (missing !== undefined) {
     throw new IdemgateError('USAGE', `the failure delivers exchange ${missing} but the scenario's tape has ${tape.exchanges.length}: the tape changed since the failure was saved`);

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IdemgateError } from '../errors.ts';
-import type { Violation } from '../invariants/invariant.ts';
+import type { LedgerRow, Violation } from '../invariants/invariant.ts';
 import { adapterResolver } from '../providers/registry.ts';
-import type { Schedule } from '../schedule/schedule.ts';
+import { stepExchanges, type Schedule } from '../schedule/schedule.ts';
 import type { Tape, TapeHeader, ExchangeInput } from '../tape/schema.ts';
 import { exchangeSchema, tapeHeaderSchema } from '../tape/schema.ts';
 import { findConfigFile, loadConfig, loadScenarios } from './load.ts';
@@ -44,7 +45,7 @@ export interface ReproduceOptions {
  * const { violations } = await reproduce(reproduction, { config: new URL('../idemgate.config.ts', import.meta.url) });
  */
 export async function reproduce(r: Reproduction, options: ReproduceOptions = {}): Promise<{ violations: Violation[]; checked: number }> {
-  const configFile = options.config === undefined ? findConfigFile() : options.config instanceof URL ? options.config.pathname : resolve(options.config);
+  const configFile = options.config === undefined ? findConfigFile() : options.config instanceof URL ? fileURLToPath(options.config) : resolve(options.config);
   const { config, rootDir } = await loadConfig(configFile);
   const scenarios = await loadScenarios(resolve(rootDir, config.scenarios ?? 'scenarios'));
   const scenario = scenarios.find((s) => s.name === r.scenario);
@@ -62,10 +63,10 @@ export async function reproduce(r: Reproduction, options: ReproduceOptions = {})
     const prepared = prepareTape(tape, adapterResolver(config));
     const run: ScenarioRunContext = { session, prepared, invariants: invariantsOf(scenario), extensions: scenario.extensions, replayer };
     const draw = r.extensions === undefined ? {} : { extensions: r.extensions };
-    let baseline: Awaited<ReturnType<NonNullable<typeof session.ledger>['rows']>> | undefined;
+    let baseline: LedgerRow[] | undefined;
     if (r.baseline === 'clean-replay' && session.ledger !== undefined) {
       // Every exchange the schedule delivers, once, in tape order: the oracle the run compared with.
-      const delivered = [...new Set(r.schedule.steps.flatMap((s) => (s.kind === 'send' ? [s.delivery.exchange] : s.deliveries.map((d) => d.exchange))))].sort((a, b) => a - b);
+      const delivered = [...new Set(r.schedule.steps.flatMap(stepExchanges))].sort((a, b) => a - b);
       await executeSchedule(run, { steps: delivered.map((exchange) => ({ kind: 'send', delivery: { exchange } })) }, {}, undefined);
       baseline = await session.ledger.rows();
     }
